@@ -1,0 +1,6 @@
+#include "core/logging.h"
+
+Q_LOGGING_CATEGORY(lcCore, "reporunner.core")
+Q_LOGGING_CATEGORY(lcSource, "reporunner.source")
+Q_LOGGING_CATEGORY(lcProject, "reporunner.project")
+Q_LOGGING_CATEGORY(lcPlan, "reporunner.plan")

@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// One category per subsystem, named "reporunner.<subsystem>", so logs stay greppable.
+Q_DECLARE_LOGGING_CATEGORY(lcCore)
+Q_DECLARE_LOGGING_CATEGORY(lcSource)
+Q_DECLARE_LOGGING_CATEGORY(lcProject)
+Q_DECLARE_LOGGING_CATEGORY(lcPlan)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package RepoRunner needs and builds the dev tree. Idempotent:
+# packages already present are not fetched again and the build is incremental.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+preset=${REPORUNNER_PRESET:-dev}
+
+mapfile -t wanted < <(grep -v '^#' "$root/scripts/packages.txt" | sed '/^$/d')
+missing=()
+for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: run as root (or install these packages first): ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cd "$root"
+if [ ! -f "build/$preset/build.ninja" ]; then
+    cmake --preset "$preset" >/dev/null
+fi
+cmake --build "build/$preset" -j2
