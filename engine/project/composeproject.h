@@ -209,10 +209,10 @@ struct ComposeProject
     QMap<QString, FileSource> configs;
     QStringList warnings; // non-fatal notes for the report
 
-    const Service *service(const QString &name) const
+    const Service *service(const QString &serviceName) const
     {
         for (const Service &s : services)
-            if (s.name == name)
+            if (s.name == serviceName)
                 return &s;
         return nullptr;
     }
