@@ -1,1 +1,8 @@
-# tests for this area
+# Source subsystem: URL parsing (unit) and cloning from real git servers on 127.0.0.1 (integration).
+reporunner_add_test(NAME test_source_spec SOURCES test_source_spec.cpp
+  LIBS reporunner_source LABEL unit)
+reporunner_add_test(NAME test_source_fetch SOURCES test_source_fetch.cpp
+  LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 240)
+# Starts its own D-Bus session and gnome-keyring (packages dbus, gnome-keyring).
+reporunner_add_test(NAME test_source_token SOURCES test_source_token.cpp
+  LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120)

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "runs/planrequest.h"
+
+#include <QObject>
+#include <QStringList>
+
+namespace rr::source {
+class Fetcher;
+}
+
+namespace rr::cli {
+
+// `reporunner plan URL|PATH ...`: fetch, detect, load and plan, then print the
+// manifests (stdout) and the translation report (stderr), or everything as JSON.
+class PlanCommand final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PlanCommand)
+public:
+    explicit PlanCommand(QObject *parent = nullptr);
+    // Parses `arguments` (starting with "plan") and starts; finished() follows.
+    void start(const QStringList &arguments);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void fail(int exitCode, const QString &message);
+
+    runs::PlanRequest m_request;
+    bool m_json = false;
+    source::Fetcher *m_fetcher = nullptr;
+};
+
+} // namespace rr::cli

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "plan/runplan.h"
+
+#include <QJsonObject>
+#include <QList>
+
+namespace rr::plan {
+
+// Renders a RunPlan as Kubernetes objects, in apply order: Namespace, ServiceAccount,
+// ResourceQuota, LimitRange, NetworkPolicy, ConfigMaps, Secrets, Services, Deployments, Jobs.
+class KubeRenderer final
+{
+public:
+    static QList<QJsonObject> render(const RunPlan &plan);
+};
+
+} // namespace rr::plan

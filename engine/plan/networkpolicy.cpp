@@ -1,0 +1,51 @@
+#include "plan/kubejson.h"
+#include "plan/kubesandbox.h"
+
+namespace rr::plan {
+
+// Ingress only from the run's own pods; egress to them, to cluster DNS and (unless offline)
+// to the internet, but never to private ranges, link-local (cloud metadata) or loopback.
+QJsonObject KubeSandbox::networkPolicy(const RunPlan &plan)
+{
+    QJsonObject o = KubeJson::object(QStringLiteral("networking.k8s.io/v1"), QStringLiteral("NetworkPolicy"),
+                                     QStringLiteral("rr-sandbox"), plan.namespaceName, plan.labels);
+    const QJsonObject samePods{{QStringLiteral("podSelector"), QJsonObject()}};
+    const QJsonObject dnsPeer{
+        {QStringLiteral("namespaceSelector"),
+         QJsonObject{
+             {QStringLiteral("matchLabels"),
+              QJsonObject{{QStringLiteral("kubernetes.io/metadata.name"), QStringLiteral("kube-system")}}}}},
+        {QStringLiteral("podSelector"),
+         QJsonObject{{QStringLiteral("matchLabels"),
+                      QJsonObject{{QStringLiteral("k8s-app"), QStringLiteral("kube-dns")}}}}},
+    };
+    const QJsonArray dnsPorts{
+        QJsonObject{{QStringLiteral("protocol"), QStringLiteral("UDP")}, {QStringLiteral("port"), 53}},
+        QJsonObject{{QStringLiteral("protocol"), QStringLiteral("TCP")}, {QStringLiteral("port"), 53}},
+    };
+    QJsonArray egress{
+        QJsonObject{{QStringLiteral("to"), QJsonArray{samePods}}},
+        QJsonObject{{QStringLiteral("to"), QJsonArray{dnsPeer}}, {QStringLiteral("ports"), dnsPorts}},
+    };
+    if (!plan.sandbox.offline) {
+        const QJsonObject internet{
+            {QStringLiteral("ipBlock"),
+             QJsonObject{
+                 {QStringLiteral("cidr"), QStringLiteral("0.0.0.0/0")},
+                 {QStringLiteral("except"),
+                  KubeJson::strings({QStringLiteral("10.0.0.0/8"), QStringLiteral("172.16.0.0/12"),
+                                     QStringLiteral("192.168.0.0/16"), QStringLiteral("169.254.0.0/16"),
+                                     QStringLiteral("127.0.0.0/8")})}}}};
+        egress.append(QJsonObject{{QStringLiteral("to"), QJsonArray{internet}}});
+    }
+    o.insert(QStringLiteral("spec"),
+             QJsonObject{{QStringLiteral("podSelector"), QJsonObject()},
+                         {QStringLiteral("policyTypes"),
+                          KubeJson::strings({QStringLiteral("Ingress"), QStringLiteral("Egress")})},
+                         {QStringLiteral("ingress"),
+                          QJsonArray{QJsonObject{{QStringLiteral("from"), QJsonArray{samePods}}}}},
+                         {QStringLiteral("egress"), egress}});
+    return o;
+}
+
+} // namespace rr::plan

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "plan/quotasettings.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace rr::plan {
+
+// What the user asked for when planning a run.
+struct PlanOptions
+{
+    QString runId;               // short id, e.g. core::names::newRunId()
+    QString owner, repo, commit; // commit may be empty for local folders
+    QStringList services;        // selection; empty = all active services (+ depends_on closure)
+    QString primaryService;      // empty = first with a published port, else any port, else first
+    bool allowUnsafe = false;    // per-repo allowance for dangerous options (never host mounts)
+    bool offline = false;        // NetworkPolicy denies the internet too
+    int maxReplicas = 3;
+    QuotaSettings quota;
+    // Values the user set for this run: the source of `environment:`-based secrets and configs.
+    QMap<QString, QString> variables;
+};
+
+} // namespace rr::plan

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace rr::plan {
+
+// The per-run ResourceQuota and LimitRange. Defaults fit a 6 GB laptop (KUBERNETES.md);
+// CPU in millicores, memory in bytes so the planner can cap and share them.
+struct QuotaSettings
+{
+    int requestsCpuMilli = 1000;
+    int limitsCpuMilli = 2000;
+    qint64 requestsMemory = 1536LL * 1024 * 1024;
+    qint64 limitsMemory = 2048LL * 1024 * 1024;
+    int pods = 10;
+    int services = 10;
+    int configMaps = 20;
+    int secrets = 20;
+    // LimitRange: what a container gets when the compose file says nothing.
+    int defaultCpuMilli = 500;
+    qint64 defaultMemory = 512LL * 1024 * 1024;
+    int defaultRequestCpuMilli = 100;
+    qint64 defaultRequestMemory = 128LL * 1024 * 1024;
+};
+
+} // namespace rr::plan

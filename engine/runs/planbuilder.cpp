@@ -1,0 +1,148 @@
+#include "runs/planbuilder.h"
+
+#include "core/names.h"
+#include "plan/planner.h"
+#include "project/composeloader.h"
+#include "project/dockerfilefacts.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace rr::runs {
+
+namespace {
+
+using core::ErrorCategory;
+
+bool insideFolder(const QString &folder, const QString &path)
+{
+    const QString root = QFileInfo(folder).canonicalFilePath();
+    const QString real = QFileInfo(path).canonicalFilePath();
+    return !root.isEmpty() && !real.isEmpty() && (real == root || real.startsWith(root + QLatin1Char('/')));
+}
+
+// Dockerfile mode: one service built from the chosen Dockerfile, named after the repository.
+core::Result<project::ComposeProject> dockerfileProject(const project::Detection &detection,
+                                                        const source::Checkout &checkout,
+                                                        const QString &wanted)
+{
+    project::DockerfileCandidate chosen;
+    if (!wanted.isEmpty()) {
+        const QString path = QDir(detection.root).filePath(wanted);
+        if (!QFileInfo(path).isFile() || !insideFolder(detection.root, path))
+            return core::fail(
+                ErrorCategory::Input, QStringLiteral("project.dockerfile_missing"),
+                QStringLiteral("Dockerfile \"%1\" does not exist inside the project").arg(wanted));
+        chosen.dockerfile = QDir::cleanPath(wanted);
+        chosen.context = QStringLiteral(".");
+        for (const auto &candidate : detection.dockerfiles)
+            if (candidate.dockerfile == chosen.dockerfile)
+                chosen = candidate;
+    } else if (detection.hasDockerfile()) {
+        chosen = detection.dockerfiles.first();
+    } else {
+        return core::fail(ErrorCategory::Project, QStringLiteral("project.no_dockerfile"),
+                          QStringLiteral("this project has no Dockerfile; use compose mode"));
+    }
+
+    project::ComposeProject p;
+    p.projectDir = detection.root;
+    p.name =
+        core::names::toDnsLabel(checkout.spec.repo.isEmpty() ? QStringLiteral("app") : checkout.spec.repo);
+    project::Service s;
+    s.name = p.name;
+    s.where = {chosen.dockerfile, 1, 1};
+    project::BuildSpec build;
+    build.context = chosen.context;
+    build.dockerfile = QDir(QDir(detection.root).filePath(chosen.context))
+                           .relativeFilePath(QDir(detection.root).filePath(chosen.dockerfile));
+    build.where = s.where;
+    s.build = build;
+    s.keys.insert(QStringLiteral("build"), s.where);
+    p.services.append(s);
+    return p;
+}
+
+core::Result<QMap<QString, project::DockerfileFacts>> readFacts(const project::ComposeProject &p)
+{
+    QMap<QString, project::DockerfileFacts> facts;
+    for (const project::Service &s : p.services) {
+        if (!s.build || !s.build->dockerfileInline.isEmpty() ||
+            s.build->context.contains(QLatin1String("://")))
+            continue;
+        const QString context = QDir(p.projectDir).filePath(s.build->context);
+        const QString dockerfile = QDir(context).filePath(
+            s.build->dockerfile.isEmpty() ? QStringLiteral("Dockerfile") : s.build->dockerfile);
+        if (!QFileInfo::exists(dockerfile))
+            return core::fail(ErrorCategory::Project, QStringLiteral("project.dockerfile_missing"),
+                              QStringLiteral("service %1 builds from %2, which does not exist")
+                                  .arg(s.name, QDir(p.projectDir).relativeFilePath(dockerfile)),
+                              s.build->where);
+        if (!insideFolder(p.projectDir, dockerfile))
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("project.dockerfile_outside"),
+                QStringLiteral("service %1: build: the Dockerfile is outside the repository").arg(s.name),
+                s.build->where);
+        auto parsed = project::DockerfileParser::parseFile(dockerfile, s.build->target);
+        if (!parsed)
+            return core::fail(parsed.error());
+        facts.insert(s.name, *parsed);
+    }
+    return facts;
+}
+
+} // namespace
+
+core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, const PlanRequest &request)
+{
+    auto detection = project::Detector::detectFolder(checkout.projectDir);
+    if (!detection)
+        return core::fail(detection.error());
+
+    PreparedPlan out;
+    out.checkout = checkout;
+    out.detection = *detection;
+    out.mode = request.mode.value_or(request.dockerfile.isEmpty() ? detection->defaultMode()
+                                                                  : project::ProjectMode::Dockerfile);
+    if (out.mode == project::ProjectMode::Compose) {
+        if (!detection->hasCompose())
+            return core::fail(ErrorCategory::Input, QStringLiteral("project.no_compose"),
+                              QStringLiteral("this project has no compose file; use --mode dockerfile"));
+        project::ComposeLoadOptions options;
+        options.projectDir = detection->root;
+        options.files = detection->composeFiles;
+        options.profiles = request.profiles;
+        options.values = request.values;
+        auto loaded = project::ComposeLoader::load(options);
+        if (!loaded)
+            return core::fail(loaded.error());
+        out.project = *loaded;
+    } else {
+        auto synthesised = dockerfileProject(*detection, checkout, request.dockerfile);
+        if (!synthesised)
+            return core::fail(synthesised.error());
+        out.project = *synthesised;
+    }
+
+    auto facts = readFacts(out.project);
+    if (!facts)
+        return core::fail(facts.error());
+
+    plan::PlanOptions options;
+    options.runId = request.runId.isEmpty() ? core::names::newRunId() : request.runId;
+    options.owner = checkout.spec.owner;
+    options.repo = checkout.spec.repo;
+    options.commit = checkout.commit;
+    options.services = request.services;
+    options.primaryService = request.primaryService;
+    options.allowUnsafe = request.allowUnsafe;
+    options.offline = request.offline;
+    options.variables = request.values;
+    auto planned = plan::Planner::plan(out.project, *facts, options);
+    if (!planned)
+        return core::fail(planned.error());
+    out.plan = *planned;
+    return out;
+}
+
+} // namespace rr::runs

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "project/detection.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace rr::runs {
+
+// What a user asks for when planning or starting a run; shared by the CLI, the control API and the GUI.
+struct PlanRequest
+{
+    QString source;                           // URL, git remote or local folder
+    std::optional<project::ProjectMode> mode; // empty = compose when present, else Dockerfile
+    QString dockerfile;                       // pick a specific Dockerfile (relative to the project root)
+    QStringList profiles;
+    QStringList services; // selection; dependencies are always included
+    QString primaryService;
+    QMap<QString, QString> values; // --set VAR=value, used for interpolation
+    bool allowUnsafe = false;
+    bool offline = false;
+    QString runId; // empty = a fresh one
+};
+
+} // namespace rr::runs

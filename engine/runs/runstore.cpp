@@ -1,0 +1,107 @@
+#include "runs/runstore.h"
+
+#include "runs/storeworker.h"
+
+#include <QPromise>
+#include <QStandardPaths>
+
+#include <memory>
+
+namespace rr::runs {
+
+namespace {
+
+// Runs `fn(worker)` on the store thread and hands its result back through a future.
+template<class T, class Fn> QFuture<T> onWorker(StoreWorker *worker, Fn fn)
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    QFuture<T> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(
+        worker,
+        [promise, worker, fn = std::move(fn)]() mutable {
+            promise->addResult(fn(worker));
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+} // namespace
+
+RunStore::RunStore(const QString &path, StoreLimits limits, QObject *parent)
+    : QObject(parent)
+    , m_worker(new StoreWorker(path.isEmpty() ? defaultPath() : path, limits))
+{
+    qRegisterMetaType<rr::core::Error>();
+    m_thread.setObjectName(QStringLiteral("reporunner-store"));
+    m_worker->moveToThread(&m_thread);
+    // Deferred deletes run on the thread as it finishes, so the worker flushes there.
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &StoreWorker::writeFailed, this, &RunStore::errorOccurred);
+    m_thread.start();
+}
+
+RunStore::~RunStore()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString RunStore::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/reporunner/runs.sqlite");
+}
+
+QFuture<core::Result<void>> RunStore::open()
+{
+    return onWorker<core::Result<void>>(m_worker, [](StoreWorker *w) { return w->open(); });
+}
+
+void RunStore::saveRun(const RunRecord &run)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, run] { w->saveRun(run); }, Qt::QueuedConnection);
+}
+
+void RunStore::appendLog(const LogLine &line)
+{
+    appendLogs({line});
+}
+
+void RunStore::appendLogs(const QList<LogLine> &lines)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, lines] { w->queueLogs(lines); }, Qt::QueuedConnection);
+}
+
+void RunStore::deleteRun(const QString &id)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, id] { w->deleteRun(id); }, Qt::QueuedConnection);
+}
+
+QFuture<core::Result<QList<RunRecord>>> RunStore::runs()
+{
+    return onWorker<core::Result<QList<RunRecord>>>(m_worker, [](StoreWorker *w) { return w->runs(); });
+}
+
+QFuture<core::Result<RunRecord>> RunStore::run(const QString &id)
+{
+    return onWorker<core::Result<RunRecord>>(m_worker, [id](StoreWorker *w) { return w->run(id); });
+}
+
+QFuture<core::Result<QList<LogLine>>>
+RunStore::logs(const QString &runId, const std::optional<QString> &service, qint64 afterId, int limit)
+{
+    return onWorker<core::Result<QList<LogLine>>>(
+        m_worker, [=](StoreWorker *w) { return w->logs(runId, service, afterId, limit); });
+}
+
+QFuture<core::Result<void>> RunStore::flush()
+{
+    return onWorker<core::Result<void>>(m_worker, [](StoreWorker *w) { return w->flushLogs(); });
+}
+
+} // namespace rr::runs

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/result.h"
+#include "runs/runrecord.h"
+#include "runs/runstore.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace rr::runs {
+
+// The half of RunStore that lives on the store thread and owns the SQLite connection.
+class StoreWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StoreWorker)
+public:
+    StoreWorker(const QString &path, StoreLimits limits);
+    ~StoreWorker() override;
+
+    core::Result<void> open();
+    core::Result<void> saveRun(const RunRecord &run);
+    void queueLogs(const QList<LogLine> &lines);
+    core::Result<void> flushLogs();
+    core::Result<void> deleteRun(const QString &id);
+    core::Result<QList<RunRecord>> runs();
+    core::Result<RunRecord> run(const QString &id);
+    core::Result<QList<LogLine>> logs(const QString &runId, const std::optional<QString> &service,
+                                      qint64 afterId, int limit);
+
+Q_SIGNALS:
+    void writeFailed(const rr::core::Error &error);
+
+private:
+    core::Result<void> migrate();
+    core::Result<QList<PhaseRecord>> phases(const QString &runId);
+    core::Result<QList<RunRecord>> readRuns(const QString &id); // null id = all
+
+    QString m_path;
+    QString m_connection;
+    StoreLimits m_limits;
+    QList<LogLine> m_pending;
+    QTimer *m_flushTimer = nullptr;
+};
+
+} // namespace rr::runs

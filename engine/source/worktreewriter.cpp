@@ -1,0 +1,185 @@
+#include "source/worktreewriter.h"
+
+#include "core/logging.h"
+#include "source/gitptr.h"
+#include "source/gitrepocache.h"
+#include "source/gitsupport.h"
+#include "source/sourcespecparser.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <utility>
+#include <vector>
+
+namespace rr::source {
+
+using core::ErrorCategory;
+
+namespace {
+
+constexpr int MaxSubmoduleDepth = 8;
+
+struct SubmoduleEntry
+{
+    QString name;
+    QString path;
+    QString url;
+};
+
+core::Result<std::pair<RepositoryPtr, TreePtr>> openTree(const QString &repoPath, const QString &commit,
+                                                         const FetchContext &context)
+{
+    git_repository *rawRepo = nullptr;
+    if (git_repository_open_bare(&rawRepo, QFile::encodeName(repoPath).constData()) != 0)
+        return core::fail(gitsupport::lastError(-1, context, QStringLiteral("Cannot open the clone cache")));
+    RepositoryPtr repo(rawRepo);
+    git_oid oid;
+    git_commit *rawCommit = nullptr;
+    if (git_oid_fromstr(&oid, commit.toLatin1().constData()) != 0 ||
+        git_commit_lookup(&rawCommit, repo.get(), &oid) != 0)
+        return core::fail(ErrorCategory::Source, QStringLiteral("source.commit_not_found"),
+                          QStringLiteral("Commit %1 is not in the clone cache.").arg(commit));
+    CommitPtr owned(rawCommit);
+    git_tree *rawTree = nullptr;
+    if (git_commit_tree(&rawTree, rawCommit) != 0)
+        return core::fail(
+            gitsupport::lastError(-1, context, QStringLiteral("Cannot read commit %1").arg(commit)));
+    return std::make_pair(std::move(repo), TreePtr(rawTree));
+}
+
+// .gitmodules as checked out; entries without a path or url are ignored like git does.
+std::vector<SubmoduleEntry> readGitmodules(const QString &file)
+{
+    std::vector<SubmoduleEntry> entries;
+    if (!QFile::exists(file))
+        return entries;
+    git_config *raw = nullptr;
+    if (git_config_open_ondisk(&raw, QFile::encodeName(file).constData()) != 0)
+        return entries;
+    ConfigPtr config(raw);
+    QStringList names;
+    git_config_foreach_match(
+        raw, "^submodule\\..*\\.path$",
+        [](const git_config_entry *entry, void *payload) {
+            const QString key = QString::fromUtf8(entry->name);
+            static_cast<QStringList *>(payload)->append(key.mid(10, key.size() - 10 - 5));
+            return 0;
+        },
+        &names);
+    for (const QString &name : std::as_const(names)) {
+        SubmoduleEntry e;
+        e.name = name;
+        GitBuf path;
+        GitBuf url;
+        const QByteArray prefix = (QStringLiteral("submodule.") + name).toUtf8();
+        if (git_config_get_string_buf(&path.buf, raw, QByteArray(prefix + ".path").constData()) != 0 ||
+            git_config_get_string_buf(&url.buf, raw, QByteArray(prefix + ".url").constData()) != 0)
+            continue;
+        e.path = QString::fromUtf8(path.buf.ptr);
+        e.url = QString::fromUtf8(url.buf.ptr).trimmed();
+        entries.push_back(e);
+    }
+    return entries;
+}
+
+} // namespace
+
+QString WorktreeWriter::resolveSubmoduleUrl(const QString &superUrl, const QString &url)
+{
+    if (!url.startsWith(QLatin1String("./")) && !url.startsWith(QLatin1String("../")))
+        return url;
+    QString base = superUrl;
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    QString rest = url;
+    for (;;) {
+        if (rest.startsWith(QLatin1String("./"))) {
+            rest.remove(0, 2);
+        } else if (rest.startsWith(QLatin1String("../"))) {
+            rest.remove(0, 3);
+            const qsizetype cut =
+                std::max(base.lastIndexOf(QLatin1Char('/')), base.lastIndexOf(QLatin1Char(':')));
+            if (cut <= 0 || base.at(cut - 1) == QLatin1Char('/'))
+                break; // never climb above the host
+            base.truncate(base.at(cut) == QLatin1Char(':') ? cut + 1 : cut);
+        } else {
+            break;
+        }
+    }
+    if (base.endsWith(QLatin1Char(':')))
+        return base + rest;
+    return base + QLatin1Char('/') + rest;
+}
+
+core::Result<void> WorktreeWriter::write(const Request &request, const QString &dir, FetchContext &context)
+{
+    if (context.isCancelled())
+        return core::fail(gitsupport::lastError(-1, context, {}));
+    auto opened = openTree(request.repoPath, request.commit, context);
+    if (!opened)
+        return core::fail(opened.error());
+    auto &[repo, tree] = *opened;
+
+    QDir().mkpath(dir);
+    // Give the bare cache repository a work tree in memory only (nothing is written to its config),
+    // so checkout can see submodule paths; the shared index is never touched.
+    const QByteArray target = QFile::encodeName(dir);
+    if (git_repository_set_workdir(repo.get(), target.constData(), 0) != 0)
+        return core::fail(gitsupport::lastError(-1, context, QStringLiteral("Cannot prepare %1").arg(dir)));
+    git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+    options.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+    if (git_checkout_tree(repo.get(), reinterpret_cast<const git_object *>(tree.get()), &options) != 0)
+        return core::fail(
+            gitsupport::lastError(-1, context, QStringLiteral("Checking out %1 failed").arg(request.commit)));
+
+    if (!request.submodules)
+        return {};
+    const auto entries = readGitmodules(dir + QStringLiteral("/.gitmodules"));
+    if (!entries.empty() && request.depth >= MaxSubmoduleDepth)
+        return core::fail(
+            ErrorCategory::Source, QStringLiteral("source.submodule_depth"),
+            QStringLiteral("Submodules are nested more than %1 levels deep.").arg(MaxSubmoduleDepth));
+    for (const SubmoduleEntry &entry : entries) {
+        git_tree_entry *rawEntry = nullptr;
+        if (git_tree_entry_bypath(&rawEntry, tree.get(), entry.path.toUtf8().constData()) != 0)
+            continue; // listed in .gitmodules but not in this commit: git skips it too
+        TreeEntryPtr treeEntry(rawEntry);
+        if (git_tree_entry_type(rawEntry) != GIT_OBJECT_COMMIT)
+            continue;
+        const QString commit = QString::fromLatin1(git_oid_tostr_s(git_tree_entry_id(rawEntry)));
+
+        // A repository must not make us read the user's own disk through a submodule URL.
+        const QString resolved = resolveSubmoduleUrl(request.remoteUrl, entry.url);
+        const auto spec = SourceSpecParser::parse(resolved);
+        if (resolved.startsWith(QLatin1Char('/')) || resolved.contains(QLatin1String("::")) || !spec ||
+            spec->isLocal())
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                QStringLiteral("Submodule \"%1\" points at \"%2\", which is not a remote git URL.")
+                    .arg(entry.name, entry.url));
+        const QString subUrl = spec->remoteUrl;
+        const QString subRepo = GitRepoCache::repoPathFor(request.cacheDir, subUrl);
+        if (!GitRepoCache::hasCommit(subRepo, commit)) {
+            context.beginRemote();
+            const auto updated = GitRepoCache::update(request.cacheDir, subUrl, context);
+            context.endRemote();
+            if (!updated)
+                return core::fail(updated.error());
+            if (!GitRepoCache::hasCommit(subRepo, commit))
+                return core::fail(
+                    ErrorCategory::Source, QStringLiteral("source.submodule_commit_missing"),
+                    QStringLiteral("Submodule \"%1\" wants commit %2, which no branch or tag of %3 "
+                                   "contains.")
+                        .arg(entry.name, commit, subUrl));
+        }
+        qCInfo(lcSource) << "submodule" << entry.path << "at" << commit << "from" << subUrl;
+        Request sub{subRepo, commit, subUrl, request.cacheDir, true, request.depth + 1};
+        const auto written = write(sub, dir + QLatin1Char('/') + entry.path, context);
+        if (!written)
+            return written;
+    }
+    return {};
+}
+
+} // namespace rr::source

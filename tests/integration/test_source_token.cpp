@@ -1,0 +1,127 @@
+// TokenStore against a real Secret Service: a private D-Bus session with gnome-keyring unlocked.
+#include "testsupport.h"
+
+#include "source/tokenstore.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using rr::source::TokenStore;
+
+namespace {
+
+template<class T> T await(QFuture<T> future)
+{
+    for (int i = 0; i < 600 && !future.isFinished(); ++i)
+        QTest::qWait(50);
+    return future.result();
+}
+
+} // namespace
+
+class TestSourceToken : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_home;
+    QProcess m_keyring;
+    qint64 m_busPid = 0;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Everything before the first D-Bus use: QtKeychain and libsecret read these at connect.
+        qputenv("HOME", m_home.path().toUtf8());
+        qputenv("XDG_DATA_HOME", (m_home.path() + QStringLiteral("/data")).toUtf8());
+        qputenv("XDG_RUNTIME_DIR", m_home.path().toUtf8());
+        qunsetenv("XDG_CURRENT_DESKTOP");
+        const rr::test::ProcessResult bus =
+            rr::test::run(QStringLiteral("dbus-daemon"),
+                          {QStringLiteral("--session"), QStringLiteral("--fork"),
+                           QStringLiteral("--print-address=1"), QStringLiteral("--print-pid=1")});
+        QVERIFY2(bus.exitCode == 0, bus.err.constData());
+        const QList<QByteArray> lines = bus.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        qputenv("DBUS_SESSION_BUS_ADDRESS", lines.at(0).trimmed());
+        m_busPid = lines.at(1).trimmed().toLongLong();
+
+        m_keyring.start(QStringLiteral("gnome-keyring-daemon"),
+                        {QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
+                         QStringLiteral("--foreground")});
+        QVERIFY(m_keyring.waitForStarted());
+        m_keyring.write("test-password");
+        m_keyring.waitForBytesWritten(5000); // nothing else runs this QProcess's event loop below
+        m_keyring.closeWriteChannel();
+        // Wait until the Secret Service owns its bus name.
+        bool up = false;
+        for (int i = 0; i < 100 && !up; ++i) {
+            const auto r = rr::test::run(QStringLiteral("dbus-send"),
+                                         {QStringLiteral("--session"), QStringLiteral("--print-reply"),
+                                          QStringLiteral("--dest=org.freedesktop.DBus"),
+                                          QStringLiteral("/org/freedesktop/DBus"),
+                                          QStringLiteral("org.freedesktop.DBus.NameHasOwner"),
+                                          QStringLiteral("string:org.freedesktop.secrets")});
+            up = r.out.contains("boolean true");
+            if (!up)
+                QThread::msleep(100);
+        }
+        QVERIFY2(up, qPrintable(QStringLiteral("gnome-keyring did not register org.freedesktop.secrets: ") +
+                                QString::fromLocal8Bit(m_keyring.readAllStandardError())));
+    }
+
+    void cleanupTestCase()
+    {
+        m_keyring.terminate();
+        m_keyring.waitForFinished(5000);
+        if (m_busPid > 0)
+            rr::test::run(QStringLiteral("kill"), {QString::number(m_busPid)});
+    }
+
+    void writeReadRemove()
+    {
+        TokenStore store;
+        const QString host = QStringLiteral("github.com");
+        auto missing = await(store.read(host));
+        QVERIFY2(missing.has_value(), qPrintable(missing ? QString() : missing.error().message));
+        QVERIFY(missing->isEmpty());
+
+        const auto written = await(store.write(host, QStringLiteral("ghp_example_token_123")));
+        QVERIFY2(written.has_value(), qPrintable(written ? QString() : written.error().message));
+        const auto other = await(store.write(QStringLiteral("git.example.org"), QStringLiteral("other")));
+        QVERIFY(other.has_value());
+
+        auto read = await(store.read(host));
+        QVERIFY(read.has_value());
+        QCOMPARE(*read, QStringLiteral("ghp_example_token_123"));
+        read = await(TokenStore().read(QStringLiteral("git.example.org"))); // persisted, not cached
+        QVERIFY(read.has_value());
+        QCOMPARE(*read, QStringLiteral("other"));
+
+        const auto removed = await(store.remove(host));
+        QVERIFY(removed.has_value() && *removed);
+        const auto again = await(store.remove(host));
+        QVERIFY(again.has_value()); // removing what is not there is not an error
+        read = await(store.read(host));
+        QVERIFY(read.has_value() && read->isEmpty());
+    }
+
+    void workerThreadRead()
+    {
+        TokenStore store;
+        QVERIFY(await(store.write(QStringLiteral("h.example"), QStringLiteral("tok"))).has_value());
+        // Fetcher calls its token provider on a pool thread; the keychain job still runs here.
+        QString seen;
+        QThread *worker = QThread::create([&] { seen = store.tokenForWorker(QStringLiteral("h.example")); });
+        worker->start();
+        QTRY_VERIFY_WITH_TIMEOUT(worker->isFinished(), 20000);
+        delete worker;
+        QCOMPARE(seen, QStringLiteral("tok"));
+        QVERIFY(
+            store.tokenForWorker(QStringLiteral("h.example")).isEmpty()); // own thread: refused, no deadlock
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSourceToken)
+#include "test_source_token.moc"

@@ -1,0 +1,168 @@
+#include "runs/runstore.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rr::runs;
+
+namespace {
+
+RunRecord sampleRun(const QString &id)
+{
+    RunRecord r;
+    r.id = id;
+    r.source = QStringLiteral("https://github.com/o/r");
+    r.owner = QStringLiteral("o");
+    r.repo = QStringLiteral("r");
+    r.commit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+    r.mode = QStringLiteral("compose");
+    r.runtime = QStringLiteral("docker");
+    r.state = RunState::Failed;
+    r.createdAt = QDateTime::currentDateTimeUtc();
+    r.updatedAt = r.createdAt;
+    r.request = QJsonObject{{QStringLiteral("source"), r.source}};
+    r.diagnosis = Diagnosis{QStringLiteral("DEPLOYING"),
+                            QStringLiteral("crash"),
+                            QStringLiteral("web exited 1"),
+                            QStringLiteral("web"),
+                            {QStringLiteral("panic: boom")}};
+    r.phases = {{RunState::Fetching, r.createdAt, r.createdAt.addMSecs(1200), 1.0},
+                {RunState::Deploying, r.createdAt.addMSecs(1200), {}, 0.5}};
+    return r;
+}
+
+} // namespace
+
+class TestRunStore : public QObject
+{
+    Q_OBJECT
+
+    template<class T> static T wait(QFuture<T> future)
+    {
+        if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000))
+            qFatal("store future did not finish");
+        return future.result();
+    }
+
+private Q_SLOTS:
+    void roundTripsRunsAndPhases()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath(QStringLiteral("runs.sqlite")));
+        QVERIFY(wait(store.open()).has_value());
+        store.saveRun(sampleRun(QStringLiteral("abc12345")));
+        const auto got = wait(store.run(QStringLiteral("abc12345")));
+        QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error().message));
+        QCOMPARE(got->commit, QStringLiteral("0123456789abcdef0123456789abcdef01234567"));
+        QCOMPARE(got->state, RunState::Failed);
+        QVERIFY(got->diagnosis.has_value());
+        QCOMPARE(got->diagnosis->lastLines, QStringList{QStringLiteral("panic: boom")});
+        QCOMPARE(got->phases.size(), 2);
+        QCOMPARE(got->phases.at(0).startedAt.msecsTo(got->phases.at(0).finishedAt), qint64(1200));
+        QVERIFY(!got->phases.at(1).finishedAt.isValid());
+        QCOMPARE(got->request.value(QStringLiteral("source")).toString(), got->source);
+        const auto missing = wait(store.run(QStringLiteral("nope")));
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, QStringLiteral("run.not_found"));
+    }
+
+    void historySurvivesReopen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        {
+            RunStore store(path);
+            QVERIFY(wait(store.open()).has_value());
+            store.saveRun(sampleRun(QStringLiteral("keepme01")));
+            store.appendLog({0, QStringLiteral("keepme01"), QStringLiteral("web"),
+                             QDateTime::currentDateTimeUtc(), QStringLiteral("stdout"),
+                             QStringLiteral("written before the restart")});
+        } // destroyed without an explicit flush: the worker flushes on its way out
+        RunStore again(path);
+        QVERIFY(wait(again.open()).has_value());
+        const auto runs = wait(again.runs());
+        QVERIFY(runs.has_value());
+        QCOMPARE(runs->size(), 1);
+        const auto logs = wait(again.logs(QStringLiteral("keepme01")));
+        QVERIFY(logs.has_value());
+        QCOMPARE(logs->size(), 1);
+        QCOMPARE(logs->first().text, QStringLiteral("written before the restart"));
+    }
+
+    void capsLogsPerServiceOldestFirst()
+    {
+        QTemporaryDir dir;
+        StoreLimits limits;
+        limits.maxLinesPerService = 100;
+        limits.flushBatchLines = 64;
+        RunStore store(dir.filePath(QStringLiteral("runs.sqlite")), limits);
+        QVERIFY(wait(store.open()).has_value());
+        for (int i = 0; i < 250; ++i)
+            store.appendLog({0,
+                             QStringLiteral("r1"),
+                             QStringLiteral("web"),
+                             {},
+                             QStringLiteral("stdout"),
+                             QStringLiteral("web %1").arg(i)});
+        for (int i = 0; i < 10; ++i)
+            store.appendLog({0,
+                             QStringLiteral("r1"),
+                             QStringLiteral("db"),
+                             {},
+                             QStringLiteral("stdout"),
+                             QStringLiteral("db %1").arg(i)});
+        QVERIFY(wait(store.flush()).has_value());
+        const auto web = wait(store.logs(QStringLiteral("r1"), QStringLiteral("web"), 0, 1000));
+        QVERIFY(web.has_value());
+        QCOMPARE(web->size(), 100);
+        QCOMPARE(web->first().text, QStringLiteral("web 150"));
+        QCOMPARE(web->last().text, QStringLiteral("web 249"));
+        const auto db = wait(store.logs(QStringLiteral("r1"), QStringLiteral("db")));
+        QCOMPARE(db->size(), 10);
+        // Paging by id continues where the last page ended.
+        const auto page = wait(store.logs(QStringLiteral("r1"), QStringLiteral("web"), web->at(49).id, 10));
+        QCOMPARE(page->size(), 10);
+        QCOMPARE(page->first().text, QStringLiteral("web 200"));
+    }
+
+    void refusesNewerSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        {
+            RunStore store(path);
+            QVERIFY(wait(store.open()).has_value());
+        }
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("poke"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("UPDATE meta SET value='99' WHERE key='schema_version'")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("poke"));
+        RunStore store(path);
+        const auto opened = wait(store.open());
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, QStringLiteral("store.too_new"));
+    }
+
+    void deleteRemovesEverything()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath(QStringLiteral("runs.sqlite")));
+        QVERIFY(wait(store.open()).has_value());
+        store.saveRun(sampleRun(QStringLiteral("gone0001")));
+        store.appendLog(
+            {0, QStringLiteral("gone0001"), {}, {}, QStringLiteral("build"), QStringLiteral("x")});
+        store.deleteRun(QStringLiteral("gone0001"));
+        QVERIFY(wait(store.runs())->isEmpty());
+        QVERIFY(wait(store.logs(QStringLiteral("gone0001")))->isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunStore)
+#include "test_runstore.moc"
