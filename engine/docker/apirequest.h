@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrlQuery>
+
+namespace rr::docker {
+
+// One Docker Engine API call. `path` is unversioned ("/images/json"); the client adds the
+// negotiated "/v1.41" prefix unless `versioned` is false (only /_ping and /version need that).
+struct ApiRequest
+{
+    QByteArray method = "GET";
+    QString path;
+    QUrlQuery query;
+    QByteArray contentType; // e.g. "application/json", "application/x-tar"
+    QByteArray body;
+    QString bodyFile; // streamed from disk with a read callback instead of `body`
+    bool versioned = true;
+    int timeoutMs = 0; // 0: no overall limit (streams, builds); connecting is always bounded
+
+    static ApiRequest get(const QString &path, const QUrlQuery &query = {});
+    static ApiRequest post(const QString &path, const QUrlQuery &query = {}, const QByteArray &json = {});
+    static ApiRequest del(const QString &path, const QUrlQuery &query = {});
+    // Adds key=value fully percent-encoded: QUrlQuery leaves '+' alone, which Go decodes as a space.
+    static void addParam(QUrlQuery &query, const QString &key, const QString &value);
+};
+
+} // namespace rr::docker
