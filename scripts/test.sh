@@ -11,5 +11,9 @@ if [ ! -f build/asan/build.ninja ]; then
 fi
 cmake --build build/asan -j2 --target reporunner_fuzzers
 
+# Integration tests use the real Docker daemon and a local busybox base image (no registry).
+"$root/scripts/start-dockerd.sh"
+"$root/scripts/busybox-image.sh"
+
 export REPORUNNER_FUZZ_DIR="$root/build/asan/tests/fuzz"
 ctest --test-dir build/dev --output-on-failure -j2 "$@"

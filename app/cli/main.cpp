@@ -3,6 +3,7 @@
 #include "terminal.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 namespace {
 
@@ -21,6 +22,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("reporunner"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REPORUNNER_VERSION));
+    // The engine's info chatter is for the app's log; the CLI shows progress itself.
+    // QT_LOGGING_RULES still turns it back on.
+    QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*.info=false"));
 
     const QStringList args = QCoreApplication::arguments().mid(1);
     const QString command = args.value(0);
