@@ -8,11 +8,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace {
@@ -29,7 +31,7 @@ void writeFile(const QString &path, const QByteArray &content)
 // A realistic service mix: builds, ports, env, healthchecks, volumes and a dependency chain.
 void generateProject(const QString &dir, int services)
 {
-    QByteArray yaml = "name: generated\nservices:\n";
+    QByteArray yaml = "services:\n";
     for (int i = 0; i < services; ++i) {
         const QByteArray n = QByteArray::number(i);
         yaml += "  svc" + n + ":\n";
@@ -118,6 +120,7 @@ void row(const QString &name, int services, const Timing &ours, double compose)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*.debug=false\nreporunner.*.info=false"));
     const bool smoke = app.arguments().contains(QStringLiteral("--smoke"));
     const int reps = smoke ? 1 : 15;
     const int composeReps = smoke ? 0 : 3;
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
     std::printf("%-26s %8s %10s %10s %8s %14s\n", "project", "services", "median ms", "min ms", "objects",
                 "compose cfg ms");
     QTemporaryDir tmp;
+    QList<QPair<int, double>> growth;
     for (int n : sizes) {
         const QString dir = tmp.path() + QStringLiteral("/gen%1").arg(n);
         generateProject(dir, n);
@@ -134,7 +138,12 @@ int main(int argc, char **argv)
         row(QStringLiteral("generated-%1").arg(n), n, t, composeReps ? timeCompose(dir, composeReps) : -1);
         if (n == 50)
             std::printf("%-26s per service: %.3f ms\n", "", t.medianMs / n);
+        growth.append({n, t.medianMs});
     }
+    // How time grows with service count: t ~ n^k, k from the smallest and largest sizes.
+    const double k = std::log(growth.last().second / growth.first().second) /
+                     std::log(double(growth.last().first) / growth.first().first);
+    std::printf("%-26s growth exponent k (t ~ n^k): %.2f\n", "", k);
     const QDir examples(QStringLiteral(REPORUNNER_SOURCE_DIR "/examples"));
     for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         const QString dir = examples.filePath(name);

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(REPORUNNER_VERSION));
     // The engine's info chatter is for the app's log; the CLI shows progress itself.
     // QT_LOGGING_RULES still turns it back on.
-    QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*.info=false"));
+    QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*.debug=false\nreporunner.*.info=false"));
 
     const QStringList args = QCoreApplication::arguments().mid(1);
     const QString command = args.value(0);
