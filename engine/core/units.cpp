@@ -6,66 +6,50 @@ namespace rr::core::units {
 
 std::optional<qint64> parseDurationMs(const QString &text)
 {
-    const QString t = text.trimmed();
-    if (t.isEmpty())
+    // Go's time.ParseDuration, which Compose and Docker both use: units are required, "0" aside.
+    static const QRegularExpression part(QStringLiteral("([0-9]*\\.?[0-9]+)(ns|us|µs|ms|s|m|h)"));
+    const QString s = text.trimmed();
+    if (s == QLatin1String("0"))
+        return 0;
+    if (s.isEmpty())
         return std::nullopt;
-    bool plain = false;
-    const double seconds = t.toDouble(&plain);
-    if (plain)
-        return seconds < 0 ? std::nullopt : std::optional<qint64>(qint64(seconds * 1000));
-
-    static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d)"));
-    qint64 total = 0;
-    int pos = 0;
-    auto it = part.globalMatch(t);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        if (m.capturedStart() != pos)
+    double totalMs = 0;
+    qsizetype pos = 0;
+    while (pos < s.size()) {
+        const auto m = part.match(s, pos, QRegularExpression::NormalMatch,
+                                  QRegularExpression::AnchorAtOffsetMatchOption);
+        if (!m.hasMatch())
             return std::nullopt;
-        pos = m.capturedEnd();
-        const double v = m.captured(1).toDouble();
         const QString unit = m.captured(2);
-        double ms = 0;
-        if (unit == QLatin1String("ns"))
-            ms = v / 1e6;
-        else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
-            ms = v / 1e3;
-        else if (unit == QLatin1String("ms"))
-            ms = v;
-        else if (unit == QLatin1String("s"))
-            ms = v * 1e3;
-        else if (unit == QLatin1String("m"))
-            ms = v * 60e3;
-        else if (unit == QLatin1String("h"))
-            ms = v * 3600e3;
-        else
-            ms = v * 86400e3;
-        total += qint64(ms);
+        const double factor = unit == QLatin1String("h")    ? 3600000.0
+                              : unit == QLatin1String("m")  ? 60000.0
+                              : unit == QLatin1String("s")  ? 1000.0
+                              : unit == QLatin1String("ms") ? 1.0
+                              : unit == QLatin1String("ns") ? 1e-6
+                                                            : 1e-3;
+        totalMs += m.captured(1).toDouble() * factor;
+        pos = m.capturedEnd();
     }
-    if (pos != t.size())
+    if (totalMs > 1e15)
         return std::nullopt;
-    return total;
+    return qint64(totalMs);
 }
 
 std::optional<qint64> parseByteSize(const QString &text)
 {
-    static const QRegularExpression re(QStringLiteral("^(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b?)$"),
+    static const QRegularExpression re(QStringLiteral("^([0-9]*\\.?[0-9]+)\\s*([bkmgtp]?)(?:i?b)?$"),
                                        QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(text.trimmed());
     if (!m.hasMatch())
         return std::nullopt;
-    const double v = m.captured(1).toDouble();
-    const QChar unit = m.captured(2).isEmpty() ? QLatin1Char('b') : m.captured(2).at(0).toLower();
-    double factor = 1;
-    if (unit == QLatin1Char('k'))
-        factor = 1024.0;
-    else if (unit == QLatin1Char('m'))
-        factor = 1024.0 * 1024;
-    else if (unit == QLatin1Char('g'))
-        factor = 1024.0 * 1024 * 1024;
-    else if (unit == QLatin1Char('t'))
-        factor = 1024.0 * 1024 * 1024 * 1024;
-    return qint64(v * factor);
+    const QString unit = m.captured(2).toLower();
+    const int power = unit.isEmpty() ? 0 : int(QStringLiteral("bkmgtp").indexOf(unit));
+    double value = m.captured(1).toDouble();
+    for (int i = 0; i < power; ++i)
+        value *= 1024.0;
+    if (value > 9e18)
+        return std::nullopt;
+    return qint64(value);
 }
 
 } // namespace rr::core::units

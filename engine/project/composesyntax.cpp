@@ -1,5 +1,7 @@
 #include "project/composesyntax.h"
 
+#include "core/units.h"
+
 #include <QRegularExpression>
 
 namespace rr::project {
@@ -221,63 +223,24 @@ core::Result<VolumeMount> ComposeSyntax::parseVolume(const YamlNode &node)
 
 core::Result<qint64> ComposeSyntax::parseDurationMs(const QString &text, const Location &at)
 {
-    static const QRegularExpression part(QStringLiteral("([0-9]*\\.?[0-9]+)(ns|us|µs|ms|s|m|h)"));
-    const QString s = text.trimmed();
-    if (s == QLatin1String("0"))
-        return 0;
-    const auto bad = [&] {
-        return syntaxError(
-            QStringLiteral("compose.duration.invalid"),
-            QStringLiteral("Invalid duration '%1': use a number with a unit, like 30s, 1m30s or 500ms")
-                .arg(text),
-            at);
-    };
-    if (s.isEmpty())
-        return bad();
-    double totalMs = 0;
-    qsizetype pos = 0;
-    while (pos < s.size()) {
-        const auto m = part.match(s, pos, QRegularExpression::NormalMatch,
-                                  QRegularExpression::AnchorAtOffsetMatchOption);
-        if (!m.hasMatch())
-            return bad();
-        const double n = m.captured(1).toDouble();
-        const QString unit = m.captured(2);
-        const double factor = unit == QLatin1String("h")    ? 3600000.0
-                              : unit == QLatin1String("m")  ? 60000.0
-                              : unit == QLatin1String("s")  ? 1000.0
-                              : unit == QLatin1String("ms") ? 1.0
-                              : unit == QLatin1String("ns") ? 1e-6
-                                                            : 1e-3;
-        totalMs += n * factor;
-        pos = m.capturedEnd();
-    }
-    if (totalMs > 1e15)
-        return bad();
-    return qint64(totalMs);
+    if (const auto ms = core::units::parseDurationMs(text))
+        return *ms;
+    return syntaxError(
+        QStringLiteral("compose.duration.invalid"),
+        QStringLiteral("Invalid duration '%1': use a number with a unit, like 30s, 1m30s or 500ms").arg(text),
+        at);
 }
 
 core::Result<qint64> ComposeSyntax::parseBytes(const YamlNode &node)
 {
     if (const auto i = node.toInteger(); i && *i >= 0)
         return *i;
-    static const QRegularExpression re(QStringLiteral("^([0-9]*\\.?[0-9]+)\\s*([bkmgtp]?)b?$"),
-                                       QRegularExpression::CaseInsensitiveOption);
-    const auto m = re.match(node.text().trimmed());
-    if (!node.isScalar() || !m.hasMatch())
-        return syntaxError(
-            QStringLiteral("compose.size.invalid"),
-            QStringLiteral("Invalid size '%1': use bytes or a unit, like 512m or 1g").arg(node.text()),
-            node.where);
-    const QString unit = m.captured(2).toLower();
-    const int power = unit.isEmpty() ? 0 : int(QStringLiteral("bkmgtp").indexOf(unit));
-    double value = m.captured(1).toDouble();
-    for (int i = 0; i < power; ++i)
-        value *= 1024.0;
-    if (value > 9e18)
-        return syntaxError(QStringLiteral("compose.size.invalid"),
-                           QStringLiteral("Size '%1' is too large").arg(node.text()), node.where);
-    return qint64(value);
+    if (const auto bytes = core::units::parseByteSize(node.text()); node.isScalar() && bytes)
+        return *bytes;
+    return syntaxError(
+        QStringLiteral("compose.size.invalid"),
+        QStringLiteral("Invalid size '%1': use bytes or a unit, like 512m or 1g").arg(node.text()),
+        node.where);
 }
 
 core::Result<QStringList> ComposeSyntax::splitWords(const QString &text, const Location &at)

@@ -16,7 +16,7 @@ private Q_SLOTS:
         QTest::newRow("compound") << QStringLiteral("1m30s") << qint64(90000);
         QTest::newRow("millis") << QStringLiteral("500ms") << qint64(500);
         QTest::newRow("hours") << QStringLiteral("2h") << qint64(7200000);
-        QTest::newRow("bare") << QStringLiteral("5") << qint64(5000);
+        QTest::newRow("zero") << QStringLiteral("0") << qint64(0);
         QTest::newRow("fraction") << QStringLiteral("1.5s") << qint64(1500);
     }
     void durations()
@@ -30,6 +30,7 @@ private Q_SLOTS:
         QVERIFY(!units::parseDurationMs(QStringLiteral("10 parsecs")));
         QVERIFY(!units::parseDurationMs(QStringLiteral("s10")));
         QVERIFY(!units::parseDurationMs(QString()));
+        QVERIFY(!units::parseDurationMs(QStringLiteral("5"))); // Go requires a unit
     }
     void sizes()
     {
@@ -38,6 +39,7 @@ private Q_SLOTS:
         QCOMPARE(units::parseByteSize(QStringLiteral("1GiB")).value_or(-1), qint64(1024) * 1024 * 1024);
         QCOMPARE(units::parseByteSize(QStringLiteral("100k")).value_or(-1), qint64(102400));
         QCOMPARE(units::parseByteSize(QStringLiteral("42")).value_or(-1), qint64(42));
+        QCOMPARE(units::parseByteSize(QStringLiteral("2kb")).value_or(-1), qint64(2048));
         QVERIFY(!units::parseByteSize(QStringLiteral("lots")));
     }
 };
