@@ -1,3 +1,4 @@
+#include "composefixtures.h"
 #include "plan/kuberenderer.h"
 #include "plan/planner.h"
 #include "plan/yamlemitter.h"
@@ -11,31 +12,10 @@
 using namespace rr;
 namespace test = rr::test;
 
+using rr::test::port;
+using rr::test::service;
+
 namespace {
-
-project::Service service(const QString &name, const QStringList &keys = {})
-{
-    project::Service s;
-    s.name = name;
-    s.image = QStringLiteral("busybox:1.36");
-    s.where = core::Location{QStringLiteral("compose.yaml"), 1, 3};
-    int line = 2;
-    for (const QString &k : keys + QStringList{QStringLiteral("image")})
-        s.keys.insert(k, core::Location{QStringLiteral("compose.yaml"), line++, 5});
-    return s;
-}
-
-project::PortMapping port(int target, int published = 0, const QString &proto = QStringLiteral("tcp"),
-                          int count = 1)
-{
-    project::PortMapping p;
-    p.target = target;
-    p.targetEnd = target + count - 1;
-    p.published = published;
-    p.publishedEnd = published ? published + count - 1 : 0;
-    p.protocol = proto;
-    return p;
-}
 
 project::VolumeMount mount(project::VolumeMount::Type type, const QString &source, const QString &target)
 {

@@ -1,3 +1,4 @@
+#include "composefixtures.h"
 #include "core/names.h"
 #include "plan/planner.h"
 
@@ -8,29 +9,10 @@ using namespace rr;
 using plan::ReportEntry;
 using Status = plan::ReportEntry::Status;
 
+using rr::test::port;
+using rr::test::service;
+
 namespace {
-
-// A service with `keys` recorded as a loader would (each key at its own line).
-project::Service service(const QString &name, const QStringList &keys = {})
-{
-    project::Service s;
-    s.name = name;
-    s.image = QStringLiteral("busybox:1.36");
-    s.where = core::Location{QStringLiteral("compose.yaml"), 1, 3};
-    int line = 2;
-    for (const QString &k : keys + QStringList{QStringLiteral("image")})
-        s.keys.insert(k, core::Location{QStringLiteral("compose.yaml"), line++, 5});
-    return s;
-}
-
-project::PortMapping port(int target, int published = 0, const QString &proto = QStringLiteral("tcp"))
-{
-    project::PortMapping p;
-    p.target = p.targetEnd = target;
-    p.published = p.publishedEnd = published;
-    p.protocol = proto;
-    return p;
-}
 
 plan::PlanOptions options()
 {

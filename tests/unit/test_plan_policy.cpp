@@ -1,3 +1,4 @@
+#include "composefixtures.h"
 #include "plan/planner.h"
 #include "testsupport.h"
 
@@ -10,19 +11,10 @@ using namespace rr;
 using plan::ReportEntry;
 using Status = plan::ReportEntry::Status;
 
-namespace {
+using rr::test::port;
+using rr::test::service;
 
-project::Service service(const QString &name, const QStringList &keys = {})
-{
-    project::Service s;
-    s.name = name;
-    s.image = QStringLiteral("busybox:1.36");
-    s.where = core::Location{QStringLiteral("compose.yaml"), 1, 3};
-    int line = 2;
-    for (const QString &k : keys + QStringList{QStringLiteral("image")})
-        s.keys.insert(k, core::Location{QStringLiteral("compose.yaml"), line++, 5});
-    return s;
-}
+namespace {
 
 project::VolumeMount bind(const QString &source, const QString &target)
 {
