@@ -118,7 +118,7 @@ QFuture<core::Result<Checkout>> Fetcher::fetch(const SourceSpec &spec, const Fet
         };
         auto result = FetchJob::run(spec, options, context);
         if (!result)
-            qCWarning(lcSource) << "fetch failed:" << result.error().code << result.error().message;
+            qCInfo(lcSource) << "fetch failed:" << result.error().code << result.error().message;
         promise->addResult(std::move(result));
         promise->finish();
     });
