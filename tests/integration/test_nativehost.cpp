@@ -1,0 +1,162 @@
+// Runs the real reporunner-nativehost binary the way Chrome does (origin in argv[1],
+// framed JSON on stdin/stdout) against a real control server on a private socket.
+#include "ipc/controlhandler.h"
+#include "ipc/controlserver.h"
+#include "ipc/protocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+
+namespace {
+
+const QString Origin = QStringLiteral("chrome-extension://oipbogiebnohngapaiaihdajnhlacfle/");
+
+class EchoHandler final : public rr::ipc::ControlHandler
+{
+public:
+    QFuture<rr::ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override
+    {
+        if (method == QLatin1String("hello"))
+            return ready(QJsonValue(QJsonObject{{QStringLiteral("app"), QStringLiteral("test-engine")}}));
+        if (method == QLatin1String("list"))
+            return ready(QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("r1")}}}));
+        return ready(
+            rr::core::fail(rr::core::ErrorCategory::Input, QStringLiteral("test.unsupported"), method));
+        Q_UNUSED(params)
+    }
+};
+
+QByteArray frame(const QByteArray &json)
+{
+    const auto n = std::uint32_t(json.size());
+    QByteArray out(4, Qt::Uninitialized);
+    std::memcpy(out.data(), &n, 4);
+    return out + json;
+}
+
+// Reads framed messages from the host's stdout as they arrive.
+struct HostOutput
+{
+    QByteArray buffer;
+    QList<QJsonObject> messages;
+    void take(QProcess &p)
+    {
+        buffer += p.readAllStandardOutput();
+        while (buffer.size() >= 4) {
+            std::uint32_t n = 0;
+            std::memcpy(&n, buffer.constData(), 4);
+            if (buffer.size() < qsizetype(4 + n))
+                return;
+            messages << QJsonDocument::fromJson(buffer.mid(4, n)).object();
+            buffer.remove(0, 4 + n);
+        }
+    }
+};
+
+} // namespace
+
+class TestNativehost : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_runtime;
+    EchoHandler m_handler;
+    rr::ipc::ControlServer *m_server = nullptr;
+
+    void startHost(QProcess &host, const QStringList &args = {Origin})
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
+        host.setProcessEnvironment(env);
+        host.start(qEnvironmentVariable("REPORUNNER_NATIVEHOST"), args);
+        QVERIFY(host.waitForStarted());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_RUNTIME_DIR", m_runtime.path().toUtf8());
+        m_server = new rr::ipc::ControlServer(&m_handler, {}, this);
+        const auto listening = m_server->listen();
+        QVERIFY2(listening.has_value(), qPrintable(listening ? QString() : listening.error().message));
+        QVERIFY(rr::ipc::defaultSocketPath().startsWith(m_runtime.path()));
+    }
+
+    void relaysRequestsAndReplies()
+    {
+        QProcess host;
+        startHost(host);
+        HostOutput out;
+        connect(&host, &QProcess::readyReadStandardOutput, this, [&] { out.take(host); });
+        host.write(frame(R"({"id":1,"method":"hello","params":{"client":"extension"}})"));
+        host.write(frame(R"({"id":"two","method":"list"})"));
+        QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), 2, 10000);
+        QCOMPARE(out.messages.at(0).value(QStringLiteral("id")).toInt(), 1);
+        QCOMPARE(out.messages.at(0)[QStringLiteral("result")][QStringLiteral("app")].toString(),
+                 QStringLiteral("test-engine"));
+        QCOMPARE(out.messages.at(1).value(QStringLiteral("id")).toString(), QStringLiteral("two"));
+        QVERIFY(out.messages.at(1).value(QStringLiteral("result")).isArray());
+        host.closeWriteChannel();
+        QVERIFY(host.waitForFinished(5000)); // stdin closed: the host exits by itself
+        QCOMPARE(host.exitCode(), 0);
+    }
+
+    void badMessagesGetErrorsAndTheHostKeepsServing()
+    {
+        QProcess host;
+        startHost(host);
+        HostOutput out;
+        connect(&host, &QProcess::readyReadStandardOutput, this, [&] { out.take(host); });
+        host.write(frame("not json at all"));
+        host.write(frame(R"({"id":3})"));
+        // A frame announcing 2 MiB, really sent, must be dropped without being relayed.
+        host.write(frame(QByteArray(2 * 1024 * 1024, 'x')));
+        host.write(frame(R"({"id":4,"method":"hello"})"));
+        QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), 4, 10000);
+        QCOMPARE(out.messages.at(0)[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QStringLiteral("nativehost.bad_message"));
+        QCOMPARE(out.messages.at(1).value(QStringLiteral("id")).toInt(), 3);
+        QCOMPARE(out.messages.at(2)[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QStringLiteral("nativehost.too_large"));
+        QCOMPARE(out.messages.at(3).value(QStringLiteral("id")).toInt(), 4);
+        QVERIFY(out.messages.at(3).contains(QStringLiteral("result")));
+        host.closeWriteChannel();
+        QVERIFY(host.waitForFinished(5000));
+    }
+
+    void engineErrorsPassThrough()
+    {
+        QProcess host;
+        startHost(host);
+        HostOutput out;
+        connect(&host, &QProcess::readyReadStandardOutput, this, [&] { out.take(host); });
+        host.write(frame(R"({"id":5,"method":"get","params":{"runId":"nope"}})"));
+        QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), 1, 10000);
+        QVERIFY(out.messages.first().contains(QStringLiteral("error")));
+        host.closeWriteChannel();
+        QVERIFY(host.waitForFinished(5000));
+    }
+
+    void refusesOtherOrigins()
+    {
+        for (const QStringList &args :
+             {QStringList{QStringLiteral("chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/")},
+              QStringList{}}) {
+            QProcess host;
+            startHost(host, args);
+            host.write(frame(R"({"id":1,"method":"hello"})"));
+            QVERIFY(host.waitForFinished(5000));
+            QCOMPARE(host.exitCode(), 1);
+            QVERIFY(host.readAllStandardOutput().isEmpty()); // nothing relayed, nothing answered
+            QVERIFY(host.readAllStandardError().contains("refusing caller"));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNativehost)
+#include "test_nativehost.moc"
