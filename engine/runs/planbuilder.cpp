@@ -63,6 +63,27 @@ core::Result<project::ComposeProject> dockerfileProject(const project::Detection
     return p;
 }
 
+// True when `path` stays inside `folder`, by its written form and, where it exists, by
+// where its symlinks lead.
+bool staysInside(const QString &folder, const QString &path)
+{
+    const QString root = QDir::cleanPath(folder);
+    const QString clean = QDir::cleanPath(path);
+    if (clean != root && !clean.startsWith(root + QLatin1Char('/')))
+        return false;
+    return !QFileInfo::exists(path) || insideFolder(folder, path);
+}
+
+core::Unexpected outsideRepo(const project::Service &s, const QString &key, const QString &what)
+{
+    return core::fail(
+        ErrorCategory::Refused, QStringLiteral("project.build_outside"),
+        QStringLiteral("service %1: %2: %3 is outside the repository; builds may only use files "
+                       "inside it")
+            .arg(s.name, key, what),
+        s.build->where);
+}
+
 core::Result<QMap<QString, project::DockerfileFacts>> readFacts(const project::ComposeProject &p)
 {
     QMap<QString, project::DockerfileFacts> facts;
@@ -71,18 +92,21 @@ core::Result<QMap<QString, project::DockerfileFacts>> readFacts(const project::C
             s.build->context.contains(QLatin1String("://")))
             continue;
         const QString context = QDir(p.projectDir).filePath(s.build->context);
+        if (!staysInside(p.projectDir, context))
+            return outsideRepo(s, QStringLiteral("build.context"),
+                               QStringLiteral("'%1'").arg(s.build->context));
         const QString dockerfile = QDir(context).filePath(
             s.build->dockerfile.isEmpty() ? QStringLiteral("Dockerfile") : s.build->dockerfile);
+        if (!staysInside(p.projectDir, dockerfile))
+            return outsideRepo(s, QStringLiteral("build.dockerfile"),
+                               QStringLiteral("'%1'").arg(s.build->dockerfile.isEmpty()
+                                                              ? QStringLiteral("Dockerfile")
+                                                              : s.build->dockerfile));
         if (!QFileInfo::exists(dockerfile))
             return core::fail(ErrorCategory::Project, QStringLiteral("project.dockerfile_missing"),
                               QStringLiteral("service %1 builds from %2, which does not exist")
                                   .arg(s.name, QDir(p.projectDir).relativeFilePath(dockerfile)),
                               s.build->where);
-        if (!insideFolder(p.projectDir, dockerfile))
-            return core::fail(
-                ErrorCategory::Refused, QStringLiteral("project.dockerfile_outside"),
-                QStringLiteral("service %1: build: the Dockerfile is outside the repository").arg(s.name),
-                s.build->where);
         auto parsed = project::DockerfileParser::parseFile(dockerfile, s.build->target);
         if (!parsed)
             return core::fail(parsed.error());

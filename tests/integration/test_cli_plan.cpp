@@ -1,6 +1,7 @@
 // Drives the real `reporunner plan` binary on the bundled examples and on bad input.
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -118,6 +119,13 @@ private Q_SLOTS:
                                           "services:\n  ci:\n    image: x\n    volumes:\n"
                                           "      - /var/run/docker.sock:/var/run/docker.sock\n"}}
             << QStringList{QStringLiteral("--allow-unsafe")} << 3 << QStringLiteral("docker.sock");
+        QTest::newRow("build context outside")
+            << Files{{QStringLiteral("compose.yaml"), "services:\n  a:\n    build: ../\n"}} << QStringList{}
+            << 3 << QStringLiteral("outside the repository");
+        QTest::newRow("dockerfile outside")
+            << Files{{QStringLiteral("compose.yaml"),
+                      "services:\n  a:\n    build:\n      context: .\n      dockerfile: ../../etc/passwd\n"}}
+            << QStringList{} << 3 << QStringLiteral("build.dockerfile");
         QTest::newRow("nothing to run") << QMap<QString, QByteArray>{{QStringLiteral("README"), "hi"}}
                                         << QStringList{} << 5 << QStringLiteral("no Dockerfile");
         QTest::newRow("bad mode") << QMap<QString, QByteArray>{{QStringLiteral("Dockerfile"), "FROM x\n"}}
@@ -142,6 +150,19 @@ private Q_SLOTS:
                  QByteArray(QByteArray::number(r.exitCode) + ": " + r.err).constData());
         QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
         QVERIFY(!r.err.contains("Segmentation") && !r.timedOut);
+    }
+
+    void dockerfileSymlinkLeavingTheRepoIsRefused()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(dir.path(),
+                            {{QStringLiteral("compose.yaml"), "services:\n  a:\n    build: ./app\n"},
+                             {QStringLiteral("app/.keep"), ""}});
+        QVERIFY(QFile::link(QStringLiteral("/etc/passwd"), dir.filePath(QStringLiteral("app/Dockerfile"))));
+        const ProcessResult r = plan({dir.path()});
+        QVERIFY2(r.exitCode == 3, r.err.constData());
+        QVERIFY(r.err.contains("outside the repository"));
+        QVERIFY(!r.out.contains("root:")); // nothing of the target was read into the output
     }
 
     void setValuesReachInterpolation()
