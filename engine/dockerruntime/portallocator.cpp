@@ -1,0 +1,75 @@
+#include "dockerruntime/portallocator.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace rr::dockerruntime {
+
+namespace {
+
+bool isUdp(const QString &protocol)
+{
+    return protocol.compare(QLatin1String("udp"), Qt::CaseInsensitive) == 0;
+}
+
+// Binds 127.0.0.1:port (0 = any) and returns the bound port, or 0 on failure. SO_REUSEADDR
+// matches what listeners (docker-proxy, QTcpServer) set, so a TIME_WAIT leftover is not "taken".
+int bindLoopback(int port, bool udp)
+{
+    const int fd = ::socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<quint16>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int bound = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0) {
+        socklen_t len = sizeof addr;
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+            bound = ntohs(addr.sin_port);
+    }
+    ::close(fd);
+    return bound;
+}
+
+} // namespace
+
+bool PortAllocator::isFree(int port, const QString &protocol)
+{
+    return port > 0 && port < 65536 && bindLoopback(port, isUdp(protocol)) == port;
+}
+
+int PortAllocator::anyFreePort(const QString &protocol)
+{
+    return bindLoopback(0, isUdp(protocol));
+}
+
+bool PortAllocator::available(int port, const QString &protocol) const
+{
+    return !m_taken.contains(protocol.toLower() + QLatin1Char('/') + QString::number(port)) &&
+           isFree(port, protocol);
+}
+
+int PortAllocator::choose(int published, int containerPort, const QString &protocol)
+{
+    int port = 0;
+    if (published > 0 && available(published, protocol))
+        port = published;
+    else if (containerPort >= 1024 && available(containerPort, protocol))
+        port = containerPort;
+    for (int attempt = 0; port == 0 && attempt < 20; ++attempt) {
+        const int candidate = anyFreePort(protocol);
+        if (candidate > 0 && available(candidate, protocol))
+            port = candidate;
+    }
+    if (port > 0)
+        m_taken.insert(protocol.toLower() + QLatin1Char('/') + QString::number(port));
+    return port;
+}
+
+} // namespace rr::dockerruntime

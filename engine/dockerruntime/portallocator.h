@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QSet>
+#include <QString>
+
+namespace rr::dockerruntime {
+
+// Picks the local ports a run publishes on 127.0.0.1 (PRODUCT.md §7): the compose published
+// port if free, else the container port if >= 1024 and free, else any free port. "Free" means
+// we could bind it on 127.0.0.1 just now; nothing that holds a port is ever disturbed.
+class PortAllocator final
+{
+public:
+    // `protocol` is "tcp" or "udp" (case-insensitive).
+    static bool isFree(int port, const QString &protocol);
+    // A port the kernel handed out for 127.0.0.1, or 0 when binding failed.
+    static int anyFreePort(const QString &protocol);
+
+    // Applies the rule, never returning a port this allocator already handed out.
+    int choose(int published, int containerPort, const QString &protocol);
+
+private:
+    bool available(int port, const QString &protocol) const;
+
+    QSet<QString> m_taken; // "tcp/8080"
+};
+
+} // namespace rr::dockerruntime
