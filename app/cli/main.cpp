@@ -1,5 +1,8 @@
+#include "clientcommand.h"
 #include "exitcode.h"
 #include "plancommand.h"
+#include "runcommand.h"
+#include "servecommand.h"
 #include "terminal.h"
 
 #include <QCoreApplication>
@@ -11,7 +14,13 @@ const char *const Usage =
     "usage: reporunner <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run URL|PATH    build and deploy a repository; prints its preview URLs\n"
+    "  ps              list runs\n"
+    "  logs RUN        print a run's logs (-f to follow)\n"
+    "  stop RUN|--all  stop runs and remove what they created\n"
+    "  open RUN        print and open a run's preview URL\n"
     "  plan URL|PATH   print the run plan (Kubernetes manifests) and translation report\n"
+    "  serve           run the engine headless, serving the control API\n"
     "\n"
     "Run 'reporunner <command> --help' for a command's options.\n";
 
@@ -42,6 +51,25 @@ int main(int argc, char **argv)
                          Qt::QueuedConnection);
         plan.start(args);
         return app.exec();
+    }
+    const auto runCommand = [&app, &args](auto &command) {
+        QObject::connect(&command, &std::remove_reference_t<decltype(command)>::finished, &app,
+                         &QCoreApplication::exit, Qt::QueuedConnection);
+        command.start(args);
+        return app.exec();
+    };
+    if (command == QLatin1String("run")) {
+        rr::cli::RunCommand run;
+        return runCommand(run);
+    }
+    if (command == QLatin1String("serve")) {
+        rr::cli::ServeCommand serve;
+        return runCommand(serve);
+    }
+    if (command == QLatin1String("ps") || command == QLatin1String("logs") ||
+        command == QLatin1String("stop") || command == QLatin1String("open")) {
+        rr::cli::ClientCommand client;
+        return runCommand(client);
     }
     rr::cli::Terminal::error(QStringLiteral("unknown command \"%1\"").arg(command));
     rr::cli::Terminal::err(Usage);

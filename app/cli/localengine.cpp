@@ -1,0 +1,58 @@
+#include "localengine.h"
+
+#include "docker/dockerclient.h"
+#include "dockerruntime/dockerruntime.h"
+#include "ipc/controlserver.h"
+#include "runs/orchestrator.h"
+#include "runs/runcontrolhandler.h"
+#include "runs/runstore.h"
+#include "source/fetcher.h"
+
+namespace rr::cli {
+
+LocalEngine::LocalEngine(QObject *parent)
+    : QObject(parent)
+{}
+
+LocalEngine::~LocalEngine()
+{
+    // The server refers to the handler, the handler to the orchestrator: tear down in order.
+    delete m_server;
+    delete m_handler;
+    delete m_orchestrator;
+    delete m_dockerRuntime;
+    delete m_docker;
+}
+
+QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
+{
+    m_store = new runs::RunStore({}, {}, this);
+    m_fetcher = new source::Fetcher(this);
+    auto host = docker::DockerHost::fromEnvironment();
+    if (host) {
+        m_docker = new docker::DockerClient(*host);
+        m_dockerRuntime = new dockerruntime::DockerRuntime(m_docker);
+    }
+    return m_store->open()
+        .then(this,
+              [this, socketPath](const core::Result<void> &opened) {
+                  if (!opened)
+                      return QtFuture::makeReadyFuture(core::Result<void>(opened));
+                  m_orchestrator =
+                      new runs::Orchestrator(m_store, m_fetcher, m_docker, m_dockerRuntime, nullptr);
+                  m_handler = new runs::RunControlHandler(m_orchestrator, m_fetcher);
+                  ipc::ServerOptions options;
+                  options.socketPath = socketPath;
+                  m_server = new ipc::ControlServer(m_handler, options);
+                  m_handler->setServer(m_server);
+                  return m_orchestrator->initialize().then(
+                      this, [this](const core::Result<void> &loaded) -> core::Result<void> {
+                          if (!loaded)
+                              return loaded;
+                          return m_server->listen();
+                      });
+              })
+        .unwrap();
+}
+
+} // namespace rr::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QFuture>
+#include <QObject>
+
+#include <memory>
+
+namespace rr::docker {
+class DockerClient;
+}
+namespace rr::ipc {
+class ControlServer;
+}
+namespace rr::runtime {
+class Runtime;
+}
+namespace rr::source {
+class Fetcher;
+}
+namespace rr::runs {
+class Orchestrator;
+class RunControlHandler;
+class RunStore;
+} // namespace rr::runs
+
+namespace rr::cli {
+
+// A headless engine: the run store, Docker client and runtime, orchestrator and the control
+// API server on `socketPath`, composed here the way the app composes them.
+class LocalEngine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalEngine)
+public:
+    explicit LocalEngine(QObject *parent = nullptr);
+    ~LocalEngine() override;
+
+    // Opens the store, reconciles and starts listening.
+    QFuture<core::Result<void>> start(const QString &socketPath);
+    runs::Orchestrator *orchestrator() const { return m_orchestrator; }
+
+private:
+    runs::RunStore *m_store = nullptr;
+    source::Fetcher *m_fetcher = nullptr;
+    docker::DockerClient *m_docker = nullptr;
+    runtime::Runtime *m_dockerRuntime = nullptr;
+    runs::Orchestrator *m_orchestrator = nullptr;
+    runs::RunControlHandler *m_handler = nullptr;
+    ipc::ControlServer *m_server = nullptr;
+};
+
+} // namespace rr::cli

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+namespace rr::cli {
+
+class EngineConnection;
+class SignalWatcher;
+
+// `reporunner run URL|PATH`: starts a run on the engine, shows its phases with durations and
+// its logs until READY, prints the preview URLs and exits leaving the run up. Ctrl-C before
+// READY stops the run. `--detach` returns as soon as the run is queued.
+class RunCommand final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunCommand)
+public:
+    explicit RunCommand(QObject *parent = nullptr);
+    void start(const QStringList &arguments);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void fail(int exitCode, const QString &message);
+    void onConnected();
+    void onEvent(const QString &name, const QJsonObject &data);
+    void showRun(const QJsonObject &run);
+    void interrupt();
+
+    EngineConnection *m_connection;
+    SignalWatcher *m_signals = nullptr;
+    QJsonObject m_params;
+    QString m_runId;
+    int m_phasesShown = 0;
+    bool m_detach = false;
+    bool m_json = false;
+    bool m_done = false;
+    bool m_stopping = false;
+};
+
+} // namespace rr::cli

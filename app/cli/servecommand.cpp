@@ -1,0 +1,50 @@
+#include "servecommand.h"
+
+#include "engineconnection.h"
+#include "exitcode.h"
+#include "localengine.h"
+#include "signalwatcher.h"
+#include "terminal.h"
+
+#include <QCommandLineParser>
+
+namespace rr::cli {
+
+ServeCommand::ServeCommand(QObject *parent)
+    : QObject(parent)
+{}
+
+void ServeCommand::start(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Run the RepoRunner engine without a GUI, serving the control API."));
+    const QCommandLineOption socket(QStringLiteral("socket"), QStringLiteral("control socket path"),
+                                    QStringLiteral("path"), EngineConnection::socketPath());
+    parser.addOption(socket);
+    parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        Terminal::error(parser.errorText());
+        Q_EMIT finished(Usage);
+        return;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        Terminal::out(parser.helpText().toUtf8());
+        Q_EMIT finished(Ok);
+        return;
+    }
+    m_signals = new SignalWatcher(this);
+    connect(m_signals, &SignalWatcher::interrupted, this, [this] { Q_EMIT finished(Ok); });
+    m_engine = new LocalEngine(this);
+    const QString path = parser.value(socket);
+    m_engine->start(path).then(this, [this, path](const core::Result<void> &started) {
+        if (!started) {
+            Terminal::error(started.error().message);
+            Q_EMIT finished(exitCodeFor(started.error().category));
+            return;
+        }
+        Terminal::err(QStringLiteral("reporunner engine listening on %1\n").arg(path).toUtf8());
+    });
+}
+
+} // namespace rr::cli

@@ -1,0 +1,293 @@
+#include "runs/orchestrator.h"
+
+#include "core/logging.h"
+#include "core/names.h"
+#include "runs/run.h"
+#include "runs/runjson.h"
+#include "runs/runstore.h"
+#include "runtime/runtime.h"
+#include "source/sourcespecparser.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace rr::runs {
+
+namespace {
+
+using core::ErrorCategory;
+
+template<class T> QFuture<T> readyFuture(T value)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.addResult(std::move(value));
+    promise.finish();
+    return promise.future();
+}
+
+bool knownRuntimeName(const QString &name)
+{
+    return name == QLatin1String("auto") || name == QLatin1String("docker") ||
+           name == QLatin1String("kubernetes");
+}
+
+} // namespace
+
+Orchestrator::Orchestrator(RunStore *store, source::Fetcher *fetcher, docker::DockerClient *docker,
+                           runtime::Runtime *dockerRuntime, runtime::Runtime *kubeRuntime, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_fetcher(fetcher)
+    , m_docker(docker)
+    , m_dockerRuntime(dockerRuntime)
+    , m_kubeRuntime(kubeRuntime)
+    , m_builds(m_settings.buildParallelism)
+{
+    for (runtime::Runtime *rt : {m_dockerRuntime, m_kubeRuntime}) {
+        if (!rt)
+            continue;
+        connect(
+            rt, &runtime::Runtime::logLine, this,
+            [this](const QString &runId, const QString &service, const QString &stream, const QString &text) {
+                if (Run *run = m_active.value(runId))
+                    run->onRuntimeLog(service, stream, text);
+            });
+        connect(rt, &runtime::Runtime::serviceStatusChanged, this,
+                [this](const QString &runId, const runtime::ServiceStatus &status) {
+                    if (Run *run = m_active.value(runId))
+                        run->onServiceStatus(status);
+                });
+        connect(rt, &runtime::Runtime::runBroken, this,
+                [this](const QString &runId, const core::Error &error) {
+                    if (Run *run = m_active.value(runId))
+                        run->onBroken(error);
+                });
+    }
+}
+
+Orchestrator::~Orchestrator()
+{
+    // Runs die with us; their resources stay for the next start-up to re-attach.
+    for (Run *run : std::as_const(m_active))
+        delete run;
+    m_active.clear();
+}
+
+Run *Orchestrator::createRun(const RunRecord &record, const source::SourceSpec &spec,
+                             const QString &wantedRuntime)
+{
+    RunServices services;
+    services.store = m_store;
+    services.fetcher = m_fetcher;
+    services.docker = m_docker;
+    services.builds = &m_builds;
+    services.fetchOptions = m_fetchOptions;
+    services.resolveRuntime = [this](const QString &wanted) { return resolveRuntime(wanted); };
+    services.runtimeByName = [this](const QString &name) { return runtimeByName(name); };
+    auto *run = new Run(record, spec, wantedRuntime, services, this);
+    connect(run, &Run::updated, this, &Orchestrator::onRunUpdated);
+    connect(run, &Run::logLines, this, &Orchestrator::logLines);
+    connect(run, &Run::failed, this, &Orchestrator::runFailed);
+    connect(run, &Run::finished, this, &Orchestrator::onRunFinished);
+    m_records.insert(record.id, record);
+    m_active.insert(record.id, run);
+    return run;
+}
+
+void Orchestrator::onRunUpdated(const RunRecord &record)
+{
+    m_records.insert(record.id, record);
+    Q_EMIT runUpdated(record);
+    if (!isTerminal(record.state))
+        return;
+    const auto waiters = m_stopWaiters.take(record.id);
+    for (const auto &promise : waiters) {
+        promise->addResult(record);
+        promise->finish();
+    }
+}
+
+void Orchestrator::onRunFinished(const QString &runId)
+{
+    if (Run *run = m_active.take(runId))
+        run->deleteLater();
+}
+
+QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptions &options)
+{
+    // The commit is only known after the fetch; the ref as asked names it for the user.
+    QStringList services = options.request.services;
+    services.sort();
+    const QString mode = !options.request.mode ? QStringLiteral("default")
+                         : *options.request.mode == project::ProjectMode::Compose
+                             ? QStringLiteral("compose")
+                             : QStringLiteral("dockerfile");
+    return QStringList{spec.isLocal() ? spec.localPath : spec.remoteUrl,
+                       spec.subdir,
+                       spec.ref,
+                       mode,
+                       options.request.dockerfile,
+                       services.join(QLatin1Char(','))}
+        .join(QLatin1Char('|'));
+}
+
+core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
+{
+    if (!options.idempotencyKey.isEmpty() && m_idempotency.contains(options.idempotencyKey)) {
+        const QString id = m_idempotency.value(options.idempotencyKey);
+        if (m_records.contains(id))
+            return StartOutcome{m_records.value(id), true};
+    }
+    const QString wanted = options.runtime.isEmpty() ? m_settings.defaultRuntime : options.runtime;
+    if (!knownRuntimeName(wanted))
+        return core::fail(
+            ErrorCategory::Input, QStringLiteral("run.bad_runtime"),
+            QStringLiteral("The runtime must be auto, docker or kubernetes, not \"%1\".").arg(wanted));
+    auto spec = source::SourceSpecParser::parse(options.request.source);
+    if (!spec)
+        return core::Unexpected(spec.error());
+    if (!options.ref.isEmpty()) {
+        static const QRegularExpression sha(QStringLiteral("^[0-9a-fA-F]{40}$"));
+        spec->ref = options.ref;
+        spec->refPath.clear();
+        spec->refIsCommit = sha.match(options.ref).hasMatch();
+    }
+    if (!options.path.isEmpty())
+        spec->subdir = options.path;
+
+    const QString key = dedupeKey(*spec, options);
+    for (Run *active : std::as_const(m_active)) {
+        const RunRecord &r = active->record();
+        if (r.dedupeKey != key || r.state == RunState::Stopping || isTerminal(r.state))
+            continue;
+        if (options.replace) {
+            qCInfo(lcRuns) << "replacing run" << r.id;
+            active->stop();
+            continue;
+        }
+        if (!options.idempotencyKey.isEmpty())
+            m_idempotency.insert(options.idempotencyKey, r.id);
+        return StartOutcome{r, true};
+    }
+
+    RunRecord record;
+    record.id = options.request.runId.isEmpty() ? core::names::newRunId() : options.request.runId;
+    while (m_records.contains(record.id))
+        record.id = core::names::newRunId();
+    record.source = options.request.source;
+    record.owner = spec->owner;
+    record.repo = spec->repo;
+    record.ref = spec->ref;
+    if (options.request.mode)
+        record.mode = *options.request.mode == project::ProjectMode::Compose ? QStringLiteral("compose")
+                                                                             : QStringLiteral("dockerfile");
+    record.idempotencyKey = options.idempotencyKey;
+    record.dedupeKey = key;
+    record.state = RunState::Queued;
+    QJsonObject request = RunJson::fromRequest(options.request);
+    request.insert(QStringLiteral("ref"), options.ref);
+    request.insert(QStringLiteral("path"), options.path);
+    request.insert(QStringLiteral("runtime"), wanted);
+    record.request = request;
+    record.createdAt = record.updatedAt = QDateTime::currentDateTimeUtc();
+    record.phases.append(PhaseRecord{RunState::Queued, record.createdAt, {}, 0});
+    if (!options.idempotencyKey.isEmpty())
+        m_idempotency.insert(options.idempotencyKey, record.id);
+
+    Run *run = createRun(record, *spec, wanted);
+    qCInfo(lcRuns) << "starting run" << record.id << "for" << record.source;
+    run->start();
+    return StartOutcome{run->record(), false};
+}
+
+QFuture<core::Result<RunRecord>> Orchestrator::stop(const QString &runId)
+{
+    if (!m_records.contains(runId))
+        return readyFuture<core::Result<RunRecord>>(
+            core::fail(ErrorCategory::Input, QStringLiteral("run.not_found"),
+                       QStringLiteral("There is no run \"%1\".").arg(runId)));
+    Run *run = m_active.value(runId);
+    const RunRecord record = m_records.value(runId);
+    if (!run || isTerminal(record.state))
+        return readyFuture<core::Result<RunRecord>>(record);
+    auto promise = std::make_shared<QPromise<core::Result<RunRecord>>>();
+    promise->start();
+    m_stopWaiters[runId].append(promise);
+    run->stop();
+    return promise->future();
+}
+
+QFuture<core::Result<void>> Orchestrator::remove(const QString &runId)
+{
+    return stop(runId).then(this,
+                            [this, runId](const core::Result<RunRecord> &stopped) -> core::Result<void> {
+                                if (!stopped)
+                                    return core::Unexpected(stopped.error());
+                                m_records.remove(runId);
+                                m_store->deleteRun(runId);
+                                return {};
+                            });
+}
+
+QList<RunRecord> Orchestrator::runs() const
+{
+    QList<RunRecord> all = m_records.values();
+    std::sort(all.begin(), all.end(),
+              [](const RunRecord &a, const RunRecord &b) { return a.createdAt > b.createdAt; });
+    return all;
+}
+
+std::optional<RunRecord> Orchestrator::run(const QString &runId) const
+{
+    const auto it = m_records.constFind(runId);
+    if (it == m_records.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+core::Result<void> Orchestrator::setSettings(const OrchestratorSettings &settings)
+{
+    if (settings.buildParallelism < 1 || settings.buildParallelism > 32)
+        return core::fail(ErrorCategory::Input, QStringLiteral("settings.bad_parallelism"),
+                          QStringLiteral("Build parallelism must be between 1 and 32."));
+    if (!knownRuntimeName(settings.defaultRuntime))
+        return core::fail(ErrorCategory::Input, QStringLiteral("settings.bad_runtime"),
+                          QStringLiteral("The default runtime must be auto, docker or kubernetes."));
+    m_settings = settings;
+    m_builds.setLimit(settings.buildParallelism);
+    return {};
+}
+
+runtime::Runtime *Orchestrator::runtimeByName(const QString &name) const
+{
+    if (m_dockerRuntime && m_dockerRuntime->name() == name)
+        return m_dockerRuntime;
+    if (m_kubeRuntime && m_kubeRuntime->name() == name)
+        return m_kubeRuntime;
+    return nullptr;
+}
+
+QFuture<core::Result<runtime::Runtime *>> Orchestrator::resolveRuntime(const QString &wanted)
+{
+    using Out = core::Result<runtime::Runtime *>;
+    const auto unavailable = [](const QString &name) -> Out {
+        return core::fail(ErrorCategory::Input, QStringLiteral("run.runtime_unavailable"),
+                          QStringLiteral("The %1 runtime is not available here.").arg(name));
+    };
+    if (wanted == QLatin1String("kubernetes"))
+        return readyFuture<Out>(m_kubeRuntime ? Out(m_kubeRuntime) : unavailable(wanted));
+    if (wanted == QLatin1String("docker") || !m_kubeRuntime)
+        return readyFuture<Out>(m_dockerRuntime ? Out(m_dockerRuntime)
+                                                : unavailable(QStringLiteral("docker")));
+    // auto: Kubernetes when its cluster answers, else Docker.
+    return m_kubeRuntime->probe().then(this, [this, unavailable](const core::Result<void> &probe) -> Out {
+        if (probe)
+            return m_kubeRuntime;
+        qCInfo(lcRuns) << "Kubernetes unavailable (" << probe.error().message << "), using Docker";
+        return m_dockerRuntime ? Out(m_dockerRuntime) : unavailable(QStringLiteral("docker"));
+    });
+}
+
+} // namespace rr::runs

@@ -1,0 +1,298 @@
+#include "runs/runcontrolhandler.h"
+
+#include "ipc/controlserver.h"
+#include "ipc/protocol.h"
+#include "plan/kuberenderer.h"
+#include "project/detection.h"
+#include "runs/orchestrator.h"
+#include "runs/planbuilder.h"
+#include "runs/runjson.h"
+#include "runs/runstore.h"
+#include "source/fetcher.h"
+#include "source/sourcespecparser.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QJsonArray>
+
+namespace rr::runs {
+
+namespace {
+
+using core::ErrorCategory;
+using ipc::HandlerResult;
+
+HandlerResult notFound(const QString &runId)
+{
+    return core::fail(ErrorCategory::Input, QStringLiteral("run.not_found"),
+                      QStringLiteral("There is no run \"%1\".").arg(runId));
+}
+
+core::Result<source::SourceSpec> specFrom(const QJsonObject &params)
+{
+    auto spec = source::SourceSpecParser::parse(params.value(QStringLiteral("source")).toString());
+    if (!spec)
+        return spec;
+    const QString ref = params.value(QStringLiteral("ref")).toString();
+    const QString path = params.value(QStringLiteral("path")).toString();
+    if (!ref.isEmpty()) {
+        spec->ref = ref;
+        spec->refPath.clear();
+    }
+    if (!path.isEmpty())
+        spec->subdir = path;
+    return spec;
+}
+
+QJsonObject detectionJson(const project::Detection &d)
+{
+    QJsonArray dockerfiles;
+    for (const auto &c : d.dockerfiles)
+        dockerfiles.append(QJsonObject{{QStringLiteral("dockerfile"), c.dockerfile},
+                                       {QStringLiteral("context"), c.context}});
+    return QJsonObject{{QStringLiteral("compose"), d.hasCompose()},
+                       {QStringLiteral("dockerfile"), d.hasDockerfile()},
+                       {QStringLiteral("composeFiles"), QJsonArray::fromStringList(d.composeFiles)},
+                       {QStringLiteral("dockerfiles"), dockerfiles},
+                       {QStringLiteral("services"), QJsonArray::fromStringList(d.composeServices)},
+                       {QStringLiteral("defaultMode"), d.defaultMode() == project::ProjectMode::Compose
+                                                           ? QStringLiteral("compose")
+                                                           : QStringLiteral("dockerfile")}};
+}
+
+StartOptions startOptionsFrom(const QJsonObject &params)
+{
+    const QJsonObject options = params.value(QStringLiteral("options")).toObject();
+    StartOptions start;
+    start.request = RunJson::toRequest(options);
+    start.request.source = params.value(QStringLiteral("source")).toString();
+    start.ref = params.value(QStringLiteral("ref")).toString();
+    start.path = params.value(QStringLiteral("path")).toString();
+    start.runtime = options.value(QStringLiteral("runtime")).toString();
+    start.idempotencyKey = options.value(QStringLiteral("idempotencyKey")).toString();
+    start.replace = options.value(QStringLiteral("replace")).toBool();
+    return start;
+}
+
+} // namespace
+
+RunControlHandler::RunControlHandler(Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent)
+    : QObject(parent)
+    , m_orchestrator(orchestrator)
+    , m_fetcher(fetcher)
+{
+    connect(m_orchestrator, &Orchestrator::runUpdated, this, [this](const RunRecord &run) {
+        if (m_server)
+            m_server->publish(ipc::event::RunUpdated,
+                              QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(run)}}, run.id);
+    });
+    connect(m_orchestrator, &Orchestrator::logLines, this,
+            [this](const QString &runId, const QList<LogLine> &lines) {
+                if (m_server)
+                    m_server->publishLogLines(runId, RunJson::fromLogLines(lines));
+            });
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::handle(const QString &method, const QJsonObject &params)
+{
+    const QString runId = params.value(QStringLiteral("runId")).toString();
+    if (method == ipc::method::Hello)
+        return ready(
+            QJsonObject{{QStringLiteral("server"), QStringLiteral("reporunner")},
+                        {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                        {QStringLiteral("protocol"), ipc::kProtocolVersion},
+                        {QStringLiteral("methods"), QJsonArray::fromStringList(ipc::knownMethods())}});
+    if (method == ipc::method::Detect)
+        return detect(params);
+    if (method == ipc::method::Plan)
+        return plan(params);
+    if (method == ipc::method::Start)
+        return start(params);
+    if (method == ipc::method::Stop)
+        return stop(params);
+    if (method == ipc::method::List) {
+        QJsonArray runs;
+        for (const RunRecord &r : m_orchestrator->runs())
+            runs.append(RunJson::fromRecord(r));
+        return ready(QJsonObject{{QStringLiteral("runs"), runs}});
+    }
+    if (method == ipc::method::Get) {
+        const auto run = m_orchestrator->run(runId);
+        return ready(run ? HandlerResult(QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(*run)}})
+                         : notFound(runId));
+    }
+    if (method == ipc::method::Logs)
+        return logs(params);
+    if (method == ipc::method::OpenPreview)
+        return ready(openPreview(params));
+    if (method == ipc::method::Settings)
+        return ready(settings(params));
+    return ready(core::fail(ErrorCategory::Input, ipc::code::UnknownMethod,
+                            QStringLiteral("The engine does not handle \"%1\".").arg(method)));
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::detect(const QJsonObject &params)
+{
+    auto spec = specFrom(params);
+    if (!spec)
+        return ready(core::Unexpected(spec.error()));
+    if (spec->isLocal()) {
+        auto detection = project::Detector::detectFolder(QDir(spec->localPath).filePath(spec->subdir));
+        return ready(detection ? HandlerResult(detectionJson(*detection))
+                               : core::Unexpected(detection.error()));
+    }
+    return m_fetcher->fetch(*spec).then(
+        this, [](const core::Result<source::Checkout> &checkout) -> HandlerResult {
+            if (!checkout)
+                return core::Unexpected(checkout.error());
+            auto detection = project::Detector::detectFolder(checkout->projectDir);
+            if (!detection)
+                return core::Unexpected(detection.error());
+            QJsonObject out = detectionJson(*detection);
+            out.insert(QStringLiteral("commit"), checkout->commit);
+            return out;
+        });
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
+{
+    auto spec = specFrom(params);
+    if (!spec)
+        return ready(core::Unexpected(spec.error()));
+    PlanRequest request = RunJson::toRequest(params.value(QStringLiteral("options")).toObject());
+    request.source = params.value(QStringLiteral("source")).toString();
+    return m_fetcher->fetch(*spec).then(
+        this, [request](const core::Result<source::Checkout> &checkout) -> HandlerResult {
+            if (!checkout)
+                return core::Unexpected(checkout.error());
+            auto prepared = PlanBuilder::build(*checkout, request);
+            if (!prepared)
+                return core::Unexpected(prepared.error());
+            QJsonArray manifests;
+            for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
+                manifests.append(m);
+            QJsonArray services;
+            for (const plan::ServicePlan &s : prepared->plan.services)
+                services.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                            {QStringLiteral("image"), s.image},
+                                            {QStringLiteral("primary"), s.primary},
+                                            {QStringLiteral("build"), bool(s.build)}});
+            return QJsonObject{{QStringLiteral("commit"), checkout->commit},
+                               {QStringLiteral("ref"), checkout->ref},
+                               {QStringLiteral("mode"), prepared->mode == project::ProjectMode::Compose
+                                                            ? QStringLiteral("compose")
+                                                            : QStringLiteral("dockerfile")},
+                               {QStringLiteral("namespace"), prepared->plan.namespaceName},
+                               {QStringLiteral("services"), services},
+                               {QStringLiteral("manifests"), manifests},
+                               {QStringLiteral("report"), prepared->plan.report.toJson()},
+                               {QStringLiteral("refused"), prepared->plan.report.hasRefusals()}};
+        });
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::start(const QJsonObject &params)
+{
+    auto outcome = m_orchestrator->start(startOptionsFrom(params));
+    if (!outcome)
+        return ready(core::Unexpected(outcome.error()));
+    return ready(QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(outcome->run)},
+                             {QStringLiteral("existing"), outcome->existing}});
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::stop(const QJsonObject &params)
+{
+    const QString runId = params.value(QStringLiteral("runId")).toString();
+    if (params.value(QStringLiteral("remove")).toBool()) {
+        return m_orchestrator->remove(runId).then(
+            this, [runId](const core::Result<void> &r) -> HandlerResult {
+                if (!r)
+                    return core::Unexpected(r.error());
+                return QJsonObject{{QStringLiteral("runId"), runId}, {QStringLiteral("removed"), true}};
+            });
+    }
+    return m_orchestrator->stop(runId).then(this, [](const core::Result<RunRecord> &r) -> HandlerResult {
+        if (!r)
+            return core::Unexpected(r.error());
+        return QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(*r)}};
+    });
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::logs(const QJsonObject &params)
+{
+    const QString runId = params.value(QStringLiteral("runId")).toString();
+    if (!m_orchestrator->run(runId))
+        return ready(notFound(runId));
+    std::optional<QString> service;
+    if (params.contains(QStringLiteral("service")))
+        service = params.value(QStringLiteral("service")).toString();
+    const qint64 from = qint64(params.value(QStringLiteral("from")).toDouble(0));
+    const int count =
+        params.contains(QStringLiteral("count")) ? params.value(QStringLiteral("count")).toInt() : 1000;
+    // Make lines still batched in memory visible to this read.
+    RunStore *store = m_orchestrator->store();
+    return store->flush()
+        .then(this,
+              [store, runId, service, from, count](const core::Result<void> &) {
+                  return store->logs(runId, service, from, qBound(1, count, 10000))
+                      .then([](const core::Result<QList<LogLine>> &lines) -> HandlerResult {
+                          if (!lines)
+                              return core::Unexpected(lines.error());
+                          const qint64 next = lines->isEmpty() ? 0 : lines->last().id;
+                          return QJsonObject{{QStringLiteral("lines"), RunJson::fromLogLines(*lines)},
+                                             {QStringLiteral("next"), double(next)}};
+                      });
+              })
+        .unwrap();
+}
+
+ipc::HandlerResult RunControlHandler::openPreview(const QJsonObject &params) const
+{
+    const QString runId = params.value(QStringLiteral("runId")).toString();
+    const auto run = m_orchestrator->run(runId);
+    if (!run)
+        return notFound(runId);
+    const QString service = params.value(QStringLiteral("service")).toString();
+    const int port = params.value(QStringLiteral("port")).toInt();
+    QString url = service.isEmpty() && port == 0 ? RunJson::primaryUrl(*run) : QString();
+    for (const QJsonValue &v : run->details.value(QStringLiteral("endpoints")).toArray()) {
+        const QJsonObject e = v.toObject();
+        if (!url.isEmpty())
+            break;
+        if ((service.isEmpty() || e.value(QStringLiteral("service")).toString() == service) &&
+            (port == 0 || e.value(QStringLiteral("containerPort")).toInt() == port))
+            url = e.value(QStringLiteral("url")).toString();
+    }
+    if (url.isEmpty() || run->state != RunState::Ready)
+        return core::fail(ErrorCategory::Input, QStringLiteral("run.no_preview"),
+                          QStringLiteral("Run %1 has no preview %2(it is %3).")
+                              .arg(runId,
+                                   service.isEmpty() ? QString() : QStringLiteral("for %1 ").arg(service),
+                                   stateName(run->state)));
+    return QJsonObject{{QStringLiteral("url"), url}};
+}
+
+ipc::HandlerResult RunControlHandler::settings(const QJsonObject &params)
+{
+    OrchestratorSettings s = m_orchestrator->settings();
+    const QJsonObject set = params.value(QStringLiteral("set")).toObject();
+    if (!set.isEmpty()) {
+        for (auto it = set.begin(); it != set.end(); ++it) {
+            if (it.key() == QLatin1String("buildParallelism") && it.value().isDouble())
+                s.buildParallelism = it.value().toInt();
+            else if (it.key() == QLatin1String("defaultRuntime") && it.value().isString())
+                s.defaultRuntime = it.value().toString();
+            else
+                return core::fail(
+                    ErrorCategory::Input, QStringLiteral("settings.unknown"),
+                    QStringLiteral("\"%1\" is not a setting (or has the wrong type); settings are "
+                                   "buildParallelism (number) and defaultRuntime (string).")
+                        .arg(it.key().left(64)));
+        }
+        if (auto applied = m_orchestrator->setSettings(s); !applied)
+            return core::Unexpected(applied.error());
+    }
+    return QJsonObject{{QStringLiteral("buildParallelism"), s.buildParallelism},
+                       {QStringLiteral("defaultRuntime"), s.defaultRuntime}};
+}
+
+} // namespace rr::runs

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "ipc/controlhandler.h"
+
+#include <QObject>
+
+namespace rr::ipc {
+class ControlServer;
+}
+namespace rr::source {
+class Fetcher;
+}
+
+namespace rr::runs {
+
+class Orchestrator;
+
+// The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
+// the detector and the planner, and pushes run updates and log lines to subscribers.
+class RunControlHandler final : public QObject, public ipc::ControlHandler
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunControlHandler)
+
+public:
+    RunControlHandler(Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent = nullptr);
+
+    // Where events go; the server is built with this handler, so it is set afterwards.
+    void setServer(ipc::ControlServer *server) { m_server = server; }
+
+    QFuture<ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override;
+
+private:
+    QFuture<ipc::HandlerResult> detect(const QJsonObject &params);
+    QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
+    QFuture<ipc::HandlerResult> start(const QJsonObject &params);
+    QFuture<ipc::HandlerResult> stop(const QJsonObject &params);
+    QFuture<ipc::HandlerResult> logs(const QJsonObject &params);
+    ipc::HandlerResult openPreview(const QJsonObject &params) const;
+    ipc::HandlerResult settings(const QJsonObject &params);
+
+    Orchestrator *m_orchestrator;
+    source::Fetcher *m_fetcher;
+    ipc::ControlServer *m_server = nullptr;
+};
+
+} // namespace rr::runs

@@ -1,0 +1,145 @@
+#include "runs/runjson.h"
+
+namespace rr::runs {
+
+namespace {
+
+QJsonArray toArray(const QStringList &list)
+{
+    return QJsonArray::fromStringList(list);
+}
+
+QStringList toList(const QJsonValue &value)
+{
+    QStringList out;
+    for (const QJsonValue &v : value.toArray())
+        out << v.toString();
+    return out;
+}
+
+QString iso(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+} // namespace
+
+QJsonObject RunJson::fromRecord(const RunRecord &run)
+{
+    QJsonArray phases;
+    for (const PhaseRecord &p : run.phases) {
+        QJsonObject o{{QStringLiteral("phase"), stateName(p.phase)},
+                      {QStringLiteral("startedAt"), iso(p.startedAt)},
+                      {QStringLiteral("progress"), p.progress}};
+        if (p.finishedAt.isValid()) {
+            o.insert(QStringLiteral("finishedAt"), iso(p.finishedAt));
+            o.insert(QStringLiteral("durationMs"), double(p.startedAt.msecsTo(p.finishedAt)));
+        }
+        phases.append(o);
+    }
+    QJsonObject o{{QStringLiteral("id"), run.id},
+                  {QStringLiteral("source"), run.source},
+                  {QStringLiteral("owner"), run.owner},
+                  {QStringLiteral("repo"), run.repo},
+                  {QStringLiteral("ref"), run.ref},
+                  {QStringLiteral("commit"), run.commit},
+                  {QStringLiteral("mode"), run.mode},
+                  {QStringLiteral("runtime"), run.runtime},
+                  {QStringLiteral("state"), stateName(run.state)},
+                  {QStringLiteral("createdAt"), iso(run.createdAt)},
+                  {QStringLiteral("updatedAt"), iso(run.updatedAt)},
+                  {QStringLiteral("phases"), phases},
+                  {QStringLiteral("endpoints"), run.details.value(QStringLiteral("endpoints"))},
+                  {QStringLiteral("services"), run.details.value(QStringLiteral("services"))},
+                  {QStringLiteral("request"), run.request}};
+    const QString url = primaryUrl(run);
+    if (!url.isEmpty())
+        o.insert(QStringLiteral("previewUrl"), url);
+    if (run.diagnosis) {
+        const Diagnosis &d = *run.diagnosis;
+        o.insert(QStringLiteral("diagnosis"),
+                 QJsonObject{{QStringLiteral("phase"), d.phase},
+                             {QStringLiteral("code"), d.code},
+                             {QStringLiteral("summary"), d.summary},
+                             {QStringLiteral("service"), d.service},
+                             {QStringLiteral("lastLines"), toArray(d.lastLines)}});
+    }
+    return o;
+}
+
+QJsonObject RunJson::fromRequest(const PlanRequest &r)
+{
+    QJsonObject values;
+    for (auto it = r.values.begin(); it != r.values.end(); ++it)
+        values.insert(it.key(), it.value());
+    QJsonObject o{{QStringLiteral("source"), r.source},
+                  {QStringLiteral("dockerfile"), r.dockerfile},
+                  {QStringLiteral("profiles"), toArray(r.profiles)},
+                  {QStringLiteral("services"), toArray(r.services)},
+                  {QStringLiteral("primary"), r.primaryService},
+                  {QStringLiteral("values"), values},
+                  {QStringLiteral("allowUnsafe"), r.allowUnsafe},
+                  {QStringLiteral("offline"), r.offline}};
+    if (r.mode)
+        o.insert(QStringLiteral("mode"), *r.mode == project::ProjectMode::Compose
+                                             ? QStringLiteral("compose")
+                                             : QStringLiteral("dockerfile"));
+    return o;
+}
+
+PlanRequest RunJson::toRequest(const QJsonObject &o)
+{
+    PlanRequest r;
+    r.source = o.value(QStringLiteral("source")).toString();
+    const QString mode = o.value(QStringLiteral("mode")).toString();
+    if (mode == QLatin1String("compose"))
+        r.mode = project::ProjectMode::Compose;
+    else if (mode == QLatin1String("dockerfile"))
+        r.mode = project::ProjectMode::Dockerfile;
+    r.dockerfile = o.value(QStringLiteral("dockerfile")).toString();
+    r.profiles = toList(o.value(QStringLiteral("profiles")));
+    r.services = toList(o.value(QStringLiteral("services")));
+    r.primaryService = o.value(QStringLiteral("primary")).toString();
+    const QJsonObject values = o.value(QStringLiteral("values")).toObject();
+    for (auto it = values.begin(); it != values.end(); ++it)
+        r.values.insert(it.key(), it.value().toString());
+    r.allowUnsafe = o.value(QStringLiteral("allowUnsafe")).toBool();
+    r.offline = o.value(QStringLiteral("offline")).toBool();
+    return r;
+}
+
+QJsonObject RunJson::fromLogLine(const LogLine &l)
+{
+    return QJsonObject{{QStringLiteral("id"), double(l.id)},
+                       {QStringLiteral("service"), l.service},
+                       {QStringLiteral("time"), iso(l.time)},
+                       {QStringLiteral("stream"), l.stream},
+                       {QStringLiteral("text"), l.text}};
+}
+
+QJsonArray RunJson::fromLogLines(const QList<LogLine> &lines)
+{
+    QJsonArray out;
+    for (const LogLine &l : lines)
+        out.append(fromLogLine(l));
+    return out;
+}
+
+QString RunJson::primaryUrl(const RunRecord &run)
+{
+    const QJsonArray endpoints = run.details.value(QStringLiteral("endpoints")).toArray();
+    QString first;
+    for (const QJsonValue &v : endpoints) {
+        const QJsonObject e = v.toObject();
+        const QString url = e.value(QStringLiteral("url")).toString();
+        if (url.isEmpty())
+            continue;
+        if (e.value(QStringLiteral("primary")).toBool())
+            return url;
+        if (first.isEmpty())
+            first = url;
+    }
+    return first;
+}
+
+} // namespace rr::runs

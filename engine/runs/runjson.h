@@ -1,0 +1,26 @@
+#pragma once
+
+#include "runs/planrequest.h"
+#include "runs/runrecord.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace rr::runs {
+
+// The wire and storage shapes of runs, requests and log lines, shared by the control API,
+// the CLI and the store's `request` column so they can never drift apart.
+class RunJson final
+{
+public:
+    static QJsonObject fromRecord(const RunRecord &run);
+    static QJsonObject fromRequest(const PlanRequest &request);
+    // Unknown keys are ignored; a missing mode means "compose when present".
+    static PlanRequest toRequest(const QJsonObject &json);
+    static QJsonObject fromLogLine(const LogLine &line);
+    static QJsonArray fromLogLines(const QList<LogLine> &lines);
+    // The preview URL of the primary service (or the first one), empty when none.
+    static QString primaryUrl(const RunRecord &run);
+};
+
+} // namespace rr::runs

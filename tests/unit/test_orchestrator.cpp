@@ -1,0 +1,478 @@
+// The orchestrator's state machine, idempotency, de-duplication, cancellation and start-up
+// reconciliation, against a scriptable runtime (the real runtimes have integration tests).
+#include "ipc/protocol.h"
+#include "runs/buildqueue.h"
+#include "runs/orchestrator.h"
+#include "runs/runcontrolhandler.h"
+#include "runs/runstore.h"
+#include "runtime/runtime.h"
+#include "source/fetcher.h"
+#include "testsupport.h"
+
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QPromise>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rr;
+using namespace rr::runs;
+
+namespace {
+
+template<class T> QFuture<T> done(T value)
+{
+    QPromise<T> p;
+    p.start();
+    p.addResult(std::move(value));
+    p.finish();
+    return p.future();
+}
+
+// Waits while the event loop runs, so continuations bound to this thread can finish.
+template<class T> T await(QFuture<T> future)
+{
+    QDeadlineTimer deadline(20000);
+    while (!future.isFinished() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (!future.isFinished())
+        qFatal("a future did not finish within 20 s");
+    return future.result();
+}
+
+core::Unexpected error(core::ErrorCategory category, const QString &code, const QString &message)
+{
+    return core::Unexpected(core::makeError(category, code, message));
+}
+
+// A runtime whose answers the test decides; it records what the orchestrator asked.
+class ScriptedRuntime final : public runtime::Runtime
+{
+public:
+    explicit ScriptedRuntime(QString name)
+        : m_name(std::move(name))
+    {}
+    QString name() const override { return m_name; }
+    QFuture<core::Result<void>> probe() override
+    {
+        return done<core::Result<void>>(probeOk ? core::Result<void>()
+                                                : error(core::ErrorCategory::Kube,
+                                                        QStringLiteral("kube.unreachable"),
+                                                        QStringLiteral("no cluster")));
+    }
+    QFuture<core::Result<void>> loadImages(const plan::RunPlan &) override
+    {
+        return done(core::Result<void>());
+    }
+    QFuture<core::Result<runtime::Deployment>> deploy(const plan::RunPlan &plan) override
+    {
+        deployed << plan.runId;
+        Q_EMIT logLine(plan.runId, QStringLiteral("web"), QStringLiteral("stdout"),
+                       QStringLiteral("listening on :80"));
+        if (deployError)
+            return done<core::Result<runtime::Deployment>>(core::Unexpected(*deployError));
+        if (holdDeploy) {
+            auto promise = std::make_shared<QPromise<core::Result<runtime::Deployment>>>();
+            promise->start();
+            pending.insert(plan.runId, promise);
+            return promise->future();
+        }
+        return done<core::Result<runtime::Deployment>>(deployment(plan.runId));
+    }
+    QFuture<core::Result<runtime::Deployment>> attach(const plan::RunPlan &plan,
+                                                      const runtime::Deployment &previous) override
+    {
+        attached << plan.runId;
+        if (vanished.contains(plan.runId))
+            return done<core::Result<runtime::Deployment>>(
+                error(core::ErrorCategory::Docker, QStringLiteral("run.vanished"), QStringLiteral("gone")));
+        return done<core::Result<runtime::Deployment>>(previous);
+    }
+    void cancel(const QString &runId) override
+    {
+        cancelled << runId;
+        if (auto promise = pending.take(runId)) {
+            promise->addResult(error(core::ErrorCategory::Cancelled, QStringLiteral("cancelled"),
+                                     QStringLiteral("stopped")));
+            promise->finish();
+        }
+    }
+    QFuture<core::Result<void>> teardown(const QString &runId) override
+    {
+        tornDown << runId;
+        live.removeAll(runId);
+        return done(core::Result<void>());
+    }
+    QFuture<core::Result<QStringList>> liveRunIds() override { return done<core::Result<QStringList>>(live); }
+
+    static runtime::Deployment deployment(const QString &runId)
+    {
+        runtime::Deployment d;
+        d.runId = runId;
+        d.endpoints.append({QStringLiteral("web"), 80, QStringLiteral("tcp"), 18080,
+                            QStringLiteral("http://127.0.0.1:18080/"), true});
+        d.details = QJsonObject{{QStringLiteral("network"), QStringLiteral("rr-net")}};
+        return d;
+    }
+
+    QString m_name;
+    bool probeOk = true;
+    bool holdDeploy = false;
+    std::optional<core::Error> deployError;
+    QStringList live, deployed, attached, cancelled, tornDown;
+    QSet<QString> vanished;
+    QMap<QString, std::shared_ptr<QPromise<core::Result<runtime::Deployment>>>> pending;
+};
+
+QStringList phaseNames(const RunRecord &r)
+{
+    QStringList out;
+    for (const PhaseRecord &p : r.phases)
+        out << stateName(p.phase);
+    return out;
+}
+
+} // namespace
+
+class TestOrchestrator : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_project;
+    int m_stores = 0;
+    std::unique_ptr<RunStore> m_store;
+    std::unique_ptr<source::Fetcher> m_fetcher;
+    std::unique_ptr<ScriptedRuntime> m_docker;
+    std::unique_ptr<ScriptedRuntime> m_kube;
+    std::unique_ptr<Orchestrator> m_orch;
+
+    void openStore()
+    {
+        m_store =
+            std::make_unique<RunStore>(m_dir.filePath(QStringLiteral("runs-%1.sqlite").arg(++m_stores)));
+        auto opened = m_store->open();
+        QVERIFY(await(opened).has_value());
+    }
+    void makeOrchestrator(bool withKube = false)
+    {
+        m_fetcher = std::make_unique<source::Fetcher>();
+        m_orch = std::make_unique<Orchestrator>(m_store.get(), m_fetcher.get(), nullptr, m_docker.get(),
+                                                withKube ? m_kube.get() : nullptr);
+        auto init = m_orch->initialize();
+        QVERIFY(await(init).has_value());
+    }
+    StartOptions options(const QString &key = {})
+    {
+        StartOptions o;
+        o.request.source = m_project;
+        o.idempotencyKey = key;
+        return o;
+    }
+    RunState state(const QString &id) const { return m_orch->run(id)->state; }
+    RunRecord stored(const QString &id)
+    {
+        await(m_store->flush());
+        return await(m_store->run(id)).value();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_project = m_dir.filePath(QStringLiteral("app"));
+        rr::test::writeTree(m_project, {{QStringLiteral("compose.yaml"),
+                                         "services:\n  web:\n    image: busybox:1.36\n"
+                                         "    command: [\"httpd\", \"-f\"]\n    ports: [\"8080:80\"]\n"}});
+    }
+    void init()
+    {
+        m_docker = std::make_unique<ScriptedRuntime>(QStringLiteral("docker"));
+        m_kube = std::make_unique<ScriptedRuntime>(QStringLiteral("kubernetes"));
+        openStore();
+        makeOrchestrator();
+    }
+    void cleanup()
+    {
+        m_orch.reset();
+        m_fetcher.reset();
+        m_store.reset();
+    }
+
+    void runGoesThroughEveryPhaseAndStops()
+    {
+        QSignalSpy updates(m_orch.get(), &Orchestrator::runUpdated);
+        auto started = m_orch->start(options());
+        QVERIFY(started.has_value());
+        QVERIFY(!started->existing);
+        const QString id = started->run.id;
+        QTRY_COMPARE(state(id), RunState::Ready);
+        const RunRecord ready = *m_orch->run(id);
+        QCOMPARE(phaseNames(ready),
+                 QStringLiteral("QUEUED FETCHING BUILDING LOADING DEPLOYING READY").split(QLatin1Char(' ')));
+        for (int i = 0; i + 1 < ready.phases.size(); ++i)
+            QVERIFY2(ready.phases.at(i).finishedAt.isValid(),
+                     qPrintable(stateName(ready.phases.at(i).phase)));
+        QCOMPARE(ready.runtime, QStringLiteral("docker"));
+        QCOMPARE(ready.mode, QStringLiteral("compose"));
+        QCOMPARE(ready.details.value(QStringLiteral("endpoints")).toArray().size(), 1);
+        QVERIFY(updates.size() >= 6);
+
+        auto stopped = m_orch->stop(id);
+        QTRY_VERIFY(stopped.isFinished());
+        QCOMPARE(stopped.result()->state, RunState::Stopped);
+        QCOMPARE(m_docker->tornDown, QStringList{id});
+        // Persisted, with the runtime's log line and the phases.
+        const RunRecord onDisk = stored(id);
+        QCOMPARE(onDisk.state, RunState::Stopped);
+        QVERIFY(phaseNames(onDisk).contains(QStringLiteral("STOPPING")));
+        const auto logs = await(m_store->logs(id, QStringLiteral("web")));
+        QCOMPARE(logs->size(), 1);
+        QCOMPARE(logs->first().text, QStringLiteral("listening on :80"));
+    }
+
+    void idempotencyKeyReturnsTheSameRun()
+    {
+        auto first = m_orch->start(options(QStringLiteral("key-1")));
+        auto second = m_orch->start(options(QStringLiteral("key-1")));
+        QVERIFY(first && second);
+        QCOMPARE(second->run.id, first->run.id);
+        QVERIFY(second->existing);
+        QTRY_COMPARE(state(first->run.id), RunState::Ready);
+        // Still the same run once it is finished: a retried message never starts two.
+        auto stopped = m_orch->stop(first->run.id);
+        QTRY_VERIFY(stopped.isFinished());
+        auto third = m_orch->start(options(QStringLiteral("key-1")));
+        QCOMPARE(third->run.id, first->run.id);
+        QCOMPARE(m_docker->deployed.size(), 1);
+    }
+
+    void identicalActiveRunIsReusedUnlessReplaced()
+    {
+        auto first = m_orch->start(options());
+        auto again = m_orch->start(options());
+        QCOMPARE(again->run.id, first->run.id);
+        QVERIFY(again->existing);
+        StartOptions other = options();
+        other.request.services = {QStringLiteral("web")};
+        auto different = m_orch->start(other);
+        QVERIFY(different->run.id != first->run.id);
+
+        StartOptions replace = options();
+        replace.replace = true;
+        auto replaced = m_orch->start(replace);
+        QVERIFY(!replaced->existing);
+        QVERIFY(replaced->run.id != first->run.id);
+        QTRY_COMPARE(state(first->run.id), RunState::Stopped);
+        QTRY_COMPARE(state(replaced->run.id), RunState::Ready);
+        QTRY_COMPARE(state(different->run.id), RunState::Ready);
+    }
+
+    void stopDuringDeployCancelsTheRollout()
+    {
+        m_docker->holdDeploy = true;
+        auto started = m_orch->start(options());
+        const QString id = started->run.id;
+        QTRY_COMPARE(state(id), RunState::Deploying);
+        auto stopped = m_orch->stop(id);
+        QTRY_VERIFY(stopped.isFinished());
+        QCOMPARE(stopped.result()->state, RunState::Stopped);
+        QCOMPARE(m_docker->cancelled, QStringList{id});
+        QCOMPARE(m_docker->tornDown, QStringList{id});
+        QVERIFY(!m_orch->run(id)->diagnosis.has_value());
+    }
+
+    void failureRecordsPhaseDiagnosisAndLastLines()
+    {
+        m_docker->deployError =
+            core::makeError(core::ErrorCategory::Docker, QStringLiteral("docker.container_exited"),
+                            QStringLiteral("Service web exited with code 1."));
+        QSignalSpy failed(m_orch.get(), &Orchestrator::runFailed);
+        auto started = m_orch->start(options());
+        const QString id = started->run.id;
+        QTRY_COMPARE(state(id), RunState::Failed);
+        const RunRecord run = *m_orch->run(id);
+        QVERIFY(run.diagnosis.has_value());
+        QCOMPARE(run.diagnosis->phase, QStringLiteral("DEPLOYING"));
+        QCOMPARE(run.diagnosis->code, QStringLiteral("docker.container_exited"));
+        QCOMPARE(run.diagnosis->summary, QStringLiteral("Service web exited with code 1."));
+        QVERIFY(run.diagnosis->lastLines.contains(QStringLiteral("[web] listening on :80")));
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().at(1).value<core::Error>().category, core::ErrorCategory::Docker);
+        QTRY_COMPARE(m_docker->tornDown, QStringList{id});
+        QCOMPARE(stored(id).diagnosis->phase, QStringLiteral("DEPLOYING"));
+    }
+
+    void badSourceFailsInFetching()
+    {
+        StartOptions o = options();
+        o.request.source = m_dir.filePath(QStringLiteral("does-not-exist"));
+        auto started = m_orch->start(o);
+        if (!started)
+            return; // refused up front: also a clear answer
+        QTRY_COMPARE(state(started->run.id), RunState::Failed);
+        QCOMPARE(m_orch->run(started->run.id)->diagnosis->phase, QStringLiteral("FETCHING"));
+    }
+
+    void autoPrefersKubernetesOnlyWhenItAnswers()
+    {
+        m_orch.reset();
+        makeOrchestrator(true);
+        m_kube->probeOk = false;
+        auto a = m_orch->start(options());
+        QTRY_COMPARE(state(a->run.id), RunState::Ready);
+        QCOMPARE(m_orch->run(a->run.id)->runtime, QStringLiteral("docker"));
+        m_kube->probeOk = true;
+        StartOptions o = options();
+        o.request.services = {QStringLiteral("web")}; // not identical to the first
+        auto b = m_orch->start(o);
+        QTRY_COMPARE(state(b->run.id), RunState::Ready);
+        QCOMPARE(m_orch->run(b->run.id)->runtime, QStringLiteral("kubernetes"));
+        QCOMPARE(m_kube->deployed, QStringList{b->run.id});
+    }
+
+    void reconciliationMakesEveryStateTrue()
+    {
+        // Leave runs in several states, as a killed engine would.
+        m_docker->holdDeploy = true;
+        auto building = m_orch->start(options());
+        QTRY_COMPARE(state(building->run.id), RunState::Deploying);
+        m_docker->holdDeploy = false;
+        StartOptions o = options();
+        o.request.services = {QStringLiteral("web")};
+        auto ready = m_orch->start(o);
+        QTRY_COMPARE(state(ready->run.id), RunState::Ready);
+        StartOptions p = options();
+        p.request.profiles = {QStringLiteral("x")};
+        p.ref = QString();
+        p.request.dockerfile = QString();
+        p.request.values.insert(QStringLiteral("A"), QStringLiteral("1"));
+        p.request.services = {QStringLiteral("web"), QStringLiteral("web")};
+        auto vanished = m_orch->start(p);
+        QTRY_COMPARE(state(vanished->run.id), RunState::Ready);
+        await(m_store->flush());
+        m_orch.reset(); // the engine dies; nothing is torn down
+        QVERIFY(m_docker->tornDown.isEmpty());
+
+        m_docker = std::make_unique<ScriptedRuntime>(QStringLiteral("docker"));
+        m_docker->live = {ready->run.id, vanished->run.id, building->run.id, QStringLiteral("orphan01")};
+        m_docker->vanished = {vanished->run.id};
+        m_fetcher = std::make_unique<source::Fetcher>();
+        m_orch =
+            std::make_unique<Orchestrator>(m_store.get(), m_fetcher.get(), nullptr, m_docker.get(), nullptr);
+        QSignalSpy done(m_orch.get(), &Orchestrator::reconciled);
+        auto init = m_orch->initialize();
+        QVERIFY(await(init).has_value());
+        QTRY_COMPARE(done.size(), 1);
+
+        QTRY_COMPARE(state(building->run.id), RunState::Failed);
+        QCOMPARE(m_orch->run(building->run.id)->diagnosis->code, QStringLiteral("run.interrupted"));
+        QCOMPARE(m_orch->run(building->run.id)->diagnosis->phase, QStringLiteral("DEPLOYING"));
+        QTRY_COMPARE(state(vanished->run.id), RunState::Failed);
+        QVERIFY(m_orch->run(vanished->run.id)->diagnosis->summary.contains(QStringLiteral("vanished")));
+        QCOMPARE(state(ready->run.id), RunState::Ready);
+        QVERIFY(m_docker->attached.contains(ready->run.id));
+        QTRY_VERIFY(m_docker->tornDown.contains(QStringLiteral("orphan01")));
+        QTRY_VERIFY(m_docker->tornDown.contains(building->run.id));
+        QVERIFY(!m_docker->tornDown.contains(ready->run.id));
+        // The re-attached run can still be stopped.
+        auto stopped = m_orch->stop(ready->run.id);
+        QTRY_VERIFY(stopped.isFinished());
+        QCOMPARE(stopped.result()->state, RunState::Stopped);
+    }
+
+    void buildQueueLimitsParallelBuilds()
+    {
+        BuildQueue queue(2);
+        QStringList started;
+        for (const char *id : {"a", "b", "c", "d"})
+            queue.acquire(QString::fromLatin1(id), [&started, id] { started << QString::fromLatin1(id); });
+        QCOMPARE(started, QStringLiteral("a b").split(QLatin1Char(' ')));
+        QCOMPARE(queue.waiting(), 2);
+        queue.release(QStringLiteral("c")); // leaves the queue without ever building
+        queue.release(QStringLiteral("a"));
+        QCOMPARE(started, QStringLiteral("a b d").split(QLatin1Char(' ')));
+        queue.release(QStringLiteral("b"));
+        queue.release(QStringLiteral("d"));
+        QCOMPARE(queue.running(), 0);
+        queue.setLimit(1);
+        queue.acquire(QStringLiteral("e"), [&started] { started << QStringLiteral("e"); });
+        queue.acquire(QStringLiteral("f"), [&started] { started << QStringLiteral("f"); });
+        QCOMPARE(started.size(), 4);
+        queue.setLimit(3);
+        QCOMPARE(started.size(), 5);
+    }
+
+    void controlHandlerMapsTheMethods()
+    {
+        RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        auto call = [&handler](const QString &method, const QJsonObject &params) -> ipc::HandlerResult {
+            auto f = handler.handle(method, params);
+            QDeadlineTimer deadline(10000);
+            while (!f.isFinished() && !deadline.hasExpired())
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            return f.isFinished() ? f.result()
+                                  : core::Unexpected(core::makeError(core::ErrorCategory::Internal,
+                                                                     QStringLiteral("timeout"),
+                                                                     QStringLiteral("no answer")));
+        };
+        auto hello = call(ipc::method::Hello, {});
+        QCOMPARE(hello->toObject().value(QStringLiteral("protocol")).toInt(), ipc::kProtocolVersion);
+        auto detect = call(ipc::method::Detect, {{QStringLiteral("source"), m_project}});
+        QVERIFY(detect.has_value());
+        QVERIFY(detect->toObject().value(QStringLiteral("compose")).toBool());
+        const QJsonObject startParams{
+            {QStringLiteral("source"), m_project},
+            {QStringLiteral("options"), QJsonObject{{QStringLiteral("idempotencyKey"), QStringLiteral("k")},
+                                                    {QStringLiteral("runtime"), QStringLiteral("docker")}}}};
+        auto started = call(ipc::method::Start, startParams);
+        QVERIFY(started.has_value());
+        const QString id = started->toObject()
+                               .value(QStringLiteral("run"))
+                               .toObject()
+                               .value(QStringLiteral("id"))
+                               .toString();
+        auto retried = call(ipc::method::Start, startParams);
+        QCOMPARE(retried->toObject()
+                     .value(QStringLiteral("run"))
+                     .toObject()
+                     .value(QStringLiteral("id"))
+                     .toString(),
+                 id);
+        QVERIFY(retried->toObject().value(QStringLiteral("existing")).toBool());
+        QTRY_COMPARE(state(id), RunState::Ready);
+        auto list = call(ipc::method::List, {});
+        QCOMPARE(list->toObject().value(QStringLiteral("runs")).toArray().size(), 1);
+        auto get = call(ipc::method::Get, {{QStringLiteral("runId"), id}});
+        QCOMPARE(
+            get->toObject().value(QStringLiteral("run")).toObject().value(QStringLiteral("state")).toString(),
+            QStringLiteral("READY"));
+        auto preview = call(ipc::method::OpenPreview, {{QStringLiteral("runId"), id}});
+        QCOMPARE(preview->toObject().value(QStringLiteral("url")).toString(),
+                 QStringLiteral("http://127.0.0.1:18080/"));
+        auto logs = call(ipc::method::Logs,
+                         {{QStringLiteral("runId"), id}, {QStringLiteral("service"), QStringLiteral("web")}});
+        QCOMPARE(logs->toObject().value(QStringLiteral("lines")).toArray().size(), 1);
+        auto settings = call(ipc::method::Settings,
+                             {{QStringLiteral("set"), QJsonObject{{QStringLiteral("buildParallelism"), 4}}}});
+        QCOMPARE(settings->toObject().value(QStringLiteral("buildParallelism")).toInt(), 4);
+        QCOMPARE(m_orch->settings().buildParallelism, 4);
+        QVERIFY(
+            !call(ipc::method::Settings, {{QStringLiteral("set"), QJsonObject{{QStringLiteral("nope"), 1}}}})
+                 .has_value());
+        auto missing = call(ipc::method::Get, {{QStringLiteral("runId"), QStringLiteral("zzz")}});
+        QCOMPARE(missing.error().code, QStringLiteral("run.not_found"));
+        auto stopped = call(ipc::method::Stop, {{QStringLiteral("runId"), id}});
+        QCOMPARE(stopped->toObject()
+                     .value(QStringLiteral("run"))
+                     .toObject()
+                     .value(QStringLiteral("state"))
+                     .toString(),
+                 QStringLiteral("STOPPED"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOrchestrator)
+#include "test_orchestrator.moc"
