@@ -16,7 +16,7 @@ class StoreWorker;
 // Bounds for the run history.
 struct StoreLimits
 {
-    int maxLinesPerService = 20000; // oldest dropped first
+    int maxLinesPerService = 20000; // oldest dropped first (up to a tenth more between trims)
     int flushIntervalMs = 100;
     int flushBatchLines = 2000;
 };

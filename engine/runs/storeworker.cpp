@@ -226,14 +226,14 @@ core::Result<void> StoreWorker::flushLogs()
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO logs(run_id, service, ts, stream, line) VALUES(?,?,?,?,?)"));
     QVariantList runIds, services, times, streams, texts;
-    QSet<QPair<QString, QString>> touched;
+    QHash<LogKey, qint64> added;
     for (const LogLine &l : std::as_const(m_pending)) {
         runIds << l.runId;
         services << l.service;
         times << toText(l.time);
         streams << l.stream;
         texts << l.text;
-        touched.insert({l.runId, l.service});
+        ++added[{l.runId, l.service}];
     }
     q.addBindValue(runIds);
     q.addBindValue(services);
@@ -242,23 +242,44 @@ core::Result<void> StoreWorker::flushLogs()
     q.addBindValue(texts);
     bool ok = q.execBatch();
     QSqlError failure = q.lastError();
-    // Cap each service's log: drop everything older than the newest maxLinesPerService lines.
-    QSqlQuery cap(db);
-    cap.prepare(
-        QStringLiteral("DELETE FROM logs WHERE run_id=:r AND service=:s AND id < (SELECT id FROM logs "
-                       "WHERE run_id=:r AND service=:s ORDER BY id DESC LIMIT 1 OFFSET :n)"));
-    for (auto it = touched.cbegin(); ok && it != touched.cend(); ++it) {
-        cap.bindValue(QStringLiteral(":r"), it->first);
-        cap.bindValue(QStringLiteral(":s"), it->second);
-        cap.bindValue(QStringLiteral(":n"), m_limits.maxLinesPerService - 1);
-        if (!(ok = cap.exec()))
-            failure = cap.lastError();
+    // Cap each service's log, oldest lines first. Trimming scans the newest lines, so it runs
+    // only once a service is a tenth over its cap (and then trims to the cap exactly), not
+    // after every batch: that keeps ingestion fast at the cost of a little slack.
+    const qint64 cap = m_limits.maxLinesPerService;
+    const qint64 slack = qMax<qint64>(cap / 10, 1);
+    for (auto it = added.cbegin(); ok && it != added.cend(); ++it) {
+        qint64 &count = m_lineCounts[it.key()];
+        if (count == 0) {
+            QSqlQuery counter(db);
+            counter.prepare(QStringLiteral("SELECT COUNT(*) FROM logs WHERE run_id=? AND service=?"));
+            counter.addBindValue(it.key().first);
+            counter.addBindValue(it.key().second);
+            ok = counter.exec() && counter.next();
+            count = ok ? counter.value(0).toLongLong() : 0; // includes this batch
+            if (!ok)
+                failure = counter.lastError();
+        } else {
+            count += it.value();
+        }
+        if (!ok || count <= cap + slack)
+            continue;
+        QSqlQuery trim(db);
+        trim.prepare(
+            QStringLiteral("DELETE FROM logs WHERE run_id=:r AND service=:s AND id < (SELECT id FROM logs "
+                           "WHERE run_id=:r AND service=:s ORDER BY id DESC LIMIT 1 OFFSET :n)"));
+        trim.bindValue(QStringLiteral(":r"), it.key().first);
+        trim.bindValue(QStringLiteral(":s"), it.key().second);
+        trim.bindValue(QStringLiteral(":n"), cap - 1);
+        if (!(ok = trim.exec()))
+            failure = trim.lastError();
+        count = cap;
     }
     // Dropped either way: a full disk must not grow memory without bound.
     m_pending.clear();
     if (!ok || !db.commit()) {
         const core::Error e = sqlError(QStringLiteral("store log lines"), ok ? db.lastError() : failure);
         db.rollback();
+        m_lineCounts.clear(); // recounted from the database on the next flush
         qCWarning(lcCore) << e.message;
         Q_EMIT writeFailed(e);
         return core::fail(e);
@@ -269,6 +290,8 @@ core::Result<void> StoreWorker::flushLogs()
 core::Result<void> StoreWorker::deleteRun(const QString &id)
 {
     flushLogs();
+    for (auto it = m_lineCounts.begin(); it != m_lineCounts.end();)
+        it = it.key().first == id ? m_lineCounts.erase(it) : std::next(it);
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     QSqlQuery q(db);
     db.transaction();

@@ -4,7 +4,9 @@
 #include "runs/runrecord.h"
 #include "runs/runstore.h"
 
+#include <QHash>
 #include <QObject>
+#include <QPair>
 #include <QTimer>
 
 namespace rr::runs {
@@ -40,6 +42,8 @@ private:
     QString m_connection;
     StoreLimits m_limits;
     QList<LogLine> m_pending;
+    using LogKey = QPair<QString, QString>; // run id, service
+    QHash<LogKey, qint64> m_lineCounts;     // lines stored per service, known once counted
     QTimer *m_flushTimer = nullptr;
 };
 
