@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Builds and runs every benchmark, printing their tables one after another.
+# Builds the optimised release tree and runs every benchmark, printing their tables one
+# after another. Docker-based benchmarks need dockerd (started here when none answers).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh" >&2
-for b in "$root"/build/dev/bench/bench_*; do
+REPORUNNER_PRESET=release "$root/scripts/setup.sh" >&2
+"$root/scripts/start-dockerd.sh" >&2
+"$root/scripts/busybox-image.sh" >&2
+for b in "$root"/build/release/bench/bench_*; do
     [ -x "$b" ] || continue
     echo "== $(basename "$b")"
-    "$b"
+    "$b" "$@"
     echo
 done
