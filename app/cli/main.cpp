@@ -45,19 +45,17 @@ int main(int argc, char **argv)
         rr::cli::Terminal::out(QByteArray("reporunner ") + REPORUNNER_VERSION + '\n');
         return rr::cli::Ok;
     }
-    if (command == QLatin1String("plan")) {
-        rr::cli::PlanCommand plan;
-        QObject::connect(&plan, &rr::cli::PlanCommand::finished, &app, &QCoreApplication::exit,
-                         Qt::QueuedConnection);
-        plan.start(args);
-        return app.exec();
-    }
-    const auto runCommand = [&app, &args](auto &command) {
-        QObject::connect(&command, &std::remove_reference_t<decltype(command)>::finished, &app,
+    // Every command object reports its exit code through finished(); the loop ends there.
+    const auto runCommand = [&app, &args](auto &handler) {
+        QObject::connect(&handler, &std::remove_reference_t<decltype(handler)>::finished, &app,
                          &QCoreApplication::exit, Qt::QueuedConnection);
-        command.start(args);
+        handler.start(args);
         return app.exec();
     };
+    if (command == QLatin1String("plan")) {
+        rr::cli::PlanCommand plan;
+        return runCommand(plan);
+    }
     if (command == QLatin1String("run")) {
         rr::cli::RunCommand run;
         return runCommand(run);
