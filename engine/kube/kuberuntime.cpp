@@ -1,0 +1,287 @@
+#include "kube/kuberuntime.h"
+
+#include "core/logging.h"
+#include "core/names.h"
+#include "kube/kubeclient.h"
+#include "kube/kubeconfig.h"
+#include "kube/kubewatch.h"
+#include "kube/rundeployer.h"
+
+#include <QJsonArray>
+#include <QPromise>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+namespace rr::kube {
+
+using core::ErrorCategory;
+
+namespace {
+
+template<class T> std::shared_ptr<QPromise<T>> startedPromise()
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    return promise;
+}
+
+template<class T> void settle(const std::shared_ptr<QPromise<T>> &promise, T value)
+{
+    promise->addResult(std::move(value));
+    promise->finish();
+}
+
+template<class T> QFuture<T> ready(T value)
+{
+    auto promise = startedPromise<T>();
+    settle(promise, std::move(value));
+    return promise->future();
+}
+
+QString labelQuery(const QString &selector)
+{
+    return QStringLiteral("?labelSelector=") + QString::fromLatin1(QUrl::toPercentEncoding(selector));
+}
+
+} // namespace
+
+KubeRuntime::KubeRuntime(QNetworkAccessManager *nam, KubeOptions options, QObject *parent)
+    : Runtime(parent)
+    , m_options(std::move(options))
+{
+    const QStringList files =
+        m_options.kubeconfigFiles.isEmpty() ? Kubeconfig::defaultFiles() : m_options.kubeconfigFiles;
+    const core::Result<Kubeconfig> config = Kubeconfig::load(files);
+    if (!config) {
+        m_configError = config.error();
+        return;
+    }
+    core::Result<KubeContext> context = config->resolve(m_options.context);
+    if (!context) {
+        m_configError = context.error();
+        return;
+    }
+    if (const core::Result<void> allowed = Kubeconfig::checkAllowed(*context, m_options.allowedContexts);
+        !allowed) {
+        m_configError = allowed.error();
+        return;
+    }
+    m_client = new KubeClient(nam, *context, this);
+}
+
+KubeRuntime::~KubeRuntime() = default;
+
+QFuture<core::Result<void>> KubeRuntime::probe()
+{
+    if (!m_client)
+        return ready(core::Result<void>(core::fail(*m_configError)));
+    auto promise = startedPromise<core::Result<void>>();
+    m_client->send("GET", QStringLiteral("/version"), {}, {}, this,
+                   [promise](const core::Result<KubeReply> &r) {
+                       settle(promise, r ? core::Result<void>() : core::Result<void>(core::fail(r.error())));
+                   });
+    return promise->future();
+}
+
+QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
+{
+    if (m_options.imageLoader)
+        return m_options.imageLoader(plan);
+    return ready(core::Result<void>());
+}
+
+QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
+{
+    return start(plan, false);
+}
+
+QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPlan &plan,
+                                                               const runtime::Deployment &previous)
+{
+    plan::RunPlan p = plan;
+    const QString ns = previous.details.value(QStringLiteral("namespace")).toString();
+    if (!ns.isEmpty())
+        p.namespaceName = ns;
+    return start(p, true);
+}
+
+QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPlan &plan, bool attach)
+{
+    using R = core::Result<runtime::Deployment>;
+    if (!m_client)
+        return ready(R(core::fail(*m_configError)));
+    if (RunDeployer *old = m_runs.value(plan.runId)) {
+        old->shutdown();
+        old->deleteLater();
+    }
+    auto promise = startedPromise<R>();
+    auto *deployer = new RunDeployer(m_client, plan, m_options, attach, this);
+    m_runs.insert(plan.runId, deployer);
+    const QString runId = plan.runId;
+    connect(deployer, &RunDeployer::logLine, this,
+            [this, runId](const QString &service, const QString &stream, const QString &text) {
+                Q_EMIT logLine(runId, service, stream, text);
+            });
+    connect(
+        deployer, &RunDeployer::serviceStatusChanged, this,
+        [this, runId](const runtime::ServiceStatus &status) { Q_EMIT serviceStatusChanged(runId, status); });
+    connect(deployer, &RunDeployer::broken, this,
+            [this, runId](const core::Error &error) { Q_EMIT runBroken(runId, error); });
+    connect(deployer, &RunDeployer::ready, this,
+            [promise](const runtime::Deployment &deployment) { settle(promise, R(deployment)); });
+    connect(deployer, &RunDeployer::failed, this, [this, promise, deployer, runId](const core::Error &error) {
+        if (m_runs.value(runId) == deployer)
+            m_runs.remove(runId);
+        deployer->deleteLater();
+        settle(promise, R(core::fail(error)));
+    });
+    deployer->start();
+    return promise->future();
+}
+
+void KubeRuntime::cancel(const QString &runId)
+{
+    if (RunDeployer *d = m_runs.value(runId); d && !d->isReady())
+        d->cancel();
+}
+
+QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
+{
+    using R = core::Result<void>;
+    if (!m_client)
+        return ready(R(core::fail(*m_configError)));
+    QSet<QString> namespaces;
+    if (RunDeployer *d = m_runs.take(runId)) {
+        namespaces.insert(d->namespaceName());
+        d->cancel(); // fails an in-flight deploy as Cancelled
+        d->shutdown();
+        d->deleteLater();
+    }
+    auto promise = startedPromise<R>();
+    // Labels find what an earlier engine process created, too.
+    const QString path =
+        QStringLiteral("/api/v1/namespaces") +
+        labelQuery(QStringLiteral("reporunner.dev/run-id=") + core::names::toDnsLabel(runId));
+    m_client->send("GET", path, {}, {}, this,
+                   [this, promise, runId, namespaces](const core::Result<KubeReply> &r) mutable {
+                       if (!r) {
+                           settle(promise, R(core::fail(r.error())));
+                           return;
+                       }
+                       for (const QJsonValue &v : r->json().value(QStringLiteral("items")).toArray())
+                           namespaces.insert(v.toObject()
+                                                 .value(QStringLiteral("metadata"))
+                                                 .toObject()
+                                                 .value(QStringLiteral("name"))
+                                                 .toString());
+                       deleteNamespaces(runId, namespaces.values(),
+                                        [promise](const R &result) { settle(promise, result); });
+                   });
+    return promise->future();
+}
+
+void KubeRuntime::deleteNamespaces(const QString &runId, const QStringList &namespaces,
+                                   std::function<void(const core::Result<void> &)> done)
+{
+    if (namespaces.isEmpty()) {
+        done({});
+        return;
+    }
+    auto pending = std::make_shared<int>(int(namespaces.size()));
+    auto firstError = std::make_shared<std::optional<core::Error>>();
+    const auto oneDone = [pending, firstError, done](const core::Result<void> &r) {
+        if (!r && !*firstError)
+            *firstError = r.error();
+        if (--*pending == 0)
+            done(*firstError ? core::Result<void>(core::fail(**firstError)) : core::Result<void>());
+    };
+    for (const QString &ns : namespaces) {
+        m_client->send("DELETE", QStringLiteral("/api/v1/namespaces/") + ns, {}, {}, this,
+                       [this, runId, ns, oneDone](const core::Result<KubeReply> &r) {
+                           // 404: already gone; 409: already terminating. Both mean "wait".
+                           if (!r && r.error().code != QLatin1String("kube.notFound") &&
+                               r.error().code != QLatin1String("kube.conflict")) {
+                               oneDone(core::fail(r.error()));
+                               return;
+                           }
+                           Q_EMIT logLine(runId, QString(), QStringLiteral("event"),
+                                          QStringLiteral("Deleting namespace %1 (Terminating)").arg(ns));
+                           waitGone(runId, ns, oneDone);
+                       });
+    }
+}
+
+void KubeRuntime::waitGone(const QString &runId, const QString &namespaceName,
+                           std::function<void(const core::Result<void> &)> done)
+{
+    auto *watch = new KubeWatch(m_client, QStringLiteral("/api/v1/namespaces"), {},
+                                QStringLiteral("metadata.name=") + namespaceName, this);
+    auto *timer = new QTimer(watch);
+    auto finished = std::make_shared<bool>(false);
+    const auto finish = [watch, done, finished](const core::Result<void> &r) {
+        if (*finished)
+            return;
+        *finished = true;
+        watch->stop();
+        watch->deleteLater();
+        done(r);
+    };
+    connect(watch, &KubeWatch::synced, this, [watch, finish] {
+        if (watch->objects().isEmpty())
+            finish({});
+    });
+    connect(watch, &KubeWatch::changed, this,
+            [this, runId, namespaceName, finish](const QString &type, const QJsonObject &) {
+                if (type == QLatin1String("DELETED")) {
+                    Q_EMIT logLine(runId, QString(), QStringLiteral("event"),
+                                   QStringLiteral("Namespace %1 is gone").arg(namespaceName));
+                    finish({});
+                }
+            });
+    connect(watch, &KubeWatch::failed, this, [finish](const core::Error &e) { finish(core::fail(e)); });
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [namespaceName, finish] {
+        finish(core::fail(ErrorCategory::Kube, QStringLiteral("kube.teardown.timeout"),
+                          QStringLiteral("Namespace %1 is still terminating after 5 minutes; something in it "
+                                         "does not finish.")
+                              .arg(namespaceName)));
+    });
+    timer->start(300000);
+    watch->start();
+}
+
+QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
+{
+    using R = core::Result<QStringList>;
+    if (!m_client)
+        return ready(R(core::fail(*m_configError)));
+    auto promise = startedPromise<R>();
+    m_client->send("GET",
+                   QStringLiteral("/api/v1/namespaces") +
+                       labelQuery(QStringLiteral("app.kubernetes.io/managed-by=reporunner")),
+                   {}, {}, this, [promise](const core::Result<KubeReply> &r) {
+                       if (!r) {
+                           settle(promise, R(core::fail(r.error())));
+                           return;
+                       }
+                       QStringList ids;
+                       for (const QJsonValue &v : r->json().value(QStringLiteral("items")).toArray()) {
+                           const QString id = v.toObject()
+                                                  .value(QStringLiteral("metadata"))
+                                                  .toObject()
+                                                  .value(QStringLiteral("labels"))
+                                                  .toObject()
+                                                  .value(QStringLiteral("reporunner.dev/run-id"))
+                                                  .toString();
+                           if (!id.isEmpty() && !ids.contains(id))
+                               ids << id;
+                       }
+                       settle(promise, R(ids));
+                   });
+    return promise->future();
+}
+
+} // namespace rr::kube

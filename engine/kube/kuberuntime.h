@@ -1,0 +1,57 @@
+#pragma once
+
+#include "kube/kubecontext.h"
+#include "kube/kubeoptions.h"
+#include "runtime/runtime.h"
+
+#include <QHash>
+#include <QPointer>
+
+class QNetworkAccessManager;
+
+namespace rr::kube {
+
+class KubeClient;
+class RunDeployer;
+
+// The primary runtime: each run is a namespace on a (normally local kind) cluster, deployed
+// with server-side apply, watched to readiness and previewed through WebSocket port-forwards.
+class KubeRuntime final : public runtime::Runtime
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KubeRuntime)
+public:
+    // Reads the kubeconfig now; a missing/remote context makes every operation fail with why.
+    KubeRuntime(QNetworkAccessManager *nam, KubeOptions options, QObject *parent = nullptr);
+    ~KubeRuntime() override;
+
+    QString name() const override { return QStringLiteral("kubernetes"); }
+    QFuture<core::Result<void>> probe() override;
+    QFuture<core::Result<void>> loadImages(const plan::RunPlan &plan) override;
+    QFuture<core::Result<runtime::Deployment>> deploy(const plan::RunPlan &plan) override;
+    QFuture<core::Result<runtime::Deployment>> attach(const plan::RunPlan &plan,
+                                                      const runtime::Deployment &previous) override;
+    void cancel(const QString &runId) override;
+    QFuture<core::Result<void>> teardown(const QString &runId) override;
+    QFuture<core::Result<QStringList>> liveRunIds() override;
+
+    // The configuration problem, if the runtime cannot be used at all.
+    std::optional<core::Error> configurationError() const { return m_configError; }
+    KubeClient *client() const { return m_client; }
+    // The deployer of a live run (forwards, watches); nullptr when none.
+    RunDeployer *run(const QString &runId) const { return m_runs.value(runId); }
+
+private:
+    QFuture<core::Result<runtime::Deployment>> start(const plan::RunPlan &plan, bool attach);
+    void deleteNamespaces(const QString &runId, const QStringList &namespaces,
+                          std::function<void(const core::Result<void> &)> done);
+    void waitGone(const QString &runId, const QString &namespaceName,
+                  std::function<void(const core::Result<void> &)> done);
+
+    KubeOptions m_options;
+    KubeClient *m_client = nullptr;
+    std::optional<core::Error> m_configError;
+    QHash<QString, QPointer<RunDeployer>> m_runs;
+};
+
+} // namespace rr::kube

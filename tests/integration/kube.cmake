@@ -1,0 +1,6 @@
+# The engine's Kubernetes client and runtime against rr-test-apiserver (or REPORUNNER_TEST_KUBECONFIG).
+reporunner_add_test(NAME test_kube_client SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kube_client.cpp
+  LIBS reporunner_kube reporunner_kubetestenv Qt6::Network LABEL integration TIMEOUT 120)
+reporunner_add_test(NAME test_kube_runtime SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kube_runtime.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_kube_support.h
+  LIBS reporunner_kube reporunner_runs reporunner_kubetestenv Qt6::Network LABEL integration TIMEOUT 240)

@@ -1,0 +1,367 @@
+// KubeRuntime end to end against the test API server (or REPORUNNER_TEST_KUBECONFIG): the bundled
+// compose example to READY with preview bytes through the v4 port-forward, pod replacement,
+// plain-language failure diagnoses, Stop through Terminating, and two runs at once.
+#include "kube/kubeclient.h"
+#include "kube/kuberuntime.h"
+#include "kube/rundeployer.h"
+#include "kubetestenv.h"
+#include "runs/planbuilder.h"
+#include "test_kube_support.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QPromise>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using namespace rr;
+using rr::test::awaitFuture;
+using rr::test::httpGet;
+using rr::test::TinyHttpServer;
+using rr::test::kubeapi::KubeTestEnv;
+
+namespace {
+
+struct LogLine
+{
+    QString runId, service, stream, text;
+};
+
+} // namespace
+
+class TestKubeRuntime final : public QObject
+{
+    Q_OBJECT
+
+private:
+    KubeTestEnv m_env;
+    QNetworkAccessManager m_nam;
+    QTemporaryDir m_work;
+    std::unique_ptr<TinyHttpServer> m_http;
+    QList<LogLine> m_logs;
+
+    QString exampleDir() const
+    {
+        return qEnvironmentVariable("REPORUNNER_SOURCE_DIR") + QStringLiteral("/examples/compose-app");
+    }
+
+    plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
+    {
+        source::Checkout checkout;
+        checkout.projectDir = dir;
+        checkout.worktree = dir;
+        checkout.spec.repo = QStringLiteral("rrtest");
+        runs::PlanRequest request;
+        request.source = dir;
+        request.runId = runId;
+        request.allowUnsafe = allowUnsafe;
+        auto prepared = runs::PlanBuilder::build(checkout, request);
+        if (!prepared)
+            qFatal("planning %s failed: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
+        return prepared->plan;
+    }
+
+    // "Delivers" the plan's images to the simulated node, as a kind loader would.
+    QFuture<core::Result<void>> deliver(const plan::RunPlan &plan)
+    {
+        for (const plan::ServicePlan &s : plan.services)
+            m_env.control(QStringLiteral("images"), {{QStringLiteral("image"), s.image}});
+        QPromise<core::Result<void>> done;
+        done.start();
+        done.addResult(core::Result<void>());
+        done.finish();
+        return done.future();
+    }
+
+    std::unique_ptr<kube::KubeRuntime> makeRuntime(const QString &pullPolicy = QStringLiteral("Never"))
+    {
+        kube::KubeOptions options;
+        options.kubeconfigFiles = {m_env.kubeconfig()};
+        options.imagePullPolicy = pullPolicy;
+        options.readyTimeoutSeconds = 60;
+        options.previewProbeSeconds = 20;
+        options.imageLoader = [this](const plan::RunPlan &p) { return deliver(p); };
+        auto runtime = std::make_unique<kube::KubeRuntime>(&m_nam, options);
+        connect(
+            runtime.get(), &runtime::Runtime::logLine, this,
+            [this](const QString &run, const QString &service, const QString &stream, const QString &text) {
+                m_logs.append({run, service, stream, text});
+            });
+        return runtime;
+    }
+
+    QStringList logTexts(const QString &runId, const QString &stream) const
+    {
+        QStringList out;
+        for (const LogLine &l : m_logs)
+            if (l.runId == runId && l.stream == stream)
+                out << l.service + QStringLiteral(": ") + l.text;
+        return out;
+    }
+
+    QJsonArray pods(const QString &ns, const QString &service)
+    {
+        return m_env
+            .request("GET",
+                     QStringLiteral("/api/v1/namespaces/") + ns + QStringLiteral("/pods?labelSelector=") +
+                         QString::fromLatin1(
+                             QUrl::toPercentEncoding(QStringLiteral("reporunner.dev/service=") + service)))
+            .json()
+            .value(QStringLiteral("items"))
+            .toArray();
+    }
+
+    int namespaceCode(const QString &ns) const
+    {
+        return m_env.request("GET", QStringLiteral("/api/v1/namespaces/") + ns).code;
+    }
+
+    void requireSimulation()
+    {
+        if (!m_env.isSimulated())
+            QSKIP("needs the simulated cluster's control API (images, scripted pods, forward targets)");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_env.start(&error), qPrintable(error));
+        m_http = std::make_unique<TinyHttpServer>("hello through the tunnel");
+        QVERIFY(m_http->isListening());
+        if (m_env.isSimulated()) {
+            // Pods of the example listen on 80 (web) and 9000 (api): both answer via our server.
+            const QString target = QStringLiteral("127.0.0.1:%1").arg(m_http->serverPort());
+            for (int port : {80, 9000})
+                QVERIFY(m_env.control(QStringLiteral("forward"),
+                                      {{QStringLiteral("port"), port}, {QStringLiteral("target"), target}}));
+            QVERIFY(m_env.control(QStringLiteral("config"), {{QStringLiteral("namespaceTerminationMs"), 1500},
+                                                             {QStringLiteral("podTerminationMs"), 300}}));
+        }
+    }
+
+    void probeAnswersAndRemoteContextsAreRefused()
+    {
+        auto runtime = makeRuntime();
+        QVERIFY(!runtime->configurationError());
+        const auto up = awaitFuture(runtime->probe());
+        QVERIFY2(up.has_value(), qPrintable(up ? QString() : up.error().message));
+
+        // The same cluster under a name that is not local must be allow-listed.
+        const QString remote = m_work.filePath(QStringLiteral("remote-config"));
+        QFile f(remote);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            "current-context: far\nclusters: [{name: c, cluster: {server: https://k8s.example.com:6443}}]\n"
+            "contexts: [{name: far, context: {cluster: c}}]\n");
+        f.close();
+        kube::KubeOptions options;
+        options.kubeconfigFiles = {remote};
+        kube::KubeRuntime refused(&m_nam, options);
+        const auto r = awaitFuture(refused.probe());
+        QVERIFY(!r.has_value());
+        QCOMPARE(r.error().code, QStringLiteral("kube.context.remote"));
+    }
+
+    void composeExampleRunsToReadyAndStops()
+    {
+        requireSimulation();
+        auto runtime = makeRuntime();
+        const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kx1"));
+        bool sawReady = false;
+        connect(runtime.get(), &runtime::Runtime::serviceStatusChanged, this,
+                [&sawReady](const QString &, const runtime::ServiceStatus &st) {
+                    sawReady = sawReady ||
+                               (st.service == QLatin1String("web") && st.state == QLatin1String("ready"));
+                });
+        QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
+        const auto deployed = awaitFuture(runtime->deploy(plan));
+        QVERIFY2(deployed.has_value(),
+                 qPrintable(deployed ? QString() : deployed.error().toString() + deployed.error().details));
+
+        // Waves: db before api before web, each started only once its dependency was healthy.
+        const QStringList events = logTexts(plan.runId, QStringLiteral("event"));
+        const auto at = [&events](const QString &s) {
+            return events.indexOf(s + QStringLiteral(": Starting ") + s);
+        };
+        QVERIFY(at(QStringLiteral("db")) >= 0);
+        QVERIFY(at(QStringLiteral("db")) < at(QStringLiteral("api")));
+        QVERIFY(at(QStringLiteral("api")) < at(QStringLiteral("web")));
+        // Cluster events are merged in, and container logs are followed.
+        QVERIFY2(events.filter(QStringLiteral("Normal Started Pod/")).size() >= 3,
+                 qPrintable(events.join(QLatin1Char('\n'))));
+        QTRY_VERIFY(
+            !logTexts(plan.runId, QStringLiteral("stdout")).filter(QStringLiteral("web: ")).isEmpty());
+
+        // Endpoints: web published 8080 (or another free port), the api's exposed 9000.
+        const runtime::Endpoint *web = nullptr;
+        for (const runtime::Endpoint &e : deployed->endpoints)
+            if (e.service == QLatin1String("web"))
+                web = &e;
+        QVERIFY(web);
+        QVERIFY(web->primary);
+        QCOMPARE(web->containerPort, 80);
+        QCOMPARE(web->url, QStringLiteral("http://127.0.0.1:%1/").arg(web->localPort));
+        const int webPort = web->localPort;
+        const QByteArray reply = httpGet(webPort);
+        QVERIFY2(reply.startsWith("HTTP/1.0 200") && reply.endsWith("hello through the tunnel"),
+                 reply.constData());
+        QVERIFY(sawReady);
+
+        // Replace the web pod: new connections go to its successor.
+        const QJsonArray before = pods(plan.namespaceName, QStringLiteral("web"));
+        QCOMPARE(before.size(), 1);
+        const QString oldPod = before.at(0)[QStringLiteral("metadata")][QStringLiteral("name")].toString();
+        QCOMPARE(m_env
+                     .request("DELETE", QStringLiteral("/api/v1/namespaces/%1/pods/%2?gracePeriodSeconds=0")
+                                            .arg(plan.namespaceName, oldPod))
+                     .code,
+                 200);
+        kube::RunDeployer *deployer = runtime->run(plan.runId);
+        QVERIFY(deployer);
+        QTRY_VERIFY_WITH_TIMEOUT(pods(plan.namespaceName, QStringLiteral("web")).size() == 1 &&
+                                     pods(plan.namespaceName, QStringLiteral("web"))
+                                             .at(0)[QStringLiteral("metadata")][QStringLiteral("name")]
+                                             .toString() != oldPod,
+                                 10000);
+        QByteArray again;
+        QTRY_VERIFY_WITH_TIMEOUT((again = httpGet(webPort)).endsWith("hello through the tunnel"), 10000);
+
+        // Stop: the namespace goes through Terminating and is gone when teardown resolves.
+        auto down = runtime->teardown(plan.runId);
+        QTRY_VERIFY(m_env.request("GET", QStringLiteral("/api/v1/namespaces/") + plan.namespaceName)
+                            .json()[QStringLiteral("status")][QStringLiteral("phase")]
+                            .toString() == QLatin1String("Terminating") ||
+                    down.isFinished());
+        QVERIFY(!down.isFinished()); // it waits through Terminating
+        const auto gone = awaitFuture(down);
+        QVERIFY2(gone.has_value(), qPrintable(gone ? QString() : gone.error().message));
+        QCOMPARE(namespaceCode(plan.namespaceName), 404);
+        QVERIFY(
+            !logTexts(plan.runId, QStringLiteral("event")).filter(QStringLiteral("Terminating")).isEmpty());
+        QVERIFY(httpGet(webPort, 1000).isEmpty()); // the forward is closed
+        QVERIFY(!awaitFuture(runtime->liveRunIds())->contains(plan.runId));
+    }
+
+    void failuresAreDiagnosed_data()
+    {
+        QTest::addColumn<QString>("service");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QStringList>("mentions");
+        QTest::addColumn<QString>("details");
+        QTest::newRow("crash loop") << QStringLiteral("image: rr-test/crashloop-app:1")
+                                    << QStringLiteral("kube.crashLoop")
+                                    << QStringList{QStringLiteral("app keeps crashing"),
+                                                   QStringLiteral("exited with code 1")}
+                                    << QStringLiteral("app started");
+        QTest::newRow("oom") << QStringLiteral("image: rr-test/oomkill-app:1")
+                             << QStringLiteral("kube.oomKilled")
+                             << QStringList{QStringLiteral("ran out of memory"), QStringLiteral("137")}
+                             << QStringLiteral("app started");
+        QTest::newRow("config") << QStringLiteral("image: rr-test/configerror-app:1")
+                                << QStringLiteral("kube.containerConfig")
+                                << QStringList{QStringLiteral("app cannot start")} << QString();
+        QTest::newRow("never pulled")
+            << QStringLiteral("image: rr-test/not-loaded:1") << QStringLiteral("kube.image.notLoaded")
+            << QStringList{QStringLiteral("image rr-test/not-loaded:1 was not loaded into the cluster")}
+            << QString();
+        QTest::newRow("pod security")
+            << QStringLiteral("image: rr-test/plain:1\n    privileged: true")
+            << QStringLiteral("kube.podSecurity")
+            << QStringList{QStringLiteral("Pod Security"), QStringLiteral("privileged")} << QString();
+    }
+    void failuresAreDiagnosed()
+    {
+        requireSimulation();
+        QFETCH(QString, service);
+        QFETCH(QString, code);
+        QFETCH(QStringList, mentions);
+        QFETCH(QString, details);
+        const QString dir = m_work.filePath(
+            QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')));
+        QDir().mkpath(dir);
+        QFile compose(dir + QStringLiteral("/compose.yaml"));
+        QVERIFY(compose.open(QIODevice::WriteOnly));
+        compose.write(QStringLiteral("services:\n  app:\n    %1\n").arg(service).toUtf8());
+        compose.close();
+        auto runtime = makeRuntime();
+        const QString runId = QStringLiteral("kf") +
+                              QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())) % 100000);
+        const plan::RunPlan plan = planFor(dir, runId, true);
+        // Deliver everything except the image that must be missing.
+        if (code != QLatin1String("kube.image.notLoaded"))
+            QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
+        const auto result = awaitFuture(runtime->deploy(plan));
+        QVERIFY2(!result.has_value(), "a broken service must not reach READY");
+        QCOMPARE(result.error().category, core::ErrorCategory::Kube);
+        QCOMPARE(result.error().code, code);
+        for (const QString &m : mentions)
+            QVERIFY2(result.error().message.contains(m), qPrintable(result.error().message));
+        if (!details.isEmpty())
+            QVERIFY2(result.error().details.contains(details),
+                     qPrintable(result.error().message + result.error().details));
+        QVERIFY(awaitFuture(runtime->teardown(runId)).has_value());
+        QCOMPARE(namespaceCode(plan.namespaceName), 404);
+    }
+
+    void twoRunsAtOnce()
+    {
+        requireSimulation();
+        auto runtime = makeRuntime();
+        const plan::RunPlan a = planFor(exampleDir(), QStringLiteral("kpa"));
+        const plan::RunPlan b = planFor(exampleDir(), QStringLiteral("kpb"));
+        QVERIFY(a.namespaceName != b.namespaceName);
+        QVERIFY(awaitFuture(runtime->loadImages(a)).has_value());
+        auto fa = runtime->deploy(a);
+        auto fb = runtime->deploy(b);
+        const auto ra = awaitFuture(fa);
+        const auto rb = awaitFuture(fb);
+        QVERIFY2(ra.has_value(), qPrintable(ra ? QString() : ra.error().message));
+        QVERIFY2(rb.has_value(), qPrintable(rb ? QString() : rb.error().message));
+        QSet<int> ports;
+        for (const auto *d : {&*ra, &*rb})
+            for (const runtime::Endpoint &e : d->endpoints) {
+                QVERIFY2(!ports.contains(e.localPort), "two runs must not share a local port");
+                ports.insert(e.localPort);
+                if (e.primary)
+                    QVERIFY(httpGet(e.localPort).endsWith("hello through the tunnel"));
+            }
+        int expected = 0; // every TCP port of every service, in both runs
+        for (const plan::ServicePlan &s : a.services)
+            expected += 2 * int(s.ports.size());
+        QVERIFY(expected >= 4);
+        QCOMPARE(ports.size(), expected);
+        const auto live = awaitFuture(runtime->liveRunIds());
+        QVERIFY(live.has_value());
+        QVERIFY(live->contains(QStringLiteral("kpa")) && live->contains(QStringLiteral("kpb")));
+        auto da = runtime->teardown(QStringLiteral("kpa"));
+        auto db = runtime->teardown(QStringLiteral("kpb"));
+        QVERIFY(awaitFuture(da).has_value());
+        QVERIFY(awaitFuture(db).has_value());
+        QCOMPARE(namespaceCode(a.namespaceName), 404);
+        QCOMPARE(namespaceCode(b.namespaceName), 404);
+    }
+
+    void stopCancelsADeployInFlight()
+    {
+        requireSimulation();
+        auto runtime = makeRuntime();
+        const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kcx"));
+        QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
+        auto deploying = runtime->deploy(plan);
+        QTRY_COMPARE(namespaceCode(plan.namespaceName), 200);
+        auto down = runtime->teardown(plan.runId);
+        const auto result = awaitFuture(deploying);
+        QVERIFY(!result.has_value());
+        QCOMPARE(result.error().category, core::ErrorCategory::Cancelled);
+        QVERIFY(awaitFuture(down).has_value());
+        QCOMPARE(namespaceCode(plan.namespaceName), 404);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubeRuntime)
+#include "test_kube_runtime.moc"

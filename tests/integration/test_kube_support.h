@@ -1,0 +1,74 @@
+#pragma once
+// Shared by the Kubernetes integration tests: waiting on futures and a tiny HTTP server that
+// stands in for a pod's port (the test API server forwards to it).
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFuture>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace rr::test {
+
+template<class T> T awaitFuture(QFuture<T> future, int timeoutMs = 60000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!future.isFinished() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (!future.isFinished())
+        qFatal("future did not finish within %d ms", timeoutMs);
+    return future.result();
+}
+
+// Answers every request with "HTTP/1.0 200" and a fixed body, then closes.
+class TinyHttpServer final : public QTcpServer
+{
+public:
+    explicit TinyHttpServer(QByteArray body)
+        : m_body(std::move(body))
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = nextPendingConnection()) {
+                ++connections;
+                connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                    m_requests[s] += s->readAll();
+                    if (!m_requests[s].contains("\r\n\r\n"))
+                        return;
+                    s->write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+                             QByteArray::number(m_body.size()) + "\r\n\r\n" + m_body);
+                    s->disconnectFromHost();
+                });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+        listen(QHostAddress::LocalHost, 0);
+    }
+    int connections = 0;
+
+private:
+    QByteArray m_body;
+    QHash<QTcpSocket *, QByteArray> m_requests;
+};
+
+// GET / through a local port. The event loop keeps running meanwhile: the port-forward lives in
+// this thread too. Empty on failure.
+inline QByteArray httpGet(int port, int timeoutMs = 5000)
+{
+    QTcpSocket s;
+    QByteArray reply;
+    bool closed = false;
+    QObject::connect(&s, &QTcpSocket::connected, &s,
+                     [&s] { s.write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"); });
+    QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { reply += s.readAll(); });
+    QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
+    QObject::connect(&s, &QTcpSocket::errorOccurred, &s,
+                     [&closed](QAbstractSocket::SocketError) { closed = true; });
+    s.connectToHost(QHostAddress::LocalHost, quint16(port));
+    QDeadlineTimer deadline(timeoutMs);
+    while (!closed && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    reply += s.readAll();
+    return reply;
+}
+
+} // namespace rr::test
