@@ -1,12 +1,17 @@
 #include "localengine.h"
 
+#include "clusterchoice.h"
+
 #include "docker/dockerclient.h"
 #include "dockerruntime/dockerruntime.h"
 #include "ipc/controlserver.h"
+#include "kube/kuberuntime.h"
 #include "runs/orchestrator.h"
 #include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
+
+#include <QNetworkAccessManager>
 
 namespace rr::cli {
 
@@ -20,6 +25,7 @@ LocalEngine::~LocalEngine()
     delete m_server;
     delete m_handler;
     delete m_orchestrator;
+    delete m_kubeRuntime;
     delete m_dockerRuntime;
     delete m_docker;
 }
@@ -33,13 +39,19 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
         m_docker = new docker::DockerClient(*host);
         m_dockerRuntime = new dockerruntime::DockerRuntime(m_docker);
     }
+    // Kubernetes is the primary runtime when a cluster is configured; `auto` still falls back
+    // to Docker when its probe gets no answer.
+    if (auto cluster = chooseCluster(m_docker)) {
+        m_network = new QNetworkAccessManager(this);
+        m_kubeRuntime = new kube::KubeRuntime(m_network, *cluster);
+    }
     return m_store->open()
         .then(this,
               [this, socketPath](const core::Result<void> &opened) {
                   if (!opened)
                       return QtFuture::makeReadyFuture(core::Result<void>(opened));
                   m_orchestrator =
-                      new runs::Orchestrator(m_store, m_fetcher, m_docker, m_dockerRuntime, nullptr);
+                      new runs::Orchestrator(m_store, m_fetcher, m_docker, m_dockerRuntime, m_kubeRuntime);
                   m_handler = new runs::RunControlHandler(m_orchestrator, m_fetcher);
                   ipc::ServerOptions options;
                   options.socketPath = socketPath;

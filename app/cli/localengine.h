@@ -5,6 +5,8 @@
 #include <QFuture>
 #include <QObject>
 
+class QNetworkAccessManager;
+
 #include <memory>
 
 namespace rr::docker {
@@ -46,6 +48,8 @@ private:
     source::Fetcher *m_fetcher = nullptr;
     docker::DockerClient *m_docker = nullptr;
     runtime::Runtime *m_dockerRuntime = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
+    runtime::Runtime *m_kubeRuntime = nullptr;
     runs::Orchestrator *m_orchestrator = nullptr;
     runs::RunControlHandler *m_handler = nullptr;
     ipc::ControlServer *m_server = nullptr;

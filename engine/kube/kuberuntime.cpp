@@ -284,4 +284,9 @@ QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
     return promise->future();
 }
 
+RunDeployer *KubeRuntime::run(const QString &runId) const
+{
+    return m_runs.value(runId);
+}
+
 } // namespace rr::kube

@@ -39,7 +39,7 @@ public:
     std::optional<core::Error> configurationError() const { return m_configError; }
     KubeClient *client() const { return m_client; }
     // The deployer of a live run (forwards, watches); nullptr when none.
-    RunDeployer *run(const QString &runId) const { return m_runs.value(runId); }
+    RunDeployer *run(const QString &runId) const;
 
 private:
     QFuture<core::Result<runtime::Deployment>> start(const plan::RunPlan &plan, bool attach);

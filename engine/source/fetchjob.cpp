@@ -128,7 +128,7 @@ core::Result<Checkout> FetchJob::runLocal(const SourceSpec &spec)
         RepositoryPtr repo(raw);
         git_oid oid;
         if (git_reference_name_to_id(&oid, raw, "HEAD") == 0)
-            out.commit = QString::fromLatin1(git_oid_tostr_s(&oid));
+            out.commit = gitsupport::oidHex(&oid);
         git_reference *head = nullptr;
         if (git_repository_head(&head, raw) == 0) {
             if (git_reference_is_branch(head))

@@ -196,7 +196,7 @@ core::Result<QString> GitRepoCache::resolveCommit(const QString &repoPath, const
                               .arg(shownAs));
     }
     ObjectPtr owned(object);
-    return QString::fromLatin1(git_oid_tostr_s(git_object_id(object)));
+    return gitsupport::oidHex(git_object_id(object));
 }
 
 QString GitRepoCache::recordedDefaultBranch(const QString &repoPath)

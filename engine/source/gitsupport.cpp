@@ -12,12 +12,15 @@ using core::ErrorCategory;
 
 LibGit2::LibGit2()
 {
-    git_libgit2_init();
+    static const int initialised = git_libgit2_init();
+    Q_UNUSED(initialised)
 }
 
-LibGit2::~LibGit2()
+QString oidHex(const git_oid *oid)
 {
-    git_libgit2_shutdown();
+    char hex[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hex, sizeof hex, oid);
+    return QString::fromLatin1(hex);
 }
 
 namespace {

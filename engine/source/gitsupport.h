@@ -9,18 +9,23 @@
 #include <QString>
 
 struct git_remote_callbacks;
+struct git_oid;
 
 namespace rr::source::gitsupport {
 
-// Keeps libgit2 initialised for the lifetime of the object (reference counted by libgit2).
+// Makes sure libgit2 is initialised. It stays initialised for the life of the process:
+// shutting it down while pool threads still hold its thread-local buffers makes those
+// threads free them a second time when they exit (seen as heap corruption in tests).
 class LibGit2 final
 {
 public:
     LibGit2();
-    ~LibGit2();
     LibGit2(const LibGit2 &) = delete;
     LibGit2 &operator=(const LibGit2 &) = delete;
 };
+
+// The hex form of an object id, without libgit2's thread-local buffer.
+QString oidHex(const git_oid *oid);
 
 // Wires progress, size limit, cancellation and credentials into `callbacks`.
 void installCallbacks(git_remote_callbacks &callbacks, FetchContext &context);

@@ -147,7 +147,7 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
         TreeEntryPtr treeEntry(rawEntry);
         if (git_tree_entry_type(rawEntry) != GIT_OBJECT_COMMIT)
             continue;
-        const QString commit = QString::fromLatin1(git_oid_tostr_s(git_tree_entry_id(rawEntry)));
+        const QString commit = gitsupport::oidHex(git_tree_entry_id(rawEntry));
 
         // A repository must not make us read the user's own disk through a submodule URL.
         const QString resolved = resolveSubmoduleUrl(request.remoteUrl, entry.url);

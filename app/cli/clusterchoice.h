@@ -1,0 +1,19 @@
+#pragma once
+
+#include "kube/kubeoptions.h"
+
+#include <optional>
+
+namespace rr::docker {
+class DockerClient;
+}
+
+namespace rr::cli {
+
+// Which Kubernetes cluster the engine offers, if any: $REPORUNNER_KUBE_CONTEXT, else the
+// `kind-reporunner` context, else the current context when its server is on this machine.
+// kind contexts get an image loader that delivers built images into the cluster's nodes.
+// nullopt when no kubeconfig names a usable cluster; the engine then runs on Docker only.
+std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker);
+
+} // namespace rr::cli
