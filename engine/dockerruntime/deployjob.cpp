@@ -325,6 +325,13 @@ core::Result<void> DeployJob::waitFor(const plan::ServicePlan &service, Conditio
                 return core::fail(e);
             } else if (condition == Condition::Healthy && !health.isEmpty() &&
                        health != QLatin1String("healthy")) {
+                if (service.readiness) {
+                    auto passed = probeNow(id, *service.readiness);
+                    if (!passed)
+                        return core::fail(passed.error());
+                    if (*passed)
+                        continue; // healthy by the same check Docker is about to run
+                }
                 done = false;
                 if (lastState != QLatin1String("running"))
                     setStatus(service.name, QStringLiteral("running"),
@@ -350,6 +357,37 @@ core::Result<void> DeployJob::waitFor(const plan::ServicePlan &service, Conditio
     }
 }
 
+// Docker only updates a health status once per interval; running the same check ourselves as
+// soon as the container runs lets dependants start when it passes, not up to an interval later.
+core::Result<bool> DeployJob::probeNow(const QString &containerId, const plan::PlanProbe &probe)
+{
+    const QJsonObject create{{QStringLiteral("Cmd"), QJsonArray::fromStringList(probe.exec)},
+                             {QStringLiteral("AttachStdout"), false},
+                             {QStringLiteral("AttachStderr"), false}};
+    auto created = api(ApiRequest::post(QStringLiteral("/containers/%1/exec").arg(enc(containerId)), {},
+                                        QJsonDocument(create).toJson(QJsonDocument::Compact)));
+    if (!created)
+        return core::fail(created.error());
+    const QString execId = created->toObject().value(QStringLiteral("Id")).toString();
+    auto started = api(ApiRequest::post(QStringLiteral("/exec/%1/start").arg(enc(execId)), {},
+                                        QByteArrayLiteral(R"({"Detach":true,"Tty":false})")));
+    if (!started)
+        return core::fail(started.error());
+    const QDeadlineTimer deadline(qMax(1, probe.timeoutSeconds) * 1000);
+    for (;;) {
+        auto inspected = api(ApiRequest::get(QStringLiteral("/exec/%1/json").arg(enc(execId))));
+        if (!inspected)
+            return core::fail(inspected.error());
+        const QJsonObject exec = inspected->toObject();
+        if (!exec.value(QStringLiteral("Running")).toBool())
+            return exec.value(QStringLiteral("ExitCode")).toInt(-1) == 0;
+        if (deadline.hasExpired())
+            return false;
+        if (auto slept = sleepOrCancel(50); !slept)
+            return core::fail(slept.error());
+    }
+}
+
 core::Result<void> DeployJob::waitForEndpoint(const runtime::Endpoint &endpoint)
 {
     const plan::ServicePlan *service = m_plan.service(endpoint.service);
@@ -365,7 +403,7 @@ core::Result<void> DeployJob::waitForEndpoint(const runtime::Endpoint &endpoint)
                     .arg(endpoint.service)
                     .arg(endpoint.containerPort)
                     .arg(endpoint.localPort));
-        if (auto slept = sleepOrCancel(PollMs * 2); !slept)
+        if (auto slept = sleepOrCancel(100); !slept)
             return slept;
     }
     return {};

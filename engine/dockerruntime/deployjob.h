@@ -51,6 +51,7 @@ private:
     core::Result<void> startService(const plan::ServicePlan &service, const QList<PortBinding> &ports);
     core::Result<void> waitFor(const plan::ServicePlan &service, project::Dependency::Condition condition);
     core::Result<void> waitForEndpoint(const runtime::Endpoint &endpoint);
+    core::Result<bool> probeNow(const QString &containerId, const plan::PlanProbe &probe);
     core::Result<void> sleepOrCancel(int ms);
     QStringList lastLines(const QString &containerId, bool tty);
     void setStatus(const QString &service, const QString &state, const QString &detail = {});

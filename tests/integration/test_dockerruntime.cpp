@@ -7,6 +7,7 @@
 #include "runs/planbuilder.h"
 #include "test_dockerfixture.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -202,15 +203,29 @@ private Q_SLOTS:
                  QStringLiteral("reporunner"));
         QCOMPARE(labels.value(QStringLiteral("reporunner.dev/run-id")).toString(), runId);
         QCOMPARE(labels.value(QStringLiteral("reporunner.dev/service")).toString(), QStringLiteral("web"));
-        // api waited for db's health check, so db was healthy before api was created.
+        // api waited for db's health check: the runtime runs that check itself as soon as db
+        // runs, so api is created after db started, and Docker agrees db is healthy by its
+        // first interval (never unhealthy).
+        const auto healthOf = [&](const QString &name) {
+            return inspect(name)
+                .value(QStringLiteral("State"))
+                .toObject()
+                .value(QStringLiteral("Health"))
+                .toObject()
+                .value(QStringLiteral("Status"))
+                .toString();
+        };
         const QJsonObject db = inspect(QStringLiteral("rr-%1-db").arg(runId));
-        QCOMPARE(db.value(QStringLiteral("State"))
-                     .toObject()
-                     .value(QStringLiteral("Health"))
-                     .toObject()
-                     .value(QStringLiteral("Status"))
-                     .toString(),
-                 QStringLiteral("healthy"));
+        const QJsonObject api = inspect(QStringLiteral("rr-%1-api").arg(runId));
+        const QDateTime dbStarted = QDateTime::fromString(
+            db.value(QStringLiteral("State")).toObject().value(QStringLiteral("StartedAt")).toString(),
+            Qt::ISODateWithMs);
+        const QDateTime apiCreated =
+            QDateTime::fromString(api.value(QStringLiteral("Created")).toString(), Qt::ISODateWithMs);
+        QVERIFY2(dbStarted.isValid() && apiCreated.isValid() && dbStarted < apiCreated,
+                 "api was created before db ran");
+        QTRY_COMPARE_WITH_TIMEOUT(healthOf(QStringLiteral("rr-%1-db").arg(runId)), QStringLiteral("healthy"),
+                                  10000);
         QVERIFY(db.value(QStringLiteral("Config")).toObject().contains(QStringLiteral("Healthcheck")));
 
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(statuses.cbegin(), statuses.cend(),
