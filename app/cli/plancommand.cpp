@@ -3,6 +3,7 @@
 #include "exitcode.h"
 #include "plan/kuberenderer.h"
 #include "plan/yamlemitter.h"
+#include "planflags.h"
 #include "runs/planbuilder.h"
 #include "source/fetcher.h"
 #include "source/sourcespecparser.h"
@@ -33,27 +34,9 @@ void PlanCommand::start(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Print the Kubernetes manifests and translation report for a "
                        "repository without deploying anything."));
-    parser.addPositionalArgument(QStringLiteral("source"),
-                                 QStringLiteral("GitHub URL, git remote or local folder"));
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("compose or dockerfile"),
-                                  QStringLiteral("mode"));
-    const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("enable a compose profile"),
-                                     QStringLiteral("name"));
-    const QCommandLineOption service(QStringLiteral("service"),
-                                     QStringLiteral("run only this service (repeatable)"),
-                                     QStringLiteral("name"));
-    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("interpolation value (repeatable)"),
-                                 QStringLiteral("VAR=value"));
-    const QCommandLineOption dockerfile(QStringLiteral("dockerfile"), QStringLiteral("use this Dockerfile"),
-                                        QStringLiteral("path"));
-    const QCommandLineOption primary(QStringLiteral("primary"),
-                                     QStringLiteral("the service the preview opens"), QStringLiteral("name"));
-    const QCommandLineOption unsafe(
-        QStringLiteral("allow-unsafe"),
-        QStringLiteral("allow privileged options for this run (never host mounts)"));
-    const QCommandLineOption offline(QStringLiteral("offline"), QStringLiteral("deny internet egress"));
+    const PlanFlags flags(parser);
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("print one JSON document"));
-    parser.addOptions({mode, profile, service, set, dockerfile, primary, unsafe, offline, json});
+    parser.addOption(json);
     parser.addHelpOption();
 
     if (!parser.parse(arguments))
@@ -63,32 +46,11 @@ void PlanCommand::start(const QStringList &arguments)
         Q_EMIT finished(Ok);
         return;
     }
-    if (parser.positionalArguments().size() != 1)
-        return fail(Usage, QStringLiteral("plan needs exactly one source: a URL or a folder"));
-
-    m_request.source = parser.positionalArguments().constFirst();
-    if (parser.isSet(mode)) {
-        const QString m = parser.value(mode).toLower();
-        if (m == QLatin1String("compose"))
-            m_request.mode = project::ProjectMode::Compose;
-        else if (m == QLatin1String("dockerfile"))
-            m_request.mode = project::ProjectMode::Dockerfile;
-        else
-            return fail(Usage, QStringLiteral("--mode must be compose or dockerfile, not \"%1\"").arg(m));
-    }
-    m_request.profiles = parser.values(profile);
-    m_request.services = parser.values(service);
-    m_request.dockerfile = parser.value(dockerfile);
-    m_request.primaryService = parser.value(primary);
-    m_request.allowUnsafe = parser.isSet(unsafe);
-    m_request.offline = parser.isSet(offline);
+    auto request = flags.read(parser);
+    if (!request)
+        return fail(Usage, QStringLiteral("plan ") + request.error().message);
+    m_request = *request;
     m_json = parser.isSet(json);
-    for (const QString &assignment : parser.values(set)) {
-        const qsizetype eq = assignment.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return fail(Usage, QStringLiteral("--set needs VAR=value, got \"%1\"").arg(assignment));
-        m_request.values.insert(assignment.left(eq), assignment.mid(eq + 1));
-    }
 
     auto spec = source::SourceSpecParser::parse(m_request.source);
     if (!spec)

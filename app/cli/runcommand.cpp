@@ -4,6 +4,8 @@
 #include "exitcode.h"
 #include "ipc/controlclient.h"
 #include "ipc/protocol.h"
+#include "planflags.h"
+#include "runs/runjson.h"
 #include "runview.h"
 #include "signalwatcher.h"
 #include "terminal.h"
@@ -34,25 +36,7 @@ void RunCommand::start(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Build and deploy a repository, then print its preview URLs."));
-    parser.addPositionalArgument(QStringLiteral("source"),
-                                 QStringLiteral("GitHub URL, git remote or local folder"));
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("compose or dockerfile"),
-                                  QStringLiteral("mode"));
-    const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("enable a compose profile"),
-                                     QStringLiteral("name"));
-    const QCommandLineOption service(QStringLiteral("service"),
-                                     QStringLiteral("run only this service (repeatable)"),
-                                     QStringLiteral("name"));
-    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("interpolation value (repeatable)"),
-                                 QStringLiteral("VAR=value"));
-    const QCommandLineOption dockerfile(QStringLiteral("dockerfile"), QStringLiteral("use this Dockerfile"),
-                                        QStringLiteral("path"));
-    const QCommandLineOption primary(QStringLiteral("primary"),
-                                     QStringLiteral("the service the preview opens"), QStringLiteral("name"));
-    const QCommandLineOption unsafe(
-        QStringLiteral("allow-unsafe"),
-        QStringLiteral("allow privileged options for this run (never host mounts)"));
-    const QCommandLineOption offline(QStringLiteral("offline"), QStringLiteral("deny internet egress"));
+    const PlanFlags flags(parser);
     const QCommandLineOption runtime(QStringLiteral("runtime"), QStringLiteral("auto, docker or kubernetes"),
                                      QStringLiteral("runtime"), QStringLiteral("auto"));
     const QCommandLineOption detach(QStringLiteral("detach"),
@@ -61,8 +45,7 @@ void RunCommand::start(const QStringList &arguments)
                                      QStringLiteral("replace an identical active run"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("print events and the result as JSON lines"));
-    parser.addOptions(
-        {mode, profile, service, set, dockerfile, primary, unsafe, offline, runtime, detach, replace, json});
+    parser.addOptions({runtime, detach, replace, json});
     parser.addHelpOption();
     if (!parser.parse(arguments))
         return fail(Usage, parser.errorText());
@@ -71,37 +54,19 @@ void RunCommand::start(const QStringList &arguments)
         Q_EMIT finished(Ok);
         return;
     }
-    if (parser.positionalArguments().size() != 1)
-        return fail(Usage, QStringLiteral("run needs exactly one source: a URL or a folder"));
+    auto request = flags.read(parser);
+    if (!request)
+        return fail(Usage, QStringLiteral("run ") + request.error().message);
     const QString rt = parser.value(runtime);
     if (rt != QLatin1String("auto") && rt != QLatin1String("docker") && rt != QLatin1String("kubernetes"))
         return fail(Usage,
                     QStringLiteral("--runtime must be auto, docker or kubernetes, not \"%1\"").arg(rt));
-    QJsonObject options{
-        {QStringLiteral("runtime"), rt},
-        {QStringLiteral("idempotencyKey"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
-        {QStringLiteral("replace"), parser.isSet(replace)},
-        {QStringLiteral("profiles"), QJsonArray::fromStringList(parser.values(profile))},
-        {QStringLiteral("services"), QJsonArray::fromStringList(parser.values(service))},
-        {QStringLiteral("dockerfile"), parser.value(dockerfile)},
-        {QStringLiteral("primary"), parser.value(primary)},
-        {QStringLiteral("allowUnsafe"), parser.isSet(unsafe)},
-        {QStringLiteral("offline"), parser.isSet(offline)}};
-    if (parser.isSet(mode)) {
-        const QString m = parser.value(mode).toLower();
-        if (m != QLatin1String("compose") && m != QLatin1String("dockerfile"))
-            return fail(Usage, QStringLiteral("--mode must be compose or dockerfile, not \"%1\"").arg(m));
-        options.insert(QStringLiteral("mode"), m);
-    }
-    QJsonObject values;
-    for (const QString &assignment : parser.values(set)) {
-        const qsizetype eq = assignment.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return fail(Usage, QStringLiteral("--set needs VAR=value, got \"%1\"").arg(assignment));
-        values.insert(assignment.left(eq), assignment.mid(eq + 1));
-    }
-    options.insert(QStringLiteral("values"), values);
-    QString source = parser.positionalArguments().constFirst();
+    QJsonObject options = runs::RunJson::fromRequest(*request);
+    options.remove(QStringLiteral("source"));
+    options.insert(QStringLiteral("runtime"), rt);
+    options.insert(QStringLiteral("idempotencyKey"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    options.insert(QStringLiteral("replace"), parser.isSet(replace));
+    QString source = request->source;
     if (QFileInfo::exists(source)) // the engine may run elsewhere: hand it an absolute path
         source = QFileInfo(source).absoluteFilePath();
     m_params = QJsonObject{{QStringLiteral("source"), source}, {QStringLiteral("options"), options}};
