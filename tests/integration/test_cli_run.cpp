@@ -74,13 +74,16 @@ private:
     {
         const QString dir = m_dir.filePath(name);
         const QByteArray nonce = QUuid::createUuid().toByteArray(QUuid::Id128);
-        rr::test::writeTree(dir, {{QStringLiteral("site/index.html"), "hello from " + name.toUtf8() + "\n"},
-                                  {QStringLiteral("Dockerfile"),
-                                   "FROM busybox:1.36\nRUN echo build-" + nonce +
-                                       " && sleep 4\nCOPY site/ /site/\nEXPOSE 8000\n"
-                                       "HEALTHCHECK --interval=3s --timeout=1s CMD wget -q -O /dev/null "
-                                       "http://127.0.0.1:8000/ || exit 1\n"
-                                       "CMD [\"httpd\", \"-f\", \"-p\", \"8000\", \"-h\", \"/site\"]\n"}});
+        rr::test::writeTree(dir,
+                            {{QStringLiteral("site/index.html"), "hello from " + name.toUtf8() + "\n"},
+                             {QStringLiteral("Dockerfile"),
+                              "FROM busybox:1.36\nRUN echo build-" + nonce +
+                                  " && sleep 4\nCOPY site/ /site/\nEXPOSE 8000\n"
+                                  "HEALTHCHECK --interval=3s --timeout=1s CMD wget -q -O /dev/null "
+                                  "http://127.0.0.1:8000/ || exit 1\n"
+                                  // The server starts late, so DEPLOYING lasts a few seconds
+                                  // however quickly the runtime checks health.
+                                  "CMD [\"sh\", \"-c\", \"sleep 4; exec httpd -f -p 8000 -h /site\"]\n"}});
         return dir;
     }
 
