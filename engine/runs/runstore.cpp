@@ -1,5 +1,6 @@
 #include "runs/runstore.h"
 
+#include "runs/loginbox.h"
 #include "runs/storeworker.h"
 
 #include <QPromise>
@@ -31,7 +32,8 @@ template<class T, class Fn> QFuture<T> onWorker(StoreWorker *worker, Fn fn)
 
 RunStore::RunStore(const QString &path, StoreLimits limits, QObject *parent)
     : QObject(parent)
-    , m_worker(new StoreWorker(path.isEmpty() ? defaultPath() : path, limits))
+    , m_inbox(std::make_shared<LogInbox>())
+    , m_worker(new StoreWorker(path.isEmpty() ? defaultPath() : path, limits, m_inbox))
 {
     qRegisterMetaType<rr::core::Error>();
     m_thread.setObjectName(QStringLiteral("reporunner-store"));
@@ -72,8 +74,8 @@ void RunStore::appendLog(const LogLine &line)
 
 void RunStore::appendLogs(const QList<LogLine> &lines)
 {
-    QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, lines] { w->queueLogs(lines); }, Qt::QueuedConnection);
+    if (m_inbox->put(lines))
+        QMetaObject::invokeMethod(m_worker, &StoreWorker::takeInbox, Qt::QueuedConnection);
 }
 
 void RunStore::deleteRun(const QString &id)

@@ -11,6 +11,7 @@
 
 namespace rr::runs {
 
+class LogInbox;
 class StoreWorker;
 
 // Bounds for the run history.
@@ -60,6 +61,7 @@ Q_SIGNALS:
 
 private:
     QThread m_thread;
+    std::shared_ptr<LogInbox> m_inbox;
     StoreWorker *m_worker = nullptr; // lives on m_thread
 };
 

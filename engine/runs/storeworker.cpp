@@ -1,6 +1,8 @@
 #include "runs/storeworker.h"
 
 #include "core/logging.h"
+#include "runs/loginbox.h"
+#include "runs/logwriter.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -88,16 +90,18 @@ QString objectToText(const QJsonObject &o)
 
 } // namespace
 
-StoreWorker::StoreWorker(const QString &path, StoreLimits limits)
+StoreWorker::StoreWorker(const QString &path, StoreLimits limits, std::shared_ptr<LogInbox> inbox)
     : m_path(path)
     , m_connection(QStringLiteral("reporunner-store-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_limits(limits)
+    , m_inbox(std::move(inbox))
 {}
 
 StoreWorker::~StoreWorker()
 {
     if (QSqlDatabase::contains(m_connection)) {
         flushLogs();
+        m_logWriter.reset();
         QSqlDatabase::database(m_connection).close();
     }
     QSqlDatabase::removeDatabase(m_connection);
@@ -122,6 +126,10 @@ core::Result<void> StoreWorker::open()
         q.exec(QString::fromLatin1(pragma));
     if (auto r = migrate(); !r)
         return r;
+    auto writer = LogWriter::create(db);
+    if (!writer)
+        return core::fail(writer.error());
+    m_logWriter = std::move(*writer);
     m_flushTimer = new QTimer(this);
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(m_limits.flushIntervalMs);
@@ -208,9 +216,9 @@ core::Result<void> StoreWorker::saveRun(const RunRecord &run)
     return {};
 }
 
-void StoreWorker::queueLogs(const QList<LogLine> &lines)
+void StoreWorker::takeInbox()
 {
-    m_pending += lines;
+    m_pending += m_inbox->take();
     if (m_pending.size() >= m_limits.flushBatchLines)
         flushLogs();
     else if (m_flushTimer && !m_flushTimer->isActive())
@@ -219,29 +227,17 @@ void StoreWorker::queueLogs(const QList<LogLine> &lines)
 
 core::Result<void> StoreWorker::flushLogs()
 {
-    if (m_pending.isEmpty() || !QSqlDatabase::contains(m_connection))
+    m_pending += m_inbox->take();
+    if (m_pending.isEmpty() || !m_logWriter)
         return {};
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     db.transaction();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO logs(run_id, service, ts, stream, line) VALUES(?,?,?,?,?)"));
-    QVariantList runIds, services, times, streams, texts;
+    const core::Result<void> inserted = m_logWriter->insert(m_pending);
+    bool ok = inserted.has_value();
+    QSqlError failure;
     QHash<LogKey, qint64> added;
-    for (const LogLine &l : std::as_const(m_pending)) {
-        runIds << l.runId;
-        services << l.service;
-        times << toText(l.time);
-        streams << l.stream;
-        texts << l.text;
+    for (const LogLine &l : std::as_const(m_pending))
         ++added[{l.runId, l.service}];
-    }
-    q.addBindValue(runIds);
-    q.addBindValue(services);
-    q.addBindValue(times);
-    q.addBindValue(streams);
-    q.addBindValue(texts);
-    bool ok = q.execBatch();
-    QSqlError failure = q.lastError();
     // Cap each service's log, oldest lines first. Trimming scans the newest lines, so it runs
     // only once a service is a tenth over its cap (and then trims to the cap exactly), not
     // after every batch: that keeps ingestion fast at the cost of a little slack.
@@ -277,7 +273,9 @@ core::Result<void> StoreWorker::flushLogs()
     // Dropped either way: a full disk must not grow memory without bound.
     m_pending.clear();
     if (!ok || !db.commit()) {
-        const core::Error e = sqlError(QStringLiteral("store log lines"), ok ? db.lastError() : failure);
+        const core::Error e =
+            !inserted ? inserted.error()
+                      : sqlError(QStringLiteral("store log lines"), ok ? db.lastError() : failure);
         db.rollback();
         m_lineCounts.clear(); // recounted from the database on the next flush
         qCWarning(lcCore) << e.message;

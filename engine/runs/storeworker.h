@@ -9,20 +9,26 @@
 #include <QPair>
 #include <QTimer>
 
+#include <memory>
+
 namespace rr::runs {
 
 // The half of RunStore that lives on the store thread and owns the SQLite connection.
+class LogInbox;
+class LogWriter;
+
 class StoreWorker final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StoreWorker)
 public:
-    StoreWorker(const QString &path, StoreLimits limits);
+    StoreWorker(const QString &path, StoreLimits limits, std::shared_ptr<LogInbox> inbox);
     ~StoreWorker() override;
 
     core::Result<void> open();
     core::Result<void> saveRun(const RunRecord &run);
-    void queueLogs(const QList<LogLine> &lines);
+    // Moves what callers put in the inbox to the pending batch (flushing a full batch).
+    void takeInbox();
     core::Result<void> flushLogs();
     core::Result<void> deleteRun(const QString &id);
     core::Result<QList<RunRecord>> runs();
@@ -41,6 +47,8 @@ private:
     QString m_path;
     QString m_connection;
     StoreLimits m_limits;
+    std::shared_ptr<LogInbox> m_inbox;
+    std::unique_ptr<LogWriter> m_logWriter; // from open() until the connection closes
     QList<LogLine> m_pending;
     using LogKey = QPair<QString, QString>; // run id, service
     QHash<LogKey, qint64> m_lineCounts;     // lines stored per service, known once counted

@@ -1,5 +1,6 @@
 #include "runs/runstore.h"
 
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -125,6 +126,71 @@ private Q_SLOTS:
         const auto page = wait(store.logs(QStringLiteral("r1"), QStringLiteral("web"), web->at(49).id, 10));
         QCOMPARE(page->size(), 10);
         QCOMPARE(page->first().text, QStringLiteral("web 200"));
+    }
+
+    void logLinesRoundTripExactly()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath(QStringLiteral("runs.sqlite")));
+        QVERIFY(wait(store.open()).has_value());
+        // One batch that switches run, service, stream and time from line to line, with text
+        // outside ASCII: every value must come back as it went in.
+        const QDateTime t0 =
+            QDateTime::fromString(QStringLiteral("2026-11-27T10:00:00.123Z"), Qt::ISODateWithMs);
+        const QStringList services{QStringLiteral("web"), QString(), QStringLiteral("db")};
+        QList<LogLine> batch;
+        for (int i = 0; i < 30; ++i)
+            batch.append({0, i % 4 == 3 ? QStringLiteral("r2") : QStringLiteral("r1"), services.at(i % 3),
+                          i % 5 == 0 ? QDateTime() : t0.addMSecs(i / 2),
+                          i % 2 ? QStringLiteral("stderr") : QStringLiteral("stdout"),
+                          QStringLiteral("zeile %1 — ✓ ünïcödé 🚀").arg(i)});
+        store.appendLogs(batch);
+        const auto r1 = wait(store.logs(QStringLiteral("r1")));
+        const auto r2 = wait(store.logs(QStringLiteral("r2")));
+        QVERIFY(r1.has_value() && r2.has_value());
+        QCOMPARE(r1->size() + r2->size(), batch.size());
+        int next1 = 0, next2 = 0;
+        for (const LogLine &sent : std::as_const(batch)) {
+            const LogLine &got = sent.runId == QStringLiteral("r1") ? r1->at(next1++) : r2->at(next2++);
+            QCOMPARE(got.service, sent.service);
+            QCOMPARE(got.stream, sent.stream);
+            QCOMPARE(got.text, sent.text);
+            QCOMPARE(got.time, sent.time);
+        }
+    }
+
+    void failedLogWriteIsReportedAndStoreKeepsWorking()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        RunStore store(path);
+        QVERIFY(wait(store.open()).has_value());
+        QSignalSpy errors(&store, &RunStore::errorOccurred);
+        {
+            // Another connection takes the table away, as a corrupted or foreign file would.
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("vandal"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE logs")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("vandal"));
+        store.appendLog({0,
+                         QStringLiteral("r1"),
+                         QStringLiteral("web"),
+                         {},
+                         QStringLiteral("stdout"),
+                         QStringLiteral("lost")});
+        const auto flushed = wait(store.flush());
+        QVERIFY(!flushed);
+        QCOMPARE(flushed.error().code, QStringLiteral("store.sql"));
+        QVERIFY2(flushed.error().message.contains(QStringLiteral("logs")),
+                 qPrintable(flushed.error().message));
+        QCOMPARE(errors.size(), 1);
+        // Runs are still stored after the failed log write.
+        store.saveRun(sampleRun(QStringLiteral("alive001")));
+        QVERIFY(wait(store.run(QStringLiteral("alive001"))).has_value());
     }
 
     void refusesNewerSchema()
