@@ -1,10 +1,13 @@
-// Image delivery benchmark: bytes sent and time when delivering an unchanged image twice to a
-// kind-node stand-in (tests/integration/test_kindfakenode.h), by ImageDelivery and by the
-// `docker save <img> | docker exec -i <node> ctr ... import -` pipeline that kind's import step
-// runs, measured with the docker CLI against the same kind of node.
+// Image delivery benchmark: bytes sent and time when delivering an image twice, then with one
+// small layer added, to a kind-node stand-in (tests/integration/test_kindfakenode.h), by ImageDelivery and by
+// the `docker save <img> | docker exec -i <node> ctr ... import -` pipeline that kind's import step runs,
+// measured with the docker CLI against the same kind of node; and, in KEP-1755 registry mode, by
+// RegistryDelivery pushing to a real docker-registry (test_registryserver.h).
 #include "kind/imagedelivery.h"
 #include "kind/kindclusters.h"
+#include "kind/registrydelivery.h"
 #include "test_kindfakenode.h"
+#include "test_registryserver.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -60,6 +63,27 @@ Sample pipeline(const QString &cli, const QString &image, const QString &node, q
     if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
         qFatal("pipeline failed: %s", p.readAllStandardError().constData());
     return {saveBytes, double(timer.nsecsElapsed()) / 1e6};
+}
+
+// One push to `registry`: Docker's count of uploaded bytes, and what the registry stored.
+struct PushSample
+{
+    qint64 dockerBytes = 0;
+    qint64 storedBytes = 0;
+    double ms = 0;
+};
+
+PushSample push(docker::DockerClient &client, const QString &image, const test::RegistryServer &registry)
+{
+    const qint64 before = registry.storedBlobBytes();
+    QElapsedTimer timer;
+    timer.start();
+    const auto report =
+        fake::block(kind::RegistryDelivery::deliver(client, image, {registry.host(), QString()}));
+    if (!report)
+        qFatal("registry push failed: %s", qPrintable(report.error().toString()));
+    return {report->push.bytesPushed, registry.storedBlobBytes() - before,
+            double(timer.nsecsElapsed()) / 1e6};
 }
 
 qint64 saveSize(docker::DockerClient &client, const QString &image)
@@ -126,16 +150,37 @@ int main(int argc, char **argv)
         images << big;
     }
 
+    // Each image also gets a variant with one small layer more: what a rebuild after a one-line
+    // change looks like. Node import sends such an image whole; a registry push only the layer.
+    QStringList changedImages;
+    for (const QString &image : std::as_const(images)) {
+        const QString changed = image.section(QLatin1Char(':'), 0, 0) + QStringLiteral("-changed:") + suffix;
+        const QString why = fake::buildImage(
+            client, changed,
+            {{QStringLiteral("Dockerfile"),
+              QStringLiteral("FROM %1\nRUN echo %2 > /changed\n").arg(image, suffix).toUtf8()}});
+        if (!why.isEmpty())
+            qFatal("building the changed image failed: %s", qPrintable(why));
+        changedImages << changed;
+    }
+
+    const bool registryAvailable = !test::RegistryServer::binary().isEmpty();
+    if (!registryAvailable)
+        std::printf("(no docker-registry installed: registry-mode rows are left out)\n");
     QStringList containers;
-    std::printf("image delivery benchmark: an unchanged image delivered twice to one kind node "
-                "(median of %d)\n",
+    std::printf("image delivery benchmark: an image delivered to one kind node (or pushed to a local "
+                "registry) first, again unchanged, then with one small layer added (median of %d)\n",
                 reps);
     std::printf("%-38s %-24s %-7s %12s %10s\n", "method", "image", "run", "bytes sent", "ms");
-    for (const QString &image : std::as_const(images)) {
-        const qint64 size = saveSize(client, image);
-        QList<double> ourMs[2];
-        QList<double> pipeMs[2];
-        qint64 ourBytes[2] = {0, 0};
+    constexpr int Runs = 3;
+    const char *labels[Runs] = {"first", "second", "changed"};
+    for (qsizetype i = 0; i < images.size(); ++i) {
+        const QString subjects[Runs] = {images[i], images[i], changedImages[i]};
+        const qint64 sizes[Runs] = {saveSize(client, images[i]), saveSize(client, images[i]),
+                                    saveSize(client, changedImages[i])};
+        QList<double> ourMs[Runs];
+        QList<double> pipeMs[Runs];
+        qint64 ourBytes[Runs] = {0, 0, 0};
         for (int r = 0; r < reps; ++r) {
             // A fresh node per repetition, so every "first" really starts empty.
             const QString cluster = QStringLiteral("rr-bench-%1-%2").arg(suffix).arg(containers.size());
@@ -148,27 +193,50 @@ int main(int argc, char **argv)
             if (ourNode.isEmpty() || pipeNode.isEmpty())
                 qFatal("could not start the fake nodes");
             containers << ourNode << pipeNode;
-            for (int run = 0; run < 2; ++run) {
-                const Sample s = ours(client, image, cluster);
+            for (int run = 0; run < Runs; ++run) {
+                const Sample s = ours(client, subjects[run], cluster);
                 ourMs[run] << s.ms;
                 ourBytes[run] = s.bytes;
-                pipeMs[run] << pipeline(cli, image, cluster + QStringLiteral("-pipe"), size).ms;
+                pipeMs[run] << pipeline(cli, subjects[run], cluster + QStringLiteral("-pipe"), sizes[run]).ms;
             }
         }
-        const QString shortName = image.section(QLatin1Char(':'), 0, 0);
-        for (int run = 0; run < 2; ++run) {
-            const char *label = run == 0 ? "first" : "second";
+        // Registry mode: a fresh registry per repetition, so every "first" really starts empty.
+        QList<double> pushMs[Runs];
+        PushSample pushed[Runs];
+        for (int r = 0; r < reps && registryAvailable; ++r) {
+            test::RegistryServer registry;
+            if (!registry.start())
+                qFatal("docker-registry did not start: %s", qPrintable(registry.errorString()));
+            for (int run = 0; run < Runs; ++run) {
+                pushed[run] = push(client, subjects[run], registry);
+                pushMs[run] << pushed[run].ms;
+            }
+        }
+        const QString shortName = images[i].section(QLatin1Char(':'), 0, 0);
+        for (int run = 0; run < Runs; ++run) {
             std::printf("%-38s %-24s %-7s %12lld %10.1f\n", "ImageDelivery (Engine API)",
-                        qPrintable(shortName), label, static_cast<long long>(ourBytes[run]),
+                        qPrintable(shortName), labels[run], static_cast<long long>(ourBytes[run]),
                         median(ourMs[run]));
             std::printf("%-38s %-24s %-7s %12lld %10.1f\n", "docker save | docker exec ctr import",
-                        qPrintable(shortName), label, static_cast<long long>(size), median(pipeMs[run]));
+                        qPrintable(shortName), labels[run], static_cast<long long>(sizes[run]),
+                        median(pipeMs[run]));
+        }
+        for (int run = 0; run < Runs && registryAvailable; ++run) {
+            std::printf("%-38s %-24s %-7s %12lld %10.1f\n", "RegistryDelivery push (Docker's count)",
+                        qPrintable(shortName), labels[run], static_cast<long long>(pushed[run].dockerBytes),
+                        median(pushMs[run]));
+            std::printf("%-38s %-24s %-7s %12lld %10s\n", "  registry received (blobs on disk)",
+                        qPrintable(shortName), labels[run], static_cast<long long>(pushed[run].storedBytes),
+                        "");
         }
     }
 
     for (const QString &id : std::as_const(containers))
         fake::block(client.removeContainer(id, true));
-    for (const QString &image : std::as_const(images))
-        fake::block(client.removeImage(image, true));
+    // By id, children first: that also drops the registry tags the pushes added.
+    const QStringList built = images + changedImages;
+    for (auto it = built.crbegin(); it != built.crend(); ++it)
+        if (const auto inspected = fake::block(client.inspectImage(*it)))
+            fake::block(client.removeImage(inspected->value(QStringLiteral("Id")).toString(), true));
     return 0;
 }

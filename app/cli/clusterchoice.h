@@ -12,7 +12,8 @@ namespace rr::cli {
 
 // Which Kubernetes cluster the engine offers, if any: $REPORUNNER_KUBE_CONTEXT, else the
 // `kind-reporunner` context, else the current context when its server is on this machine.
-// kind contexts get an image loader that delivers built images into the cluster's nodes.
+// kind contexts get an image loader that pushes built images to the cluster's local registry
+// when it publishes one (KEP-1755), else imports them into the cluster's nodes.
 // nullopt when no kubeconfig names a usable cluster; the engine then runs on Docker only.
 std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker);
 

@@ -1,5 +1,6 @@
 #include "runcommand.h"
 
+#include "clustersetup.h"
 #include "engineconnection.h"
 #include "exitcode.h"
 #include "ipc/controlclient.h"
@@ -45,7 +46,10 @@ void RunCommand::start(const QStringList &arguments)
                                      QStringLiteral("replace an identical active run"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("print events and the result as JSON lines"));
-    parser.addOptions({runtime, detach, replace, json});
+    const QCommandLineOption createCluster(
+        QStringLiteral("create-cluster"),
+        QStringLiteral("create the kind cluster \"reporunner\" with kind if no cluster is set up"));
+    parser.addOptions({runtime, detach, replace, json, createCluster});
     parser.addHelpOption();
     if (!parser.parse(arguments))
         return fail(Usage, parser.errorText());
@@ -78,7 +82,17 @@ void RunCommand::start(const QStringList &arguments)
     connect(m_connection, &EngineConnection::failed, this,
             [this](const core::Error &e) { fail(exitCodeFor(e.category), e.message); });
     connect(m_connection, &EngineConnection::ready, this, &RunCommand::onConnected);
-    m_connection->open();
+    if (rt == QLatin1String("docker"))
+        return m_connection->open();
+    m_setup = new ClusterSetup(parser.isSet(createCluster), this);
+    connect(m_setup, &ClusterSetup::failed, this,
+            [this](const core::Error &e) { fail(exitCodeFor(e.category), e.message); });
+    connect(m_setup, &ClusterSetup::done, this, [this] {
+        m_setup->deleteLater();
+        m_setup = nullptr;
+        m_connection->open();
+    });
+    m_setup->start();
 }
 
 void RunCommand::onConnected()
@@ -214,6 +228,10 @@ void RunCommand::showRun(const QJsonObject &run)
 
 void RunCommand::interrupt()
 {
+    if (m_setup && !m_done) {
+        m_setup->cancel(); // kind removes a half-made cluster; failed() ends the command
+        return;
+    }
     if (m_done || m_runId.isEmpty()) {
         m_done = true;
         Q_EMIT finished(Cancelled);

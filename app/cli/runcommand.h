@@ -6,12 +6,14 @@
 
 namespace rr::cli {
 
+class ClusterSetup;
 class EngineConnection;
 class SignalWatcher;
 
 // `reporunner run URL|PATH`: starts a run on the engine, shows its phases with durations and
 // its logs until READY, prints the preview URLs and exits leaving the run up. Ctrl-C before
-// READY stops the run. `--detach` returns as soon as the run is queued.
+// READY stops the run. `--detach` returns as soon as the run is queued. Before that it may
+// create the kind cluster, with consent only (ClusterSetup).
 class RunCommand final : public QObject
 {
     Q_OBJECT
@@ -31,6 +33,7 @@ private:
     void interrupt();
 
     EngineConnection *m_connection;
+    ClusterSetup *m_setup = nullptr;
     SignalWatcher *m_signals = nullptr;
     QJsonObject m_params;
     QString m_runId;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QUrlQuery>
 
@@ -13,7 +15,8 @@ struct ApiRequest
     QByteArray method = "GET";
     QString path;
     QUrlQuery query;
-    QByteArray contentType; // e.g. "application/json", "application/x-tar"
+    QByteArray contentType;                       // e.g. "application/json", "application/x-tar"
+    QList<QPair<QByteArray, QByteArray>> headers; // extra request headers, e.g. X-Registry-Auth
     QByteArray body;
     QString bodyFile; // streamed from disk with a read callback instead of `body`
     bool versioned = true;

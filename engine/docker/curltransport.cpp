@@ -142,6 +142,8 @@ core::Result<ApiResponse> CurlTransport::perform(const ApiRequest &request, cons
     if (!request.contentType.isEmpty())
         rawHeaders =
             curl_slist_append(rawHeaders, QByteArray("Content-Type: " + request.contentType).constData());
+    for (const auto &[name, value] : request.headers)
+        rawHeaders = curl_slist_append(rawHeaders, QByteArray(name + ": " + value).constData());
     std::unique_ptr<curl_slist, SlistDeleter> headers(rawHeaders);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 

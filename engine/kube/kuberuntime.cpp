@@ -41,6 +41,12 @@ template<class T> QFuture<T> ready(T value)
     return promise->future();
 }
 
+core::Unexpected loadCancelled()
+{
+    return core::fail(ErrorCategory::Cancelled, QStringLiteral("kube.load.cancelled"),
+                      QStringLiteral("Loading the images was cancelled."));
+}
+
 QString labelQuery(const QString &selector)
 {
     return QStringLiteral("?labelSelector=") + QString::fromLatin1(QUrl::toPercentEncoding(selector));
@@ -88,9 +94,54 @@ QFuture<core::Result<void>> KubeRuntime::probe()
 
 QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
 {
-    if (m_options.imageLoader)
-        return m_options.imageLoader(plan);
-    return ready(core::Result<void>());
+    using R = core::Result<void>;
+    const QString runId = plan.runId;
+    m_images.remove(runId);
+    m_loadCancelled.remove(runId);
+    if (!m_options.imageLoader)
+        return ready(R());
+    if (!m_client)
+        return ready(R(core::fail(*m_configError)));
+    auto promise = startedPromise<R>();
+    const auto finish = [this, promise, runId](R result) {
+        m_loading.remove(runId);
+        if (m_loadCancelled.remove(runId) && result)
+            result = loadCancelled();
+        settle(promise, std::move(result));
+    };
+    m_loading.insert(runId, {}); // cancel() may come before the loader starts
+    // Asking the cluster for its registry first keeps loaders free of Kubernetes calls.
+    LocalRegistryHosting::discover(m_client).then(
+        this, [this, plan, runId, finish](const core::Result<std::optional<LocalRegistryHosting>> &registry) {
+            if (!registry)
+                return finish(core::fail(registry.error()));
+            if (m_loadCancelled.contains(runId))
+                return finish(loadCancelled());
+            QPointer<KubeRuntime> self(this);
+            const auto report = [self, runId](const QString &line) {
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, runId, line] {
+                        if (self)
+                            Q_EMIT self->logLine(runId, QString(), QStringLiteral("event"), line);
+                    },
+                    Qt::QueuedConnection);
+            };
+            QFuture<core::Result<ImageMap>> loading = m_options.imageLoader({plan, *registry, report});
+            m_loading.insert(runId, loading);
+            loading
+                .then(this,
+                      [this, runId, finish](const core::Result<ImageMap> &loaded) {
+                          if (!loaded)
+                              return finish(core::fail(loaded.error()));
+                          m_images.insert(runId, *loaded);
+                          finish({});
+                      })
+                .onCanceled(this, [finish] { finish(loadCancelled()); });
+        });
+    return promise->future();
 }
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
@@ -105,6 +156,8 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPl
     const QString ns = previous.details.value(QStringLiteral("namespace")).toString();
     if (!ns.isEmpty())
         p.namespaceName = ns;
+    m_images.insert(plan.runId,
+                    ImageMap::fromJson(previous.details.value(QStringLiteral("images")).toObject()));
     return start(p, true);
 }
 
@@ -118,7 +171,7 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
         old->deleteLater();
     }
     auto promise = startedPromise<R>();
-    auto *deployer = new RunDeployer(m_client, plan, m_options, attach, this);
+    auto *deployer = new RunDeployer(m_client, plan, m_options, attach, m_images.value(plan.runId), this);
     m_runs.insert(plan.runId, deployer);
     const QString runId = plan.runId;
     connect(deployer, &RunDeployer::logLine, this,
@@ -144,6 +197,10 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
 
 void KubeRuntime::cancel(const QString &runId)
 {
+    if (m_loading.contains(runId)) {
+        m_loadCancelled.insert(runId);
+        m_loading[runId].cancel(); // aborts the loader's transfer (Docker calls poll for it)
+    }
     if (RunDeployer *d = m_runs.value(runId); d && !d->isReady())
         d->cancel();
 }
@@ -153,6 +210,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
     using R = core::Result<void>;
     if (!m_client)
         return ready(R(core::fail(*m_configError)));
+    m_images.remove(runId);
     QSet<QString> namespaces;
     if (RunDeployer *d = m_runs.take(runId)) {
         namespaces.insert(d->namespaceName());

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "kube/imagemap.h"
 #include "kube/kubecontext.h"
 #include "kube/kubeoptions.h"
 #include "runtime/runtime.h"
 
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 
 class QNetworkAccessManager;
 
@@ -52,6 +54,9 @@ private:
     KubeClient *m_client = nullptr;
     std::optional<core::Error> m_configError;
     QHash<QString, QPointer<RunDeployer>> m_runs;
+    QHash<QString, ImageMap> m_images;                         // run id -> where LOADING put its images
+    QHash<QString, QFuture<core::Result<ImageMap>>> m_loading; // LOADING in flight, for cancel()
+    QSet<QString> m_loadCancelled;                             // cancelled while LOADING
 };
 
 } // namespace rr::kube

@@ -35,17 +35,20 @@ QString kindOf(const QJsonObject &o)
     return o.value(QStringLiteral("kind")).toString();
 }
 
-QJsonObject withPullPolicy(QJsonObject workload, const QString &policy)
+// Sets each container's pull policy: IfNotPresent where LOADING moved the image to a unique
+// registry reference, else the runtime's configured policy (none: as rendered).
+QJsonObject withPullPolicies(QJsonObject workload, const ImageMap &images, const QString &policy)
 {
-    if (policy.isEmpty())
-        return workload;
     QJsonObject spec = workload.value(QStringLiteral("spec")).toObject();
     QJsonObject tmpl = spec.value(QStringLiteral("template")).toObject();
     QJsonObject podSpec = tmpl.value(QStringLiteral("spec")).toObject();
     QJsonArray containers;
     for (const QJsonValue &c : podSpec.value(QStringLiteral("containers")).toArray()) {
         QJsonObject container = c.toObject();
-        container.insert(QStringLiteral("imagePullPolicy"), policy);
+        const QString wanted =
+            images.pullPolicyFor(container.value(QStringLiteral("image")).toString(), policy);
+        if (!wanted.isEmpty())
+            container.insert(QStringLiteral("imagePullPolicy"), wanted);
         containers.append(container);
     }
     podSpec.insert(QStringLiteral("containers"), containers);
@@ -57,13 +60,14 @@ QJsonObject withPullPolicy(QJsonObject workload, const QString &policy)
 
 } // namespace
 
-RunDeployer::RunDeployer(KubeClient *client, plan::RunPlan plan, KubeOptions options, bool attach,
-                         QObject *parent)
+RunDeployer::RunDeployer(KubeClient *client, const plan::RunPlan &plan, KubeOptions options, bool attach,
+                         ImageMap images, QObject *parent)
     : QObject(parent)
     , m_client(client)
-    , m_plan(std::move(plan))
+    , m_plan(images.apply(plan))
     , m_options(std::move(options))
     , m_attach(attach)
+    , m_images(std::move(images))
 {
     split(plan::KubeRenderer::render(m_plan));
     m_waves = m_plan.deploymentOrder();
@@ -77,6 +81,8 @@ RunDeployer::RunDeployer(KubeClient *client, plan::RunPlan plan, KubeOptions opt
     m_deployment.runId = m_plan.runId;
     m_deployment.details = QJsonObject{{QStringLiteral("namespace"), m_plan.namespaceName},
                                        {QStringLiteral("context"), m_client->context().name}};
+    if (!m_images.isEmpty())
+        m_deployment.details.insert(QStringLiteral("images"), m_images.toJson());
 }
 
 RunDeployer::~RunDeployer()
@@ -92,7 +98,7 @@ void RunDeployer::split(const QList<QJsonObject> &objects)
         if (kind == QLatin1String("Namespace"))
             m_namespaceObject = o;
         else if (kind == QLatin1String("Deployment") || kind == QLatin1String("Job"))
-            m_workloads.insert(nameOf(o), withPullPolicy(o, m_options.imagePullPolicy));
+            m_workloads.insert(nameOf(o), withPullPolicies(o, m_images, m_options.imagePullPolicy));
         else
             m_base.append(o);
     }
@@ -110,23 +116,33 @@ void RunDeployer::start()
         createNamespace();
         return;
     }
-    // Re-attach: the objects exist; read the Services back and resume watching.
-    m_client->send(
-        "GET", QStringLiteral("/api/v1/namespaces/%1/services").arg(m_plan.namespaceName), {}, {}, this,
-        [this](const core::Result<KubeReply> &r) {
-            if (!r) {
-                fail(r.error().code == QLatin1String("kube.notFound")
-                         ? core::makeError(
+    // Re-attach: the namespace itself says whether the run survived. Listing inside a deleted
+    // namespace answers 200 with no items, so the list alone cannot tell.
+    m_client->send("GET", QStringLiteral("/api/v1/namespaces/") + m_plan.namespaceName, {}, {}, this,
+                   [this](const core::Result<KubeReply> &r) {
+                       const bool gone = !r && r.error().code == QLatin1String("kube.notFound");
+                       if (gone || (r && meta(r->json()).contains(QStringLiteral("deletionTimestamp"))))
+                           return fail(core::makeError(
                                ErrorCategory::Kube, QStringLiteral("run.vanished"),
-                               QStringLiteral("The run's namespace %1 is gone.").arg(m_plan.namespaceName))
-                         : r.error());
-                return;
-            }
-            for (const QJsonValue &s : r->json().value(QStringLiteral("items")).toArray())
-                m_services.insert(nameOf(s.toObject()), s.toObject());
-            m_wave = int(m_waves.size());
-            startWatches();
-        });
+                               QStringLiteral("The run's namespace %1 is gone.").arg(m_plan.namespaceName)));
+                       if (!r)
+                           return fail(r.error());
+                       resumeServices();
+                   });
+}
+
+// Reads the Services back (the forwards need their ports) and resumes watching.
+void RunDeployer::resumeServices()
+{
+    m_client->send("GET", QStringLiteral("/api/v1/namespaces/%1/services").arg(m_plan.namespaceName), {}, {},
+                   this, [this](const core::Result<KubeReply> &r) {
+                       if (!r)
+                           return fail(r.error());
+                       for (const QJsonValue &s : r->json().value(QStringLiteral("items")).toArray())
+                           m_services.insert(nameOf(s.toObject()), s.toObject());
+                       m_wave = int(m_waves.size());
+                       startWatches();
+                   });
 }
 
 void RunDeployer::createNamespace()

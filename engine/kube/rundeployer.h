@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "kube/imagemap.h"
 #include "kube/kubeoptions.h"
 #include "plan/runplan.h"
 #include "runtime/runtime.h"
@@ -30,8 +31,9 @@ class RunDeployer final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunDeployer)
 public:
-    RunDeployer(KubeClient *client, plan::RunPlan plan, KubeOptions options, bool attach,
-                QObject *parent = nullptr);
+    // Deploys `plan` with the references LOADING gave its images (`images`).
+    RunDeployer(KubeClient *client, const plan::RunPlan &plan, KubeOptions options, bool attach,
+                ImageMap images, QObject *parent = nullptr);
     ~RunDeployer() override;
 
     void start();
@@ -60,6 +62,7 @@ private:
     };
 
     void createNamespace();
+    void resumeServices();
     void startWatches();
     void applyBase(int index);
     void applyWave();
@@ -83,6 +86,7 @@ private:
     plan::RunPlan m_plan;
     KubeOptions m_options;
     bool m_attach;
+    ImageMap m_images;
     void split(const QList<QJsonObject> &objects);
 
     QJsonObject m_namespaceObject;

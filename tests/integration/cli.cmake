@@ -3,3 +3,10 @@ if(TARGET reporunner)
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
   add_dependencies(test_cli_plan reporunner)
 endif()
+if(TARGET reporunner)
+  # Creating the kind cluster with consent; `kind` is a recording script (see the test).
+  reporunner_add_test(NAME test_cli_cluster SOURCES test_cli_cluster.cpp test_dockerfixture.h
+    LIBS reporunner_docker reporunner_testsupport LABEL integration LOCK docker TIMEOUT 300
+    ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
+  add_dependencies(test_cli_cluster reporunner)
+endif()

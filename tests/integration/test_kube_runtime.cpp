@@ -5,7 +5,7 @@
 #include "kube/kuberuntime.h"
 #include "kube/rundeployer.h"
 #include "kubetestenv.h"
-#include "runs/planbuilder.h"
+#include "test_kube_plan.h"
 #include "test_kube_support.h"
 
 #include <QDir>
@@ -49,30 +49,20 @@ private:
         return qEnvironmentVariable("REPORUNNER_SOURCE_DIR") + QStringLiteral("/examples/compose-app");
     }
 
-    plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
+    static plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
     {
-        source::Checkout checkout;
-        checkout.projectDir = dir;
-        checkout.worktree = dir;
-        checkout.spec.repo = QStringLiteral("rrtest");
-        runs::PlanRequest request;
-        request.source = dir;
-        request.runId = runId;
-        request.allowUnsafe = allowUnsafe;
-        auto prepared = runs::PlanBuilder::build(checkout, request);
-        if (!prepared)
-            qFatal("planning %s failed: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
-        return prepared->plan;
+        return test::kubePlanFor(dir, runId, allowUnsafe);
     }
 
-    // "Delivers" the plan's images to the simulated node, as a kind loader would.
-    QFuture<core::Result<void>> deliver(const plan::RunPlan &plan)
+    // "Delivers" the plan's images to the simulated node under their own names, as the kind
+    // node-import loader would.
+    QFuture<core::Result<kube::ImageMap>> deliver(const plan::RunPlan &plan)
     {
         for (const plan::ServicePlan &s : plan.services)
             m_env.control(QStringLiteral("images"), {{QStringLiteral("image"), s.image}});
-        QPromise<core::Result<void>> done;
+        QPromise<core::Result<kube::ImageMap>> done;
         done.start();
-        done.addResult(core::Result<void>());
+        done.addResult(kube::ImageMap());
         done.finish();
         return done.future();
     }
@@ -84,7 +74,7 @@ private:
         options.imagePullPolicy = pullPolicy;
         options.readyTimeoutSeconds = 60;
         options.previewProbeSeconds = 20;
-        options.imageLoader = [this](const plan::RunPlan &p) { return deliver(p); };
+        options.imageLoader = [this](const kube::ImageLoadRequest &r) { return deliver(r.plan); };
         auto runtime = std::make_unique<kube::KubeRuntime>(&m_nam, options);
         connect(
             runtime.get(), &runtime::Runtime::logLine, this,

@@ -3,18 +3,26 @@
 // stands in for a pod's port (the test API server forwards to it).
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace rr::test {
 
+// Sleeps in an event loop until the future finishes rather than spinning: the API server
+// under test shares the machine's two cores with the test.
 template<class T> T awaitFuture(QFuture<T> future, int timeoutMs = 60000)
 {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!future.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QEventLoop loop;
+    QFutureWatcher<T> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    watcher.setFuture(future);
+    if (!future.isFinished())
+        loop.exec();
     if (!future.isFinished())
         qFatal("future did not finish within %d ms", timeoutMs);
     return future.result();
@@ -63,10 +71,13 @@ inline QByteArray httpGet(int port, int timeoutMs = 5000)
     QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
     QObject::connect(&s, &QTcpSocket::errorOccurred, &s,
                      [&closed](QAbstractSocket::SocketError) { closed = true; });
+    QEventLoop loop;
+    QObject::connect(&s, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(&s, &QTcpSocket::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
     s.connectToHost(QHostAddress::LocalHost, quint16(port));
-    QDeadlineTimer deadline(timeoutMs);
-    while (!closed && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (!closed)
+        loop.exec();
     reply += s.readAll();
     return reply;
 }

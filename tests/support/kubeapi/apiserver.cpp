@@ -456,6 +456,9 @@ void ApiServer::handleControl(HttpConnection *conn, const HttpRequest &req)
         m_config.expireAsHttp = body.value(QStringLiteral("mode")).toString() == QLatin1String("http");
     } else if (what == QLatin1String("images")) {
         m_config.deliveredImages.insert(body.value(QStringLiteral("image")).toString());
+    } else if (what == QLatin1String("registry")) {
+        m_config.registries.insert(body.value(QStringLiteral("host")).toString(),
+                                   body.value(QStringLiteral("url")).toString());
     } else if (what == QLatin1String("forward")) {
         m_config.forwardTargets.insert(body.value(QStringLiteral("port")).toInt(),
                                        body.value(QStringLiteral("target")).toString());

@@ -53,12 +53,24 @@ int main(int argc, char **argv)
     const QCommandLineOption nsDelay(QStringLiteral("namespace-termination-ms"),
                                      QStringLiteral("How long a deleted namespace stays Terminating"),
                                      QStringLiteral("ms"), QStringLiteral("500"));
-    p.addOptions({certDir, schema, port, kubeconfig, bookmark, nsDelay});
+    const QCommandLineOption registry(
+        QStringLiteral("registry"),
+        QStringLiteral("Pull images named HOST/... from the registry at URL (repeatable)"),
+        QStringLiteral("HOST=URL"));
+    p.addOptions({certDir, schema, port, kubeconfig, bookmark, nsDelay, registry});
     p.process(app);
     const QString dir = p.value(certDir);
     ApiServer server;
     server.config().bookmarkIntervalMs = p.value(bookmark).toInt();
     server.config().namespaceTerminationMs = p.value(nsDelay).toInt();
+    for (const QString &r : p.values(registry)) {
+        const qsizetype eq = r.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            QTextStream(stderr) << "rr-test-apiserver: --registry wants HOST=URL, not " << r << '\n';
+            return 1;
+        }
+        server.config().registries.insert(r.left(eq), r.mid(eq + 1));
+    }
     ApiServer::Options o;
     o.caFile = dir + QStringLiteral("/ca.crt");
     o.certFile = dir + QStringLiteral("/server.crt");

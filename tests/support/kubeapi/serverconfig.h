@@ -15,6 +15,7 @@ struct ServerConfig
     int stepMs = 150;                   // pace of simulated pod state changes
     QString caPem;                      // published in every namespace's kube-root-ca.crt
     QSet<QString> deliveredImages;      // images present on the simulated node
+    QHash<QString, QString> registries; // registry host in image names -> its http(s) base URL
     QHash<int, QString> forwardTargets; // pod port -> "host:port" for port-forward
     int expireWatches = 0;              // how many upcoming watches fail with 410
     bool expireAsHttp = false;          // plain HTTP 410 instead of an in-stream ERROR event

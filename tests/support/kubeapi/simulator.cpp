@@ -91,6 +91,7 @@ Simulator::Simulator(Registry *registry, ServerConfig *config, QObject *parent)
     : QObject(parent)
     , m_registry(registry)
     , m_config(config)
+    , m_puller(new ImagePuller(config, this))
 {
     connect(registry->store(), &ObjectStore::changed, this, [this](const WatchEvent &e) {
         if (e.resource->kind == QLatin1String("Event"))
@@ -426,6 +427,26 @@ QString Simulator::configError(const QString &ns, const QJsonObject &container) 
     return QString();
 }
 
+QPair<QString, QString> Simulator::pullProblem(PodRun &run, const QString &container, const QString &image)
+{
+    const ImagePuller::Status pulled = m_puller->status(image);
+    switch (pulled.state) {
+    case ImagePuller::State::Unmanaged:
+    case ImagePuller::State::Pulled:
+        return {};
+    case ImagePuller::State::Pulling:
+        return {QStringLiteral("Pulling"), QString()};
+    case ImagePuller::State::Failed:
+        break;
+    }
+    // Like the kubelet: each failed attempt shows ErrImagePull once, then ImagePullBackOff.
+    if (run.pullFailures.value(container) < pulled.failures) {
+        run.pullFailures[container] = pulled.failures;
+        return {QStringLiteral("ErrImagePull"), pulled.message};
+    }
+    return {QStringLiteral("ImagePullBackOff"), QStringLiteral("Back-off pulling image \"%1\"").arg(image)};
+}
+
 void Simulator::tickPods()
 {
     const ResourceType &podType = Registry::type("pods");
@@ -558,11 +579,17 @@ void Simulator::tickPod(PodRun &run, QJsonObject pod)
         } else {
             allTerminated = false;
             const QString configErr = configError(run.ns, c);
-            if (c.value(QStringLiteral("imagePullPolicy")).toString() == QLatin1String("Never") &&
-                !m_config->deliveredImages.contains(image)) {
+            const bool never =
+                c.value(QStringLiteral("imagePullPolicy")).toString() == QLatin1String("Never");
+            const auto pull = never ? QPair<QString, QString>() : pullProblem(run, cname, image);
+            if (never && !m_config->deliveredImages.contains(image)) {
                 wait(QStringLiteral("ErrImageNeverPull"),
                      QStringLiteral("Container image \"%1\" is not present with pull policy of Never")
                          .arg(image));
+            } else if (pull.first == QLatin1String("Pulling")) {
+                // Still ContainerCreating while the registry answers.
+            } else if (!pull.first.isEmpty()) {
+                wait(pull.first, pull.second);
             } else if (!configErr.isEmpty()) {
                 wait(QStringLiteral("CreateContainerConfigError"), configErr);
             } else if (run.pause.value(cname) > 0) {

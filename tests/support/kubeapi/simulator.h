@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httpconnection.h"
+#include "imagepuller.h"
 #include "registry.h"
 
 #include <QDateTime>
@@ -51,6 +52,7 @@ private:
         QHash<QString, QList<Instance>> logs; // container -> instances
         QHash<QString, int> linesLeft;        // lines still to print in the current instance
         QHash<QString, int> pause;            // steps to wait in CrashLoopBackOff
+        QHash<QString, int> pullFailures;     // failed pulls already shown as ErrImagePull
     };
 
     void scheduleReconcile();
@@ -66,9 +68,12 @@ private:
     void appendLine(const QString &uid, const QString &container, const QString &text);
     void endInstance(const QString &uid, const QString &container);
     QString configError(const QString &ns, const QJsonObject &container) const;
+    // ErrImagePull/ImagePullBackOff for a registry image the node cannot pull; empty = go on.
+    QPair<QString, QString> pullProblem(PodRun &run, const QString &container, const QString &image);
 
     Registry *m_registry;
     ServerConfig *m_config;
+    ImagePuller *m_puller;
     bool m_pending = false;
     QHash<QString, PodRun> m_runs;          // pod uid -> run
     QHash<QString, QDateTime> m_retryAfter; // owner uid -> next pod creation attempt after failure

@@ -1,0 +1,195 @@
+// Engine overhead on Kubernetes: a 5-service plan whose images are already in the cluster,
+// from deploy() to READY with every forward live and the preview answering through it, then
+// Stop until the namespace is gone. Side by side, on the same test API server, the kubectl
+// path a user would otherwise take with the same rendered objects: `apply --server-side`,
+// `rollout status` per Deployment, `delete namespace --wait`. kubectl starts no forwards here
+// (its port-forward speaks SPDY, which the test server does not), so its "up" is a lower bound.
+#include "kube/kuberuntime.h"
+#include "kubetestenv.h"
+#include "plan/kuberenderer.h"
+#include "plan/yamlemitter.h"
+#include "test_kube_plan.h"
+#include "test_kube_support.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QPromise>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace rr;
+using rr::test::kubeapi::KubeTestEnv;
+
+namespace {
+
+// web -> api -> (db, cache), worker -> db: two dependency waves below the preview.
+constexpr const char *Compose = R"(services:
+  web:
+    image: rr-bench/web:1
+    ports: ["8080:80"]
+    depends_on: [api]
+  api:
+    image: rr-bench/api:1
+    expose: ["9000"]
+    depends_on: [db, cache]
+  worker:
+    image: rr-bench/worker:1
+    depends_on: [db]
+  db:
+    image: rr-bench/db:1
+    expose: ["5432"]
+  cache:
+    image: rr-bench/cache:1
+    expose: ["6379"]
+)";
+
+struct Timing
+{
+    double upMs = 0;
+    double downMs = 0;
+};
+
+double msSince(const QElapsedTimer &t)
+{
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, const plan::RunPlan &plan)
+{
+    kube::KubeOptions options;
+    options.kubeconfigFiles = {env.kubeconfig()};
+    options.imagePullPolicy = QStringLiteral("Never");
+    options.imageLoader = [](const kube::ImageLoadRequest &) {
+        QPromise<core::Result<kube::ImageMap>> ready; // images are already on the node
+        ready.start();
+        ready.addResult(kube::ImageMap());
+        ready.finish();
+        return ready.future();
+    };
+    kube::KubeRuntime runtime(nam, options);
+    if (!test::awaitFuture(runtime.loadImages(plan), 60000))
+        return std::nullopt;
+    QElapsedTimer clock;
+    clock.start();
+    const auto deployed = test::awaitFuture(runtime.deploy(plan), 120000);
+    if (!deployed) {
+        std::fprintf(stderr, "deploy failed: %s\n", qPrintable(deployed.error().toString()));
+        return std::nullopt;
+    }
+    int preview = 0;
+    for (const runtime::Endpoint &e : deployed->endpoints)
+        preview = e.primary ? e.localPort : preview;
+    if (!test::httpGet(preview).startsWith("HTTP/1.0 200"))
+        return std::nullopt;
+    Timing t;
+    t.upMs = msSince(clock);
+    clock.restart();
+    if (!test::awaitFuture(runtime.teardown(plan.runId), 120000))
+        return std::nullopt;
+    t.downMs = msSince(clock);
+    return t;
+}
+
+bool kubectl(const KubeTestEnv &env, const QStringList &args)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.start(QStringLiteral("kubectl"), QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
+    p.waitForFinished(180000);
+    p.readAllStandardOutput();
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+std::optional<Timing> withKubectl(const KubeTestEnv &env, const plan::RunPlan &plan, const QString &dir)
+{
+    const QString file = dir + QStringLiteral("/objects-") + plan.runId + QStringLiteral(".yaml");
+    QFile out(file);
+    if (!out.open(QIODevice::WriteOnly) ||
+        out.write(plan::toYamlStream(plan::KubeRenderer::render(plan))) < 0)
+        return std::nullopt;
+    out.close();
+    const QString ns = plan.namespaceName;
+    QElapsedTimer clock;
+    clock.start();
+    if (!kubectl(env, {QStringLiteral("apply"), QStringLiteral("--server-side"),
+                       QStringLiteral("--validate=false"), QStringLiteral("-f"), file}))
+        return std::nullopt;
+    for (const plan::ServicePlan &s : plan.services)
+        if (!kubectl(env, {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("-n"), ns,
+                           QStringLiteral("deployment/") + s.name, QStringLiteral("--timeout=120s")}))
+            return std::nullopt;
+    Timing t;
+    t.upMs = msSince(clock);
+    clock.restart();
+    if (!kubectl(env, {QStringLiteral("delete"), QStringLiteral("namespace"), ns, QStringLiteral("--wait")}))
+        return std::nullopt;
+    t.downMs = msSince(clock);
+    return t;
+}
+
+double median(QList<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v.at(v.size() / 2);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int rounds = app.arguments().contains(QStringLiteral("--smoke")) ? 1 : 3;
+    KubeTestEnv env;
+    QString error;
+    if (!env.start(&error) || !env.isSimulated()) {
+        std::fprintf(stderr, "skipped: needs the simulated API server (%s)\n", qPrintable(error));
+        return 77;
+    }
+    test::TinyHttpServer pods("bench");
+    const QString target = QStringLiteral("127.0.0.1:%1").arg(pods.serverPort());
+    for (int port : {80, 9000, 5432, 6379})
+        env.control(QStringLiteral("forward"),
+                    {{QStringLiteral("port"), port}, {QStringLiteral("target"), target}});
+    QTemporaryDir dir;
+    QFile compose(dir.filePath(QStringLiteral("compose.yaml")));
+    if (!compose.open(QIODevice::WriteOnly) || compose.write(Compose) < 0)
+        return 1;
+    compose.close();
+    for (const char *service : {"web", "api", "worker", "db", "cache"})
+        env.control(QStringLiteral("images"),
+                    {{QStringLiteral("image"), QStringLiteral("rr-bench/%1:1").arg(QLatin1String(service))}});
+
+    QNetworkAccessManager nam;
+    QList<double> ourUp, ourDown, kubectlUp, kubectlDown;
+    for (int i = 0; i < rounds; ++i) {
+        const auto a = ours(env, &nam, test::kubePlanFor(dir.path(), QStringLiteral("rr%1").arg(i)));
+        const auto b =
+            withKubectl(env, test::kubePlanFor(dir.path(), QStringLiteral("kc%1").arg(i)), dir.path());
+        if (!a || !b) {
+            std::fprintf(stderr, "a round failed (ours %s, kubectl %s)\n", a ? "ok" : "failed",
+                         b ? "ok" : "failed");
+            return 1;
+        }
+        ourUp << a->upMs;
+        ourDown << a->downMs;
+        kubectlUp << b->upMs;
+        kubectlDown << b->downMs;
+    }
+    const int settle = kube::KubeOptions{}.settleMilliseconds;
+    std::printf("bench_kube_ready: 5 services (2 dependency waves), images already loaded, median of %d\n",
+                rounds);
+    std::printf("                              ours      kubectl\n");
+    std::printf(
+        "  up (READY, preview answers) %7.0f ms  %7.0f ms  (ours includes the %d ms settle window,\n"
+        "                                                 waves in depends_on order and live forwards)\n",
+        median(ourUp), median(kubectlUp), settle);
+    std::printf("  engine overhead beyond settle %5.0f ms\n", median(ourUp) - settle);
+    std::printf("  down (namespace gone)       %7.0f ms  %7.0f ms\n", median(ourDown), median(kubectlDown));
+    return 0;
+}
