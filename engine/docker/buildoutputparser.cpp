@@ -40,20 +40,14 @@ BuildStep BuildOutputParser::parseStepName(const QString &name)
 
 void BuildOutputParser::feed(const QByteArray &chunk)
 {
-    m_buffer.append(chunk);
-    qsizetype start = 0;
-    for (qsizetype nl = m_buffer.indexOf('\n'); nl >= 0; nl = m_buffer.indexOf('\n', start)) {
-        handleLine(m_buffer.mid(start, nl - start));
-        start = nl + 1;
-    }
-    m_buffer.remove(0, start);
+    for (const QByteArray &line : m_lines.feed(chunk))
+        handleLine(line);
 }
 
 void BuildOutputParser::finish()
 {
-    if (!m_buffer.trimmed().isEmpty())
-        handleLine(m_buffer);
-    m_buffer.clear();
+    if (const QByteArray rest = m_lines.takeRest(); !rest.trimmed().isEmpty())
+        handleLine(rest);
     for (auto it = m_vertexes.begin(); it != m_vertexes.end(); ++it)
         if (!it->partial.isEmpty())
             addLog(it.key(), it->name, QByteArray("\n"));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/linebuffer.h"
+
 #include "core/error.h"
 #include "docker/buildkitdecoder.h"
 
@@ -55,7 +57,7 @@ private:
         QStringList lastLines;
     };
 
-    QByteArray m_buffer;
+    core::LineBuffer m_lines;
     QHash<QString, VertexState> m_vertexes;
     QString m_classicStep;
     QStringList m_classicLines;

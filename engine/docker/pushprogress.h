@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/linebuffer.h"
+
 #include "core/error.h"
 
 #include <QByteArray>
@@ -43,7 +45,7 @@ public:
 private:
     void handleLine(const QByteArray &line);
 
-    QByteArray m_buffer;
+    core::LineBuffer m_lines;
     QHash<QString, qint64> m_current; // layer id -> bytes Docker reported so far
     QStringList m_pushed;
     QStringList m_existing;

@@ -74,7 +74,7 @@ QFuture<core::Result<void>> ClusterCreator::create(const QString &name, const QS
     m_promise->start();
     m_name = name;
     m_tail.clear();
-    m_partial.clear();
+    m_lines.clear();
     m_cancelled = false;
     m_process = new QProcess(this);
     m_process->setProcessChannelMode(QProcess::MergedChannels); // kind reports progress on stderr
@@ -88,8 +88,8 @@ QFuture<core::Result<void>> ClusterCreator::create(const QString &name, const QS
     });
     connect(m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
         onOutput();
-        if (!m_partial.trimmed().isEmpty())
-            m_tail << QString::fromUtf8(m_partial).trimmed();
+        if (const QByteArray rest = m_lines.takeRest(); !rest.trimmed().isEmpty())
+            m_tail << QString::fromUtf8(rest).trimmed();
         if (m_cancelled) {
             finish(core::fail(ErrorCategory::Cancelled, QStringLiteral("kind.create.cancelled"),
                               QStringLiteral("Creating the kind cluster \"%1\" was cancelled.").arg(m_name)));
@@ -131,13 +131,9 @@ void ClusterCreator::onOutput()
 {
     if (!m_process)
         return;
-    m_partial += m_process->readAllStandardOutput();
     // kind redraws its spinner with '\r' on a terminal; both end a line here.
-    m_partial.replace('\r', '\n');
-    qsizetype start = 0;
-    for (qsizetype nl = m_partial.indexOf('\n'); nl >= 0; nl = m_partial.indexOf('\n', start)) {
-        const QString line = QString::fromUtf8(m_partial.mid(start, nl - start)).trimmed();
-        start = nl + 1;
+    for (const QByteArray &bytes : m_lines.feed(m_process->readAllStandardOutput().replace('\r', '\n'))) {
+        const QString line = QString::fromUtf8(bytes).trimmed();
         if (line.isEmpty())
             continue;
         m_tail << line;
@@ -145,7 +141,6 @@ void ClusterCreator::onOutput()
             m_tail.removeFirst();
         Q_EMIT progressLine(line);
     }
-    m_partial.remove(0, start);
 }
 
 void ClusterCreator::finish(core::Result<void> result)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/linebuffer.h"
+
 #include "core/result.h"
 
 #include <QFuture>
@@ -45,7 +47,7 @@ private:
     QProcess *m_process = nullptr;
     std::shared_ptr<QPromise<core::Result<void>>> m_promise;
     QString m_name;
-    QByteArray m_partial;
+    core::LineBuffer m_lines;
     QStringList m_tail; // last lines, for the error's details
     bool m_cancelled = false;
 };

@@ -5,11 +5,12 @@
 #include "docker/dockerconnection.h"
 #include "kind/execsession.h"
 #include "kind/kindclusters.h"
+#include "kind/localimage.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QUrl>
+#include <QUrlQuery>
 
 namespace rr::kind {
 
@@ -160,18 +161,10 @@ core::Result<DeliveryReport> ImageDelivery::deliverBlocking(docker::DockerConnec
 {
     DeliveryReport report;
     report.image = image;
-    const auto inspected = connection.callJson(
-        docker::ApiRequest::get(
-            QStringLiteral("/images/%1/json").arg(QString::fromLatin1(QUrl::toPercentEncoding(image)))),
-        cancelled);
-    if (!inspected) {
-        if (inspected.error().code == QLatin1String("docker.not_found"))
-            return core::fail(
-                ErrorCategory::Docker, QStringLiteral("kind.image.not_found"),
-                QStringLiteral("There is no local image %1 to deliver; build it first.").arg(image));
-        return core::fail(inspected.error());
-    }
-    report.imageId = inspected->toObject().value(QStringLiteral("Id")).toString();
+    auto imageId = localImageId(connection, image, cancelled);
+    if (!imageId)
+        return core::fail(imageId.error());
+    report.imageId = *imageId;
     if (cluster.nodes.isEmpty())
         return core::fail(ErrorCategory::Kube, QStringLiteral("kind.cluster.empty"),
                           QStringLiteral("The kind cluster \"%1\" has no nodes.").arg(cluster.name));

@@ -3,8 +3,7 @@
 #include "docker/dockerclient.h"
 #include "docker/dockerconnection.h"
 #include "docker/imagepusher.h"
-
-#include <QUrl>
+#include "kind/localimage.h"
 
 namespace rr::kind {
 
@@ -33,18 +32,10 @@ core::Result<RegistryDeliveryReport> RegistryDelivery::deliverBlocking(docker::D
 {
     RegistryDeliveryReport report;
     report.image = image;
-    const auto inspected = connection.callJson(
-        docker::ApiRequest::get(
-            QStringLiteral("/images/%1/json").arg(QString::fromLatin1(QUrl::toPercentEncoding(image)))),
-        cancelled);
-    if (!inspected) {
-        if (inspected.error().code == QLatin1String("docker.not_found"))
-            return core::fail(
-                ErrorCategory::Docker, QStringLiteral("kind.image.not_found"),
-                QStringLiteral("There is no local image %1 to push; build it first.").arg(image));
-        return core::fail(inspected.error());
-    }
-    report.imageId = inspected->toObject().value(QStringLiteral("Id")).toString();
+    auto imageId = localImageId(connection, image, cancelled);
+    if (!imageId)
+        return core::fail(imageId.error());
+    report.imageId = *imageId;
     const QString tag = tagFor(report.imageId);
     const QString repository = repositoryFor(target.pushHost, image);
     auto pushed = docker::ImagePusher::pushBlocking(connection, report.imageId, repository, tag, cancelled);

@@ -116,7 +116,7 @@ void KubeWatch::watch()
             Q_EMIT failed(req.error());
             return;
         }
-        m_buffer.clear();
+        m_lines.clear();
         m_expired = false;
         m_reply = m_client->openStream(*req);
         connect(m_reply, &QNetworkReply::readyRead, this, &KubeWatch::onData);
@@ -131,11 +131,8 @@ void KubeWatch::onData()
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return; // the body is a Status; onFinished handles it
-    m_buffer += m_reply->readAll();
-    qsizetype nl;
-    while ((nl = m_buffer.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buffer.left(nl).trimmed();
-        m_buffer.remove(0, nl + 1);
+    for (const QByteArray &raw : m_lines.feed(m_reply->readAll())) {
+        const QByteArray line = raw.trimmed();
         if (!line.isEmpty())
             handleLine(line);
         if (m_expired || !m_running)
@@ -179,7 +176,7 @@ void KubeWatch::onFinished()
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 200)
         onData(); // whatever arrived with the end of the stream
-    m_buffer.clear();
+    m_lines.clear();
     m_reply = nullptr;
     reply->deleteLater();
     if (!m_running)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/linebuffer.h"
+
 #include "core/error.h"
 
 #include <QJsonObject>
@@ -55,7 +57,7 @@ private:
     QMap<QString, QJsonObject> m_objects;
     QString m_resourceVersion;
     QPointer<QNetworkReply> m_reply;
-    QByteArray m_buffer;
+    core::LineBuffer m_lines;
     bool m_running = false;
     bool m_synced = false;
     bool m_expired = false;

@@ -53,7 +53,7 @@ void LogFollower::open()
     m_client->prepare(path, this, [this](const core::Result<QNetworkRequest> &req) {
         if (!m_running || !req)
             return;
-        m_buffer.clear();
+        m_lines.clear();
         m_reply = m_client->openStream(*req);
         connect(m_reply, &QNetworkReply::readyRead, this, &LogFollower::onData);
         connect(m_reply, &QNetworkReply::finished, this, &LogFollower::onFinished);
@@ -64,13 +64,8 @@ void LogFollower::onData()
 {
     if (!m_reply || m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
         return;
-    m_buffer += m_reply->readAll();
-    qsizetype nl;
-    while ((nl = m_buffer.indexOf('\n')) >= 0) {
-        const QByteArray raw = m_buffer.left(nl);
-        m_buffer.remove(0, nl + 1);
+    for (const QByteArray &raw : m_lines.feed(m_reply->readAll()))
         deliver(raw);
-    }
 }
 
 void LogFollower::deliver(const QByteArray &raw)
@@ -102,8 +97,8 @@ void LogFollower::onFinished()
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 200) {
         onData();
-        if (!m_buffer.isEmpty())
-            deliver(std::exchange(m_buffer, {}));
+        if (const QByteArray rest = m_lines.takeRest(); !rest.isEmpty())
+            deliver(rest);
     }
     m_reply = nullptr;
     reply->deleteLater();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/linebuffer.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -38,7 +40,7 @@ private:
     KubeClient *m_client;
     QString m_namespace, m_pod, m_container;
     QPointer<QNetworkReply> m_reply;
-    QByteArray m_buffer;
+    core::LineBuffer m_lines;
     QString m_lastSecond;            // RFC3339 up to the seconds of the last line
     QSet<QByteArray> m_seenInSecond; // lines of that second, for de-duplication on resume
     bool m_running = false;
