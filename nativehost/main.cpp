@@ -58,6 +58,12 @@ int main(int argc, char **argv)
     rr::nativehost::RelayOptions options;
     options.socketPath = rr::ipc::defaultSocketPath();
     options.appCommand = appCommand();
+    // Like `reporunner`'s own autostart: output and pid next to the socket, in the private runtime dir.
+    const QString runtimeDir = rr::ipc::runtimeDirectory();
+    if (rr::ipc::ensurePrivateDirectory(runtimeDir)) {
+        options.appLogFile = QDir(runtimeDir).filePath(QStringLiteral("serve.log"));
+        options.appPidFile = QDir(runtimeDir).filePath(QStringLiteral("serve.pid"));
+    }
     rr::nativehost::Relay relay(options);
     rr::nativehost::StdinReader input(0);
 

@@ -5,6 +5,7 @@
 #include <QFuture>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSaveFile>
 #include <QTimer>
 
 namespace rr::nativehost {
@@ -115,12 +116,36 @@ void Relay::onConnectFailed()
 {
     if (!m_appStarted && !m_options.appCommand.isEmpty()) {
         m_appStarted = true;
-        // Detached: the app outlives this host, which the browser may stop at any time.
-        if (!QProcess::startDetached(m_options.appCommand.first(), m_options.appCommand.mid(1)))
+        if (!startApp())
             return giveUp(QStringLiteral("RepoRunner is not running and could not be started (%1)")
                               .arg(m_options.appCommand.join(QLatin1Char(' '))));
     }
     m_retry->start();
+}
+
+bool Relay::startApp()
+{
+    // Detached: the app outlives this host, which the browser may stop at any time. It must not
+    // inherit our stdin/stdout: those are the browser's message pipes, and anything the app
+    // printed there would corrupt the framing (or keep the pipe open after we exit).
+    QProcess app;
+    app.setProgram(m_options.appCommand.first());
+    app.setArguments(m_options.appCommand.mid(1));
+    app.setStandardInputFile(QProcess::nullDevice());
+    const QString log = m_options.appLogFile.isEmpty() ? QProcess::nullDevice() : m_options.appLogFile;
+    app.setStandardOutputFile(log, QIODevice::Append);
+    app.setStandardErrorFile(log, QIODevice::Append);
+    qint64 pid = 0;
+    if (!app.startDetached(&pid))
+        return false;
+    if (!m_options.appPidFile.isEmpty()) {
+        QSaveFile pidFile(m_options.appPidFile);
+        if (pidFile.open(QIODevice::WriteOnly)) {
+            pidFile.write(QByteArray::number(pid) + '\n');
+            pidFile.commit();
+        }
+    }
+    return true;
 }
 
 void Relay::giveUp(const QString &why)

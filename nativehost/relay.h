@@ -19,6 +19,8 @@ struct RelayOptions
 {
     QString socketPath;     // the app's control socket
     QStringList appCommand; // program + args that start the app when nothing answers; empty = don't
+    QString appLogFile;     // where the started app's output goes (never our stdout: that is the browser's)
+    QString appPidFile;     // written with the started app's pid, so scripts and tests can stop it
     int connectTimeoutMs = 15000;
     int retryIntervalMs = 150;
 };
@@ -62,6 +64,7 @@ private:
     void onConnectFailed();
     void dispatch(const Request &request);
     void giveUp(const QString &why);
+    bool startApp();
 
     RelayOptions m_options;
     chrome::FrameReader m_reader;

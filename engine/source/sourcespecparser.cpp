@@ -1,6 +1,7 @@
 #include "source/sourcespecparser.h"
 
 #include "core/logging.h"
+#include "source/githubmirror.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -116,11 +117,14 @@ core::Result<SourceSpec> parseGitHub(const QString &input, const QStringList &se
             ErrorCategory::Input, QStringLiteral("source.not_a_repository"),
             QStringLiteral("\"%1\" is not a GitHub repository URL (expected github.com/OWNER/REPO).")
                 .arg(input));
+    const auto mirror = GitHubMirror::fromEnvironment();
+    if (!mirror)
+        return core::fail(mirror.error());
     SourceSpec spec;
     spec.input = input;
     spec.owner = segments.at(0);
     spec.repo = stripGitSuffix(segments.at(1));
-    spec.remoteUrl = QStringLiteral("https://github.com/%1/%2.git").arg(spec.owner, spec.repo);
+    spec.remoteUrl = GitHubMirror::cloneUrl(spec.owner, spec.repo, *mirror);
     const QStringList rest = segments.mid(2);
     if (!rest.isEmpty()) {
         const QString &kind = rest.first();

@@ -5,11 +5,13 @@
 #include "testsupport.h"
 
 #include "source/fetcher.h"
+#include "source/githubmirror.h"
 #include "source/sourcespecparser.h"
 
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -203,6 +205,24 @@ private Q_SLOTS:
             fetch(pageSpec(transport, QStringLiteral("o/app"), QStringLiteral("/tree/feature/nope")));
         QVERIFY(!tag.has_value());
         QCOMPARE(tag.error().code, QStringLiteral("source.subdir_missing"));
+    }
+
+    // A github.com page URL fetched through REPORUNNER_GITHUB_MIRROR (what the browser
+    // extension's end-to-end test relies on): the /tree/<ref>/<path> split still uses the
+    // mirror's refs.
+    void githubUrlThroughMirror()
+    {
+        const QByteArray variable(rr::source::GitHubMirror::EnvironmentVariable);
+        const auto restore = qScopeGuard([&] { qunsetenv(variable.constData()); });
+        qputenv(variable.constData(),
+                QStringLiteral("git://127.0.0.1:%1/").arg(m_server.daemonPort()).toUtf8());
+        const auto checkout = fetch(QStringLiteral("https://github.com/o/app/tree/feature/x/sub/dir"));
+        QVERIFY2(checkout.has_value(), qPrintable(checkout ? QString() : checkout.error().message));
+        QCOMPARE(checkout->spec.owner, QStringLiteral("o"));
+        QCOMPARE(checkout->spec.repo, QStringLiteral("app"));
+        QCOMPARE(checkout->ref, QStringLiteral("feature/x"));
+        QCOMPARE(checkout->spec.subdir, QStringLiteral("sub/dir"));
+        QCOMPARE(checkout->commit, m_featureHead);
     }
 
     void pinnedCommit_data() { transports_data(); }

@@ -1,8 +1,10 @@
 // SourceSpecParser and RefResolver: every accepted form of PRODUCT.md §3 and bad input.
+#include "source/githubmirror.h"
 #include "source/refresolver.h"
 #include "source/sourcespecparser.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -226,6 +228,52 @@ private Q_SLOTS:
         QVERIFY(!spec.has_value());
         QCOMPARE(spec.error().code, code);
         QVERIFY(!spec.error().message.isEmpty());
+    }
+
+    // REPORUNNER_GITHUB_MIRROR: GitHub URLs are cloned from the mirror, nothing else changes.
+    void githubMirror()
+    {
+        const QByteArray variable(rr::source::GitHubMirror::EnvironmentVariable);
+        const auto restore = qScopeGuard([&] { qunsetenv(variable.constData()); });
+        qputenv(variable.constData(), "http://127.0.0.1:9418/mirror");
+        auto spec =
+            SourceSpecParser::parse(QStringLiteral("https://github.com/octo/hello/tree/dev/services/api"));
+        QVERIFY(spec.has_value());
+        QCOMPARE(spec->remoteUrl, QStringLiteral("http://127.0.0.1:9418/mirror/octo/hello.git"));
+        QCOMPARE(spec->owner, QStringLiteral("octo"));
+        QCOMPARE(spec->repo, QStringLiteral("hello"));
+        QCOMPARE(spec->ref, QStringLiteral("dev"));
+        QCOMPARE(spec->refPath, QStringLiteral("dev/services/api"));
+        for (const QString &form : {QStringLiteral("github.com/octo/hello.git"),
+                                    QStringLiteral("http://www.github.com/octo/hello/")}) {
+            spec = SourceSpecParser::parse(form);
+            QVERIFY2(spec.has_value(), qPrintable(form));
+            QCOMPARE(spec->remoteUrl, QStringLiteral("http://127.0.0.1:9418/mirror/octo/hello.git"));
+        }
+        // Other hosts are not GitHub and are not redirected.
+        spec = SourceSpecParser::parse(QStringLiteral("https://gitlab.com/octo/hello.git"));
+        QVERIFY(spec.has_value());
+        QCOMPARE(spec->remoteUrl, QStringLiteral("https://gitlab.com/octo/hello.git"));
+
+        qputenv(variable.constData(), "git://127.0.0.1:9000/");
+        spec = SourceSpecParser::parse(QStringLiteral("https://github.com/octo/hello"));
+        QVERIFY(spec.has_value());
+        QCOMPARE(spec->remoteUrl, QStringLiteral("git://127.0.0.1:9000/octo/hello.git"));
+
+        // A mistake in the variable is reported, never silently replaced by github.com.
+        for (const char *bad : {"not a url", "ftp://127.0.0.1/", "http://127.0.0.1/?q=1"}) {
+            qputenv(variable.constData(), bad);
+            spec = SourceSpecParser::parse(QStringLiteral("https://github.com/octo/hello"));
+            QVERIFY2(!spec.has_value(), bad);
+            QCOMPARE(spec.error().code, QStringLiteral("source.bad_mirror"));
+        }
+
+        qunsetenv(variable.constData());
+        spec = SourceSpecParser::parse(QStringLiteral("https://github.com/octo/hello"));
+        QVERIFY(spec.has_value());
+        QCOMPARE(spec->remoteUrl, QStringLiteral("https://github.com/octo/hello.git"));
+        QCOMPARE(rr::source::GitHubMirror::cloneUrl(QStringLiteral("o"), QStringLiteral("r"), QString()),
+                 QStringLiteral("https://github.com/o/r.git"));
     }
 
     void fileIsNotAFolder()
