@@ -11,6 +11,15 @@ if [ ! -f build/asan/build.ninja ]; then
 fi
 cmake --build build/asan -j2 --target reporunner_fuzzers
 
+# The browser extension: its npm dependencies (exact versions from package-lock.json) and its
+# bundle, which the end-to-end test loads into Chromium.
+if command -v npm >/dev/null 2>&1; then
+    npm --prefix "$root/extension" ci --no-audit --no-fund
+    npm --prefix "$root/extension" run build
+else
+    echo "test: npm (Node 20) is missing: the extension is not built and its tests are not registered" >&2
+fi
+
 # Integration tests use the real Docker daemon and a local busybox base image (no registry).
 "$root/scripts/start-dockerd.sh"
 "$root/scripts/busybox-image.sh"

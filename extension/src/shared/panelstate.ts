@@ -1,0 +1,237 @@
+// The panel's state and how requests' answers and the engine's events change it. Pure, so the
+// tests can drive it with the event sequences a real run produces.
+import { friendlyError, type FriendlyError } from './errors';
+import type { RepoPage } from './githuburl';
+import { isObject, type JsonObject, str } from './json';
+import type { ConnectionStatus } from './messages';
+import {
+  type Detection,
+  isTerminal,
+  type LogLine,
+  parseLogLines,
+  parseRun,
+  pipelinePhases,
+  type PlanSummary,
+  type RunInfo,
+  type RunState,
+} from './run';
+
+export type RuntimeChoice = 'auto' | 'docker' | 'kubernetes';
+export type Mode = 'compose' | 'dockerfile';
+
+// Lines kept per service: a tail, the full log stays in the app.
+export const logTailLines = 300;
+
+export interface PanelState {
+  page: RepoPage;
+  connection: ConnectionStatus;
+  detection: Detection | null;
+  plan: PlanSummary | null;
+  planning: boolean;
+  mode: Mode | null; // null: the engine's default (compose when both exist)
+  primary: string | null;
+  runtime: RuntimeChoice;
+  run: RunInfo | null;
+  busy: 'starting' | 'stopping' | null;
+  error: FriendlyError | null;
+  logs: Record<string, LogLine[]>; // by service; "" is the run's own log (phases, build)
+  selectedLog: string;
+}
+
+export type PanelAction =
+  | { type: 'connection'; status: ConnectionStatus }
+  | { type: 'detected'; detection: Detection }
+  | { type: 'planning' }
+  | { type: 'planned'; plan: PlanSummary }
+  | { type: 'failed'; error: FriendlyError }
+  | { type: 'chooseMode'; mode: Mode }
+  | { type: 'choosePrimary'; service: string }
+  | { type: 'chooseRuntime'; runtime: RuntimeChoice }
+  | { type: 'starting' }
+  | { type: 'stopping' }
+  | { type: 'attached'; run: RunInfo } // the panel now follows this run
+  | { type: 'runUpdated'; run: RunInfo } // a newer record of the followed run
+  | { type: 'logHistory'; runId: string; lines: LogLine[] }
+  | { type: 'event'; event: string; data: JsonObject }
+  | { type: 'selectLog'; service: string }
+  | { type: 'reset' };
+
+export function initialPanelState(page: RepoPage, runtime: RuntimeChoice = 'auto'): PanelState {
+  return {
+    page,
+    connection: { state: 'idle' },
+    detection: null,
+    plan: null,
+    planning: false,
+    mode: null,
+    primary: null,
+    runtime,
+    run: null,
+    busy: null,
+    error: null,
+    logs: {},
+    selectedLog: '',
+  };
+}
+
+function lineKey(l: LogLine): string {
+  return `${l.time}\u0000${l.service}\u0000${l.stream}\u0000${l.text}`;
+}
+
+function appendLines(logs: Record<string, LogLine[]>, lines: LogLine[]): Record<string, LogLine[]> {
+  if (lines.length === 0) return logs;
+  const out = { ...logs };
+  for (const line of lines) {
+    const list = (out[line.service] = out[line.service] === logs[line.service] ? [...(logs[line.service] ?? [])] : (out[line.service] ?? []));
+    list.push(line);
+  }
+  for (const service of Object.keys(out)) {
+    const list = out[service];
+    if (list && list.length > logTailLines) out[service] = list.slice(list.length - logTailLines);
+  }
+  return out;
+}
+
+// Stored lines (with ids) fetched after attaching, merged with the live ones that arrived
+// meanwhile (pushed lines carry no id yet, so equal time+service+stream+text means the same line).
+function mergeHistory(logs: Record<string, LogLine[]>, history: LogLine[]): Record<string, LogLine[]> {
+  const known = new Set(history.map(lineKey));
+  const live: LogLine[] = [];
+  for (const list of Object.values(logs)) for (const l of list) if (!known.has(lineKey(l))) live.push(l);
+  return appendLines({}, [...history, ...live]);
+}
+
+function firstService(state: PanelState): string | null {
+  const services = state.plan?.services ?? [];
+  return (services.find((s) => s.primary) ?? services[0])?.name ?? null;
+}
+
+export function reducePanel(state: PanelState, action: PanelAction): PanelState {
+  switch (action.type) {
+    case 'connection':
+      return { ...state, connection: action.status };
+    case 'detected':
+      return { ...state, detection: action.detection };
+    case 'planning':
+      return { ...state, planning: true, error: null };
+    case 'planned': {
+      const next = { ...state, plan: action.plan, planning: false, mode: state.mode ?? action.plan.mode };
+      const names = action.plan.services.map((s) => s.name);
+      if (!next.primary || !names.includes(next.primary)) next.primary = firstService(next);
+      return next;
+    }
+    case 'failed':
+      return { ...state, error: action.error, planning: false, busy: null };
+    case 'chooseMode':
+      return state.mode === action.mode ? state : { ...state, mode: action.mode, plan: null, primary: null };
+    case 'choosePrimary':
+      return { ...state, primary: action.service };
+    case 'chooseRuntime':
+      return { ...state, runtime: action.runtime };
+    case 'starting':
+      return { ...state, busy: 'starting', error: null, logs: {}, selectedLog: '' };
+    case 'stopping':
+      return { ...state, busy: 'stopping', error: null };
+    case 'attached': {
+      const sameRun = state.run?.id === action.run.id;
+      return {
+        ...state,
+        run: action.run,
+        planning: false,
+        busy: state.busy === 'starting' ? null : state.busy,
+        logs: sameRun ? state.logs : {},
+        selectedLog: sameRun ? state.selectedLog : '',
+      };
+    }
+    case 'runUpdated':
+      return updateRun(state, action.run);
+    case 'logHistory':
+      if (state.run?.id !== action.runId) return state;
+      return { ...state, logs: mergeHistory(state.logs, action.lines) };
+    case 'selectLog':
+      return { ...state, selectedLog: action.service };
+    case 'reset':
+      return { ...state, run: null, busy: null, error: null, logs: {}, selectedLog: '' };
+    case 'event':
+      return reduceEvent(state, action.event, action.data);
+  }
+}
+
+function updateRun(state: PanelState, run: RunInfo): PanelState {
+  if (!state.run || run.id !== state.run.id) return state;
+  // A record older than what we show (events and replies can cross) is ignored.
+  if (run.updatedAt && state.run.updatedAt && run.updatedAt < state.run.updatedAt) return state;
+  const busy = state.busy === 'stopping' && !isTerminal(run.state) ? 'stopping' : state.busy === 'starting' ? 'starting' : null;
+  return { ...state, run, busy };
+}
+
+function reduceEvent(state: PanelState, event: string, data: JsonObject): PanelState {
+  const runId = str(data, 'runId');
+  if (!state.run || runId !== state.run.id) return state;
+  if (event === 'run.updated') {
+    const run = parseRun(isObject(data.run) ? data.run : undefined);
+    return run ? updateRun(state, run) : state;
+  }
+  if (event === 'run.log') return { ...state, logs: appendLines(state.logs, parseLogLines(data.lines)) };
+  return state;
+}
+
+// ---- what the view shows, derived from the state ----
+
+export type PhaseStatus = 'done' | 'active' | 'pending' | 'skipped' | 'failed';
+
+export interface PhaseRow {
+  phase: RunState;
+  status: PhaseStatus;
+  durationMs?: number;
+  progress?: number; // 0..1, for an active phase that reports it
+}
+
+// The QUEUED → READY timeline: what is done (with how long it took), what runs now, where a
+// failed run stopped, and phases a runtime skips (Docker has no LOADING into a cluster).
+export function phaseRows(run: RunInfo): PhaseRow[] {
+  const records = new Map(run.phases.map((p) => [p.phase, p]));
+  let reached = -1;
+  pipelinePhases.forEach((phase, i) => {
+    if (records.has(phase)) reached = i;
+  });
+  const lastRecorded = reached >= 0 ? pipelinePhases[reached] : undefined;
+  const failedIn = run.state === 'FAILED' ? run.diagnosis?.phase || lastRecorded || '' : '';
+  return pipelinePhases.map((phase, i): PhaseRow => {
+    const p = records.get(phase);
+    if (!p) return { phase, status: i < reached ? 'skipped' : 'pending' };
+    let status: PhaseStatus = 'done';
+    if (phase === failedIn) status = 'failed';
+    else if (phase === run.state && phase !== 'READY') status = 'active';
+    const row: PhaseRow = { phase, status };
+    if (p.durationMs !== undefined && status !== 'active') row.durationMs = p.durationMs;
+    if (status === 'active' && p.progress > 0 && p.progress < 1) row.progress = p.progress;
+    return row;
+  });
+}
+
+// Log tabs: the run's own log first, then every service the plan or the run knows.
+export function logTabs(state: PanelState): { service: string; label: string; count: number }[] {
+  const names = new Set<string>();
+  for (const s of state.plan?.services ?? []) names.add(s.name);
+  for (const s of state.run?.services ?? []) names.add(s.service);
+  for (const e of state.run?.endpoints ?? []) names.add(e.service);
+  for (const key of Object.keys(state.logs)) if (key) names.add(key);
+  return [
+    { service: '', label: 'run', count: state.logs['']?.length ?? 0 },
+    ...[...names].sort().map((service) => ({ service, label: service, count: state.logs[service]?.length ?? 0 })),
+  ];
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+export function errorFromUnknown(e: unknown): FriendlyError {
+  if (isObject(e as JsonObject) && typeof (e as { code?: unknown }).code === 'string')
+    return friendlyError({ code: str(e as JsonObject, 'code'), message: str(e as JsonObject, 'message') });
+  return friendlyError({ code: 'extension.unexpected', message: e instanceof Error ? e.message : String(e) });
+}

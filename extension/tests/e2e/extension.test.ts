@@ -1,0 +1,235 @@
+// End to end: real Chromium with the built extension, the real reporunner-nativehost (from the
+// build tree, found through its installed manifest), the real engine it starts, real git and
+// real Docker. GitHub's pages are stand-ins served by request interception; the repositories
+// come from a local `git daemon` through REPORUNNER_GITHUB_MIRROR.
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extensionId } from '../../src/shared/messages';
+import { containersWithLabel, dockerAnswers, imageExists, networksWithLabel, removeLabelled } from './docker';
+import { GitHubStub } from './githubstub';
+import { fixturesDir, Harness, requiredEnv, sourceDir } from './harness';
+
+const runIdLabel = 'reporunner.dev/run-id'; // engine/dockerruntime/containerspec.h
+const helloUrl = 'https://github.com/acme/hello-web';
+
+let harness: Harness;
+let context: BrowserContext;
+let page: Page;
+let artifacts = '';
+const stub = new GitHubStub(fixturesDir);
+const runIds: string[] = [];
+
+const panel = (p: Page) => p.locator('[data-rr=panel]');
+const runButton = (p: Page) => p.locator('[data-rr=run-button]');
+const detectLabel = (p: Page) => p.locator('[data-rr=detect-label]');
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+// GitHub swaps the page body and pushes the new URL without a reload (Turbo); so do we.
+async function softNavigate(p: Page, path: string): Promise<void> {
+  await p.evaluate(async (to) => {
+    const html = await (await fetch(to)).text();
+    const next = new DOMParser().parseFromString(html, 'text/html');
+    const main = next.querySelector('main');
+    const current = document.querySelector('main');
+    if (main && current) current.replaceWith(document.importNode(main, true));
+    document.title = next.title;
+    history.pushState({ turbo: true }, '', to);
+    document.dispatchEvent(new Event('turbo:load', { bubbles: true }));
+  }, path);
+}
+
+beforeAll(async () => {
+  const env = requiredEnv();
+  artifacts = env.artifacts;
+  if (!(await dockerAnswers())) throw new Error('no Docker daemon answers on /var/run/docker.sock: run scripts/start-dockerd.sh');
+  if (!(await imageExists('busybox:1.36'))) throw new Error('the local image busybox:1.36 is missing: run scripts/busybox-image.sh');
+  harness = new Harness(env.nativeHost);
+  harness.publish('acme', 'hello-web', join(fixturesDir, 'repos/hello-web'));
+  harness.publish('acme', 'compose-app', join(sourceDir, 'examples/compose-app'));
+  harness.publish('acme', 'broken-build', join(fixturesDir, 'repos/broken-build'));
+  await harness.startGitDaemon();
+  stub.repos.set('acme/hello-web', { description: 'A static page in a busybox container', files: ['site', 'Dockerfile', 'README.md'], headerActions: true });
+  stub.repos.set('acme/compose-app', { description: 'Three services: web, api and db', files: ['api', 'db', 'web', 'compose.yaml'], headerActions: true });
+  stub.repos.set('acme/broken-build', { description: 'Its build fails', files: ['Dockerfile'], headerActions: true });
+  // /acme/hello-web/tree/… pages come with a header GitHub might ship one day: no actions list.
+  stub.repos.set('acme/hello-web/tree', { description: 'A static page in a busybox container', files: ['site', 'Dockerfile'], headerActions: false });
+  ({ context } = await harness.launch());
+  await stub.install(context);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await harness?.close();
+  for (const id of runIds) await removeLabelled(`${runIdLabel}=${id}`).catch(() => {});
+});
+
+describe('the RepoRunner extension in Chromium', () => {
+  it('without the native host installed, says exactly what to do', async () => {
+    harness.removeHostManifest();
+    await page.goto(helloUrl);
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 20_000 }).toBe('RepoRunner is not installed');
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=error-title]').textContent(), { timeout: 10_000 }).toBe("RepoRunner's native host is not installed.");
+    const action = (await panel(page).locator('[data-rr=error-action]').textContent()) ?? '';
+    expect(action).toContain('Install the RepoRunner package');
+    expect(action).toContain('scripts/install-native-host.sh');
+    expect(await panel(page).locator('[data-rr=start]').count()).toBe(0); // nothing to set up yet
+    await shot(page, '01-host-not-installed');
+    await panel(page).locator('[data-rr=close]').click();
+    expect(await panel(page).count()).toBe(0);
+  });
+
+  it('shows no button on a page that is not a repository', async () => {
+    harness.installHostManifest();
+    await page.goto('https://github.com/features');
+    await page.waitForSelector('html[data-reporunner=active]');
+    await page.waitForTimeout(1_000); // give a wrong button every chance to appear
+    expect(await runButton(page).count()).toBe(0);
+  });
+
+  it('detects, starts, streams, previews and stops a Dockerfile repository', async () => {
+    await page.goto(helloUrl);
+    // Detection goes extension → native host → engine (started by the host) → git mirror.
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('Dockerfile found');
+    expect(await page.locator('#repository-container-header ul.pagehead-actions [data-rr=run-button]').count()).toBe(1);
+    expect(harness.servePid()).not.toBeNull(); // the host started the engine and recorded it
+    await shot(page, '02-button-detected');
+
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=start]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(await panel(page).locator('[data-rr=detection]').textContent()).toBe('Dockerfile found');
+    expect(await panel(page).locator('[data-rr=mode]').textContent()).toBe('Dockerfile');
+    const services = await panel(page).locator('[data-rr=services] li').allTextContents();
+    expect(services).toHaveLength(1);
+    expect(services[0]).toContain('primary');
+    expect(await panel(page).locator('[data-rr=commit]').textContent()).toMatch(/^[0-9a-f]{12}$/);
+    await panel(page).locator('[data-rr=runtime]').selectOption('docker');
+    await shot(page, '03-panel-before-start');
+
+    await panel(page).locator('[data-rr=start]').click();
+    const seen = new Set<string>();
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const state = (await panel(page).locator('[data-rr=state]').textContent({ timeout: 30_000 }).catch(() => null)) ?? '';
+      if (state) seen.add(state);
+      if (state === 'READY') break;
+      if (state === 'FAILED') throw new Error(`the run failed: ${await panel(page).textContent()}`);
+      if (Date.now() > deadline) throw new Error(`not READY after 90 s; states seen: ${[...seen].join(', ')}`);
+      await page.waitForTimeout(100);
+    }
+    const runId = (await panel(page).locator('[data-rr=run-id]').textContent()) ?? '';
+    expect(runId).not.toBe('');
+    runIds.push(runId);
+    // Every phase up to READY is marked done with its duration (Docker has no LOADING).
+    for (const phase of ['QUEUED', 'FETCHING', 'BUILDING', 'DEPLOYING']) {
+      const row = panel(page).locator(`[data-rr=phase-${phase}]`);
+      expect(await row.getAttribute('class')).toBe('done');
+      expect(await row.textContent()).toMatch(/\d+(\.\d)? (ms|s)$/);
+    }
+    expect(await panel(page).locator('[data-rr=phase-READY]').getAttribute('class')).toBe('done');
+
+    const preview = await panel(page).locator('[data-rr=preview-primary]').getAttribute('href');
+    expect(preview).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
+    const answer = await fetch(preview ?? '');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain('Hello from hello-web, run locally by RepoRunner');
+
+    // The service's own output, streamed through subscribe events.
+    const serviceTab = panel(page).locator('[data-rr=logs] .tabs button').nth(1);
+    await serviceTab.click();
+    await expect.poll(() => panel(page).locator('[data-rr=log]').textContent(), { timeout: 20_000 }).toContain('hello-web: serving /site on port 8080');
+    await shot(page, '04-panel-ready-with-logs');
+    await panel(page).locator('[data-rr=log-tab-run]').click();
+    expect(await panel(page).locator('[data-rr=log]').textContent()).toContain('READY');
+
+    // The popup lists the run, live.
+    const popup = await context.newPage();
+    await popup.setViewportSize({ width: 440, height: 320 });
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    const popupState = popup.locator(`[data-rr="run-${runId}"] [data-rr=state]`);
+    await expect.poll(() => popupState.textContent(), { timeout: 15_000 }).toBe('READY');
+    expect(await popup.locator(`[data-rr="run-${runId}"] [data-rr=stop]`).isEnabled()).toBe(true);
+    await popup.screenshot({ path: join(artifacts, '05-popup-ready.png') });
+
+    expect((await containersWithLabel(`${runIdLabel}=${runId}`)).length).toBeGreaterThan(0);
+    await page.bringToFront();
+
+    // A reloaded page finds the running run again, with its earlier log lines from the store.
+    await page.reload();
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=run-id]').textContent(), { timeout: 15_000 }).toBe(runId);
+    expect(await panel(page).locator('[data-rr=state]').textContent()).toBe('READY');
+    await panel(page).locator('[data-rr=logs] .tabs button').nth(1).click();
+    await expect.poll(() => panel(page).locator('[data-rr=log]').textContent(), { timeout: 10_000 }).toContain('hello-web: serving /site on port 8080');
+    await panel(page).locator('[data-rr=stop]').click();
+    await expect.poll(() => panel(page).locator('[data-rr=state]').textContent(), { timeout: 60_000 }).toBe('STOPPED');
+    expect(await panel(page).locator('[data-rr=stopped-note]').textContent()).toContain('everything this run created was removed');
+    await shot(page, '06-panel-stopped');
+    expect(await containersWithLabel(`${runIdLabel}=${runId}`)).toEqual([]);
+    expect(await networksWithLabel(`${runIdLabel}=${runId}`)).toEqual([]);
+    // The popup heard about it without being asked again.
+    await expect.poll(() => popupState.textContent(), { timeout: 10_000 }).toBe('STOPPED');
+    await popup.close();
+  });
+
+  it('says which phase a failed run failed in, why, and its last lines', async () => {
+    await page.goto('https://github.com/acme/broken-build');
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('Dockerfile found');
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=start]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await panel(page).locator('[data-rr=start]').click();
+    await expect.poll(() => panel(page).locator('[data-rr=state]').textContent(), { timeout: 60_000 }).toBe('FAILED');
+    runIds.push((await panel(page).locator('[data-rr=run-id]').textContent()) ?? '');
+    expect(await panel(page).locator('[data-rr=phase-BUILDING]').getAttribute('class')).toBe('failed');
+    expect(await panel(page).locator('[data-rr=phase-READY]').getAttribute('class')).toBe('pending');
+    const diagnosis = (await panel(page).locator('[data-rr=diagnosis]').textContent()) ?? '';
+    expect(diagnosis).toContain('Failed while building');
+    expect(diagnosis).toContain('unexpected token');
+    expect(await panel(page).locator('[data-rr=stop]').count()).toBe(0); // nothing left to stop
+    expect(await panel(page).locator('[data-rr=run-again]').count()).toBe(1);
+    await shot(page, '07-failed-build');
+  });
+
+  it('follows GitHub client-side navigation and layout changes', async () => {
+    await page.goto(helloUrl);
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    expect(await panel(page).count()).toBe(0); // a full page load leaves no panel behind
+
+    // pushState to another repository: the old button goes, a new one comes with that repo's detection.
+    await softNavigate(page, '/acme/compose-app');
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('compose found (3 services)');
+    expect(await runButton(page).count()).toBe(1);
+    // Its panel shows the compose plan: three services, the one with a published port primary.
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=services] li').count(), { timeout: 30_000 }).toBe(3);
+    expect(await panel(page).locator('[data-rr=mode]').textContent()).toBe('Compose');
+    expect(await panel(page).locator('[data-rr=services] li', { hasText: 'primary' }).textContent()).toContain('web');
+    await shot(page, '08-after-pushstate-compose');
+    await panel(page).locator('[data-rr=close]').click();
+
+    // GitHub re-renders the header without our button: it comes back.
+    await page.evaluate(() => {
+      const old = document.querySelector('#repository-details-container');
+      const fresh = old?.cloneNode(true) as HTMLElement | undefined;
+      fresh?.querySelector('[data-rr=action-item]')?.remove();
+      if (old && fresh) old.replaceWith(fresh);
+    });
+    await expect.poll(() => page.locator('#repository-details-container [data-rr=run-button]').count(), { timeout: 5_000 }).toBe(1);
+
+    // A page that is not a repository: no button.
+    await softNavigate(page, '/features');
+    await expect.poll(() => runButton(page).count(), { timeout: 5_000 }).toBe(0);
+
+    // A repository view whose header has no actions list: the floating button stands in.
+    await softNavigate(page, '/acme/hello-web/tree/main');
+    await expect.poll(() => page.locator('[data-rr=floating] [data-rr=detect-label]').textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    await shot(page, '09-floating-button');
+    await page.locator('[data-rr=floating] [data-rr=run-button]').click();
+    await expect.poll(() => panel(page).locator('[data-rr=detection]').textContent(), { timeout: 10_000 }).toBe('Dockerfile found');
+  });
+});

@@ -1,0 +1,236 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DetectCache } from '../../src/background/detectcache';
+import { PageHub } from '../../src/background/pagehub';
+import type { Json, JsonObject } from '../../src/shared/json';
+import type { WorkerMessage } from '../../src/shared/messages';
+import { WorkerLink } from '../../src/shared/workerlink';
+import { FakePort } from './fakeport';
+
+// A native side that answers every request at once from a table.
+class FakeSink {
+  readonly calls: [string, JsonObject, number | undefined][] = [];
+  answers: Record<string, Json | Error> = {};
+  request(method: string, params: JsonObject, timeoutMs?: number): Promise<Json> {
+    this.calls.push([method, params, timeoutMs]);
+    const a = this.answers[method];
+    if (a instanceof Error) return Promise.reject({ code: 'test.error', message: a.message });
+    return Promise.resolve(a ?? null);
+  }
+}
+
+// Two FakePorts joined back to back, like chrome.runtime.connect gives a page and the worker.
+function pipe(): { page: FakePort; worker: FakePort } {
+  const page = new FakePort();
+  const worker = new FakePort();
+  page.postMessage = (m: unknown) => {
+    if (page.disconnected) throw new Error('disconnected');
+    page.posted.push(m);
+    queueMicrotask(() => worker.deliver(m));
+  };
+  worker.postMessage = (m: unknown) => {
+    if (worker.disconnected) throw new Error('disconnected');
+    worker.posted.push(m);
+    queueMicrotask(() => page.deliver(m));
+  };
+  return { page, worker };
+}
+
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+describe('PageHub and WorkerLink', () => {
+  it('routes a page request to the native side and the answer back', async () => {
+    const sink = new FakeSink();
+    sink.answers.list = { runs: [] };
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    const link = new WorkerLink(() => page);
+    const reply = link.request('list');
+    hub.add(worker, { state: 'idle' });
+    // The request was posted before the worker side was attached: deliver it again now.
+    worker.deliver(page.posted[0]);
+    await expect(reply).resolves.toEqual({ runs: [] });
+    expect(sink.calls[0]?.[0]).toBe('list');
+  });
+
+  it('refuses methods that belong to the worker', async () => {
+    const hub = new PageHub(new FakeSink());
+    const { page, worker } = pipe();
+    hub.add(worker, { state: 'idle' });
+    const link = new WorkerLink(() => page);
+    await expect(link.request('subscribe', { logs: true })).rejects.toMatchObject({ code: 'extension.bad_method' });
+  });
+
+  it('gives slow methods a long timeout', async () => {
+    const sink = new FakeSink();
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    hub.add(worker, { state: 'idle' });
+    const link = new WorkerLink(() => page);
+    await link.request('plan', { source: 's' });
+    await link.request('list');
+    expect(sink.calls.map((c) => [c[0], c[2]])).toEqual([
+      ['plan', 180_000],
+      ['list', undefined],
+    ]);
+  });
+
+  it('sends run logs only to pages watching that run, and run updates to all', async () => {
+    const hub = new PageHub(new FakeSink());
+    const a = pipe();
+    const b = pipe();
+    hub.add(a.worker, { state: 'idle' });
+    hub.add(b.worker, { state: 'idle' });
+    const linkA = new WorkerLink(() => a.page);
+    const linkB = new WorkerLink(() => b.page);
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    linkA.onEvent((e, d) => seenA.push(`${e}:${String(d.runId)}`));
+    linkB.onEvent((e, d) => seenB.push(`${e}:${String(d.runId)}`));
+    linkA.watch(['r1']);
+    linkB.open();
+    await flush();
+    hub.dispatchEvent('run.log', { runId: 'r1', lines: [] });
+    hub.dispatchEvent('run.log', { runId: 'r2', lines: [] });
+    hub.dispatchEvent('run.updated', { runId: 'r2', run: {} });
+    await flush();
+    expect(seenA).toEqual(['run.log:r1', 'run.updated:r2']);
+    expect(seenB).toEqual(['run.updated:r2']);
+  });
+
+  it('tells each page the connection status when it connects and when it changes', async () => {
+    const hub = new PageHub(new FakeSink());
+    const { page, worker } = pipe();
+    const link = new WorkerLink(() => page);
+    const states: string[] = [];
+    link.onStatus((s) => states.push(s.state));
+    link.open();
+    hub.add(worker, { state: 'connected' });
+    hub.dispatchStatus({ state: 'failed', error: { code: 'extension.host_missing', message: 'x' } });
+    await flush();
+    expect(states).toEqual(['connected', 'failed']);
+  });
+
+  it('counts pages so the worker subscribes only while someone listens', () => {
+    const counts: number[] = [];
+    const hub = new PageHub(new FakeSink(), (n) => counts.push(n));
+    const a = pipe();
+    hub.add(a.worker, { state: 'idle' });
+    a.worker.drop();
+    expect(counts).toEqual([1, 0]);
+  });
+
+  it('asks detect once for concurrent pages of one repository', async () => {
+    const sink = new FakeSink();
+    sink.answers.detect = { compose: true, services: ['web'] };
+    const hub = new PageHub(sink);
+    const a = pipe();
+    const b = pipe();
+    hub.add(a.worker, { state: 'idle' });
+    hub.add(b.worker, { state: 'idle' });
+    const source = { source: 'https://github.com/o/r' };
+    const [ra, rb] = await Promise.all([new WorkerLink(() => a.page).request('detect', source), new WorkerLink(() => b.page).request('detect', source)]);
+    expect(ra).toEqual(rb);
+    expect(sink.calls.filter((c) => c[0] === 'detect')).toHaveLength(1);
+  });
+});
+
+describe('WorkerLink across worker restarts', () => {
+  let now = 0;
+  beforeEach(() => {
+    now = 0;
+  });
+
+  it('fails pending requests when the worker goes away and reconnects with its watch list', () => {
+    const ports: FakePort[] = [];
+    const link = new WorkerLink(
+      () => {
+        const p = new FakePort();
+        ports.push(p);
+        return p;
+      },
+      () => now,
+    );
+    link.watch(['r1']);
+    const pending = link.request('get', { runId: 'r1' });
+    const first = ports[0];
+    if (!first) throw new Error('no port');
+    now = 5_000; // the worker lived a while and was stopped for idling
+    first.drop();
+    expect(ports).toHaveLength(2);
+    expect(ports[1]?.posted).toEqual([{ kind: 'watch', runIds: ['r1'] }]);
+    return expect(pending).rejects.toMatchObject({ code: 'extension.worker_gone' });
+  });
+
+  it('does not spin when the worker drops it at once', () => {
+    const ports: FakePort[] = [];
+    const link = new WorkerLink(
+      () => {
+        const p = new FakePort();
+        ports.push(p);
+        return p;
+      },
+      () => now,
+    );
+    link.watch(['r1']);
+    ports[0]?.drop();
+    expect(ports).toHaveLength(1);
+  });
+
+  it('reports an invalidated extension context as an error, not an exception', async () => {
+    const link = new WorkerLink(() => {
+      throw new Error('Extension context invalidated.');
+    });
+    await expect(link.request('list')).rejects.toMatchObject({ code: 'extension.worker_gone' });
+  });
+
+  it('routes responses by id and ignores unknown ones', async () => {
+    const p = new FakePort();
+    const link = new WorkerLink(() => p);
+    const one = link.request('list');
+    const two = link.request('get', { runId: 'x' });
+    const [m1, m2] = p.posted as { id: number }[];
+    p.deliver({ kind: 'response', id: 999, result: 'stray' } satisfies WorkerMessage);
+    p.deliver({ kind: 'response', id: m2?.id ?? -1, error: { code: 'run.not_found', message: 'no' } } satisfies WorkerMessage);
+    p.deliver({ kind: 'response', id: m1?.id ?? -1, result: { runs: [] } } satisfies WorkerMessage);
+    await expect(one).resolves.toEqual({ runs: [] });
+    await expect(two).rejects.toEqual({ code: 'run.not_found', message: 'no' });
+  });
+});
+
+describe('DetectCache', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('remembers answers for a while and forgets failures at once', async () => {
+    let t = 0;
+    const cache = new DetectCache(60_000, () => t);
+    let calls = 0;
+    const ok = () => {
+      calls++;
+      return Promise.resolve<Json>({ n: calls });
+    };
+    await expect(cache.get('a', ok)).resolves.toEqual({ n: 1 });
+    t = 59_000;
+    await expect(cache.get('a', ok)).resolves.toEqual({ n: 1 });
+    t = 120_001;
+    await expect(cache.get('a', ok)).resolves.toEqual({ n: 2 });
+    const fail = () => Promise.reject<Json>({ code: 'x', message: 'down' });
+    await expect(cache.get('b', fail)).rejects.toMatchObject({ code: 'x' });
+    await expect(cache.get('b', ok)).resolves.toEqual({ n: 3 });
+  });
+});
+
+describe('PageHub watch', () => {
+  it('asks the native side to keep a subscription when a page watches runs', async () => {
+    let kept = 0;
+    const sink = Object.assign(new FakeSink(), { keepSubscribed: () => void kept++ });
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    hub.add(worker, { state: 'idle' });
+    const link = new WorkerLink(() => page);
+    link.watch([]);
+    link.watch(['r1']);
+    await flush();
+    expect(kept).toBe(1);
+  });
+});
