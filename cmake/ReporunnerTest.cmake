@@ -1,11 +1,16 @@
-# reporunner_add_test(NAME name SOURCES ... LIBS ... LABEL unit|integration|gui [LOCK res] [TIMEOUT s] [ENV k=v...])
+# reporunner_add_test(NAME name SOURCES ... LIBS ... LABEL unit|integration|gui [LOCK res] [TIMEOUT s] [ENV k=v...]
+#                     [WRAPPER script])  WRAPPER runs the test through a script (e.g. Xvfb + tray host).
 # One Qt Test executable per test file, registered with its label and resource lock.
 function(reporunner_add_test)
-  cmake_parse_arguments(T "" "NAME;LABEL;LOCK;TIMEOUT" "SOURCES;LIBS;ENV" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;LABEL;LOCK;TIMEOUT;WRAPPER" "SOURCES;LIBS;ENV" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE Qt6::Test reporunner_options ${T_LIBS})
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(T_WRAPPER)
+    add_test(NAME ${T_NAME} COMMAND ${T_WRAPPER} $<TARGET_FILE:${T_NAME}>)
+  else()
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()

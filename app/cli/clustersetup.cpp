@@ -1,6 +1,6 @@
 #include "clustersetup.h"
 
-#include "clusterchoice.h"
+#include "common/clusterchoice.h"
 #include "engineconnection.h"
 #include "infradir.h"
 #include "terminal.h"
@@ -39,7 +39,7 @@ void ClusterSetup::start()
     // A cluster the engine would use anyway (another local context, or REPORUNNER_KUBE_CONTEXT)
     // is never second-guessed.
     const QString kindContext = QStringLiteral("kind-") + clusterName();
-    if (const auto cluster = chooseCluster(nullptr); cluster && cluster->context != kindContext)
+    if (const auto cluster = app::chooseCluster(nullptr); cluster && cluster->context != kindContext)
         return proceed(m_consent ? QStringLiteral("using Kubernetes context %1; not creating a kind cluster")
                                        .arg(cluster->context)
                                  : QString());

@@ -1,8 +1,8 @@
 #include "servecommand.h"
 
+#include "common/localengine.h"
 #include "engineconnection.h"
 #include "exitcode.h"
-#include "localengine.h"
 #include "signalwatcher.h"
 #include "terminal.h"
 
@@ -35,7 +35,7 @@ void ServeCommand::start(const QStringList &arguments)
     }
     m_signals = new SignalWatcher(this);
     connect(m_signals, &SignalWatcher::interrupted, this, [this] { Q_EMIT finished(Ok); });
-    m_engine = new LocalEngine(this);
+    m_engine = new app::LocalEngine(this);
     const QString path = parser.value(socket);
     m_engine->start(path).then(this, [this, path](const core::Result<void> &started) {
         if (!started) {

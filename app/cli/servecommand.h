@@ -3,9 +3,12 @@
 #include <QObject>
 #include <QStringList>
 
+namespace rr::app {
+class LocalEngine;
+}
+
 namespace rr::cli {
 
-class LocalEngine;
 class SignalWatcher;
 
 // `reporunner serve`: a headless engine hosting the control API until SIGINT/SIGTERM. Runs
@@ -22,7 +25,7 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    LocalEngine *m_engine = nullptr;
+    app::LocalEngine *m_engine = nullptr;
     SignalWatcher *m_signals = nullptr;
 };
 

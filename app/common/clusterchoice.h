@@ -8,7 +8,7 @@ namespace rr::docker {
 class DockerClient;
 }
 
-namespace rr::cli {
+namespace rr::app {
 
 // Which Kubernetes cluster the engine offers, if any: $REPORUNNER_KUBE_CONTEXT, else the
 // `kind-reporunner` context, else the current context when its server is on this machine.
@@ -17,4 +17,4 @@ namespace rr::cli {
 // nullopt when no kubeconfig names a usable cluster; the engine then runs on Docker only.
 std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker);
 
-} // namespace rr::cli
+} // namespace rr::app

@@ -13,7 +13,7 @@
 
 #include <QNetworkAccessManager>
 
-namespace rr::cli {
+namespace rr::app {
 
 LocalEngine::LocalEngine(QObject *parent)
     : QObject(parent)
@@ -67,4 +67,4 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
         .unwrap();
 }
 
-} // namespace rr::cli
+} // namespace rr::app

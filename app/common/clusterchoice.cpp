@@ -4,7 +4,7 @@
 #include "kind/kindclusters.h"
 #include "kube/kubeconfig.h"
 
-namespace rr::cli {
+namespace rr::app {
 
 std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker)
 {
@@ -33,4 +33,4 @@ std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker)
     return options;
 }
 
-} // namespace rr::cli
+} // namespace rr::app

@@ -27,7 +27,7 @@ class RunControlHandler;
 class RunStore;
 } // namespace rr::runs
 
-namespace rr::cli {
+namespace rr::app {
 
 // A headless engine: the run store, Docker client and runtime, orchestrator and the control
 // API server on `socketPath`, composed here the way the app composes them.
@@ -55,4 +55,4 @@ private:
     ipc::ControlServer *m_server = nullptr;
 };
 
-} // namespace rr::cli
+} // namespace rr::app

@@ -1,0 +1,93 @@
+#include "logmodel.h"
+
+namespace rr::tray {
+
+LogModel::LogModel(int capacity, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_capacity(std::max(1, capacity))
+{}
+
+int LogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_size;
+}
+
+QVariant LogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Line &l = at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return l.text;
+    case ServiceRole:
+        return l.service;
+    case StreamRole:
+        return l.stream;
+    case TimeRole:
+        return l.time;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> LogModel::roleNames() const
+{
+    return {{TextRole, "text"}, {ServiceRole, "service"}, {StreamRole, "stream"}, {TimeRole, "time"}};
+}
+
+void LogModel::appendLines(const QList<runs::LogLine> &lines)
+{
+    QList<const runs::LogLine *> accepted;
+    accepted.reserve(lines.size());
+    for (const runs::LogLine &l : lines) {
+        if (!m_filter || l.service == *m_filter)
+            accepted.append(&l);
+    }
+    // A batch larger than the ring only leaves its tail.
+    const qsizetype skip = std::max<qsizetype>(0, accepted.size() - m_capacity);
+    const int incoming = int(accepted.size() - skip);
+    if (incoming == 0)
+        return;
+    const int drop = std::max(0, m_size + incoming - m_capacity);
+    if (drop > 0) {
+        beginRemoveRows({}, 0, drop - 1);
+        m_head = (m_head + drop) % m_capacity;
+        m_size -= drop;
+        endRemoveRows();
+    }
+    beginInsertRows({}, m_size, m_size + incoming - 1);
+    for (qsizetype i = skip; i < accepted.size(); ++i) {
+        const runs::LogLine &l = *accepted.at(i);
+        Line line{l.text, l.service, l.stream, l.time};
+        if (m_ring.size() < m_capacity) {
+            m_ring.append(std::move(line)); // not wrapped yet: the next slot is the end
+        } else {
+            m_ring[(m_head + m_size) % m_capacity] = std::move(line);
+        }
+        ++m_size;
+    }
+    endInsertRows();
+    Q_EMIT countChanged();
+}
+
+void LogModel::clear()
+{
+    beginResetModel();
+    m_ring.clear();
+    m_head = 0;
+    m_size = 0;
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+QString LogModel::text(int first, int last) const
+{
+    QStringList out;
+    for (int row = std::max(0, first); row <= std::min(last, m_size - 1); ++row)
+        out.append(at(row).text);
+    return out.join(QLatin1Char('\n'));
+}
+
+} // namespace rr::tray

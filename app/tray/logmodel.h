@@ -1,0 +1,67 @@
+#pragma once
+
+#include "runs/runrecord.h"
+
+#include <QAbstractListModel>
+
+#include <optional>
+
+namespace rr::tray {
+
+// The log lines of one run in a ring buffer: appending is O(batch) however many lines are
+// held, and past the cap the oldest lines leave as one row removal, so a ListView stays
+// smooth with 100k+ lines. An optional service filter drops other services' lines on append.
+class LogModel final : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LogModel)
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    enum Role
+    {
+        TextRole = Qt::UserRole + 1,
+        ServiceRole,
+        StreamRole,
+        TimeRole,
+    };
+
+    static constexpr int DefaultCapacity = 200000;
+
+    explicit LogModel(int capacity = DefaultCapacity, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int capacity() const { return m_capacity; }
+    // nullopt: every line; "": the run's own log (build, events); else one service.
+    void setServiceFilter(const std::optional<QString> &service) { m_filter = service; }
+    std::optional<QString> serviceFilter() const { return m_filter; }
+
+    void appendLines(const QList<runs::LogLine> &lines);
+    void clear();
+    // Plain text of rows [first, last], for copying.
+    Q_INVOKABLE QString text(int first, int last) const;
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    struct Line
+    {
+        QString text;
+        QString service;
+        QString stream;
+        QDateTime time;
+    };
+    const Line &at(int row) const { return m_ring.at((m_head + row) % m_capacity); }
+
+    int m_capacity;
+    QList<Line> m_ring; // grows to m_capacity, then wraps at m_head
+    int m_head = 0;     // slot of the oldest line once the ring is full
+    int m_size = 0;
+    std::optional<QString> m_filter;
+};
+
+} // namespace rr::tray

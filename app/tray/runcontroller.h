@@ -1,0 +1,81 @@
+#pragma once
+
+#include "runs/runrecord.h"
+
+#include <QObject>
+#include <QVariantList>
+
+#include <optional>
+
+namespace rr::runs {
+class Orchestrator;
+}
+
+namespace rr::tray {
+
+class LogModel;
+
+// What the window does with runs: starts them from a URL or folder, stops them, opens
+// previews, and shows one selected run (phases, services, logs). The log view is filled from
+// the store once, then follows the orchestrator's live lines.
+class RunController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunController)
+    Q_PROPERTY(QString selectedRunId READ selectedRunId NOTIFY selectionChanged)
+    Q_PROPERTY(QVariantMap selectedRun READ selectedRun NOTIFY selectedRunChanged)
+    Q_PROPERTY(QVariantList phases READ phases NOTIFY selectedRunChanged)
+    Q_PROPERTY(QVariantList services READ services NOTIFY selectedRunChanged)
+    Q_PROPERTY(QStringList logSources READ logSources NOTIFY selectedRunChanged)
+    Q_PROPERTY(QString logSource READ logSource WRITE setLogSource NOTIFY logSourceChanged)
+    Q_PROPERTY(bool logsLoading READ logsLoading NOTIFY logsLoadingChanged)
+
+public:
+    RunController(runs::Orchestrator *orchestrator, LogModel *logs, QObject *parent = nullptr);
+
+    QString selectedRunId() const { return m_selected; }
+    QVariantMap selectedRun() const;
+    QVariantList phases() const;
+    QVariantList services() const;
+    // "All services", "Run (build, events)", then each service.
+    QStringList logSources() const;
+    QString logSource() const { return m_logSource; }
+    void setLogSource(const QString &source);
+    bool logsLoading() const { return m_loading; }
+
+    Q_INVOKABLE void select(const QString &runId);
+    // Returns an error for humans, empty when the run started (or an identical one exists).
+    Q_INVOKABLE QString start(const QString &source, const QString &runtime);
+    Q_INVOKABLE void stop(const QString &runId);
+    Q_INVOKABLE void openPreview(const QString &runId);
+
+    static QString allSources() { return QStringLiteral("All services"); }
+    static QString runLogSource() { return QStringLiteral("Run (build, events)"); }
+
+Q_SIGNALS:
+    void selectionChanged();
+    void selectedRunChanged();
+    void logSourceChanged();
+    void logsLoadingChanged();
+    // A message for the window's status line (errors from start/stop).
+    void message(const QString &text);
+
+private:
+    void onRunUpdated(const runs::RunRecord &run);
+    void onLogLines(const QString &runId, const QList<runs::LogLine> &lines);
+    void reloadLogs();
+    void loadPage(quint64 generation, qint64 afterId);
+    void finishLoading();
+    std::optional<QString> serviceFilter() const;
+
+    runs::Orchestrator *m_orchestrator;
+    LogModel *m_logs;
+    QString m_selected;
+    std::optional<runs::RunRecord> m_record;
+    QString m_logSource;
+    bool m_loading = false;
+    quint64 m_generation = 0;           // bumps on every reload; stale pages are dropped
+    QList<runs::LogLine> m_pendingLive; // live lines that arrive while history loads
+};
+
+} // namespace rr::tray

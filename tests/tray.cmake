@@ -1,0 +1,11 @@
+# The tray app: model tests (no QML) and the real app under Xvfb with a tray host and dunst.
+reporunner_add_test(NAME test_tray_models SOURCES unit/test_tray_models.cpp LIBS reporunner_trayapp LABEL unit)
+if(TARGET reporunner)
+  reporunner_add_test(NAME test_tray_gui SOURCES gui/test_tray_gui.cpp integration/test_dockerfixture.h
+    LIBS reporunner_trayapp reporunner_docker reporunner_testsupport LABEL gui LOCK docker TIMEOUT 150
+    WRAPPER ${CMAKE_CURRENT_SOURCE_DIR}/gui/run-under-xvfb.sh
+    ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>" "REPORUNNER_TRAY=$<TARGET_FILE:reporunner-tray>"
+        "QT_QUICK_BACKEND=software" "REPORUNNER_ARTIFACTS=${PROJECT_BINARY_DIR}/artifacts/gui")
+  target_include_directories(test_tray_gui PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+  add_dependencies(test_tray_gui reporunner reporunner-tray)
+endif()
