@@ -8,8 +8,8 @@
 #include "kubetestenv.h"
 #include "plan/kuberenderer.h"
 #include "plan/yamlemitter.h"
-#include "test_kube_plan.h"
 #include "test_kube_support.h"
+#include "test_planfor.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -168,9 +168,8 @@ int main(int argc, char **argv)
     QNetworkAccessManager nam;
     QList<double> ourUp, ourDown, kubectlUp, kubectlDown;
     for (int i = 0; i < rounds; ++i) {
-        const auto a = ours(env, &nam, test::kubePlanFor(dir.path(), QStringLiteral("rr%1").arg(i)));
-        const auto b =
-            withKubectl(env, test::kubePlanFor(dir.path(), QStringLiteral("kc%1").arg(i)), dir.path());
+        const auto a = ours(env, &nam, test::planFor(dir.path(), QStringLiteral("rr%1").arg(i)));
+        const auto b = withKubectl(env, test::planFor(dir.path(), QStringLiteral("kc%1").arg(i)), dir.path());
         if (!a || !b) {
             std::fprintf(stderr, "a round failed (ours %s, kubectl %s)\n", a ? "ok" : "failed",
                          b ? "ok" : "failed");

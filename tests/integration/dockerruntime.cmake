@@ -1,5 +1,5 @@
 # The Docker runtime (engine/dockerruntime) against the real daemon: compose and Dockerfile
 # examples to READY, diagnosis, port rules and teardown.
-reporunner_add_test(NAME test_dockerruntime SOURCES test_dockerruntime.cpp test_dockerfixture.h
+reporunner_add_test(NAME test_dockerruntime SOURCES test_dockerruntime.cpp test_dockerfixture.h test_planfor.h
   LIBS reporunner_dockerruntime reporunner_runs reporunner_testsupport Qt6::Network
   LABEL integration LOCK docker TIMEOUT 600)

@@ -4,8 +4,8 @@
 #include "docker/dockerclient.h"
 #include "docker/imagebuilder.h"
 #include "dockerruntime/dockerruntime.h"
-#include "runs/planbuilder.h"
 #include "test_dockerfixture.h"
+#include "test_planfor.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -59,18 +59,9 @@ private:
     // What a real run does: plan the checked-out folder, then build every image it names.
     runs::PreparedPlan prepare(const QString &dir, const QString &runId)
     {
-        source::Checkout checkout;
-        checkout.projectDir = dir;
-        checkout.worktree = dir;
-        checkout.spec.repo = QStringLiteral("rrtest");
-        runs::PlanRequest request;
-        request.source = dir;
-        request.runId = runId;
-        auto prepared = runs::PlanBuilder::build(checkout, request);
-        if (!prepared)
-            qFatal("planning %s failed: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
+        runs::PreparedPlan prepared = test::preparedPlanFor(dir, runId);
         docker::ImageBuilder builder(m_client.get());
-        for (const plan::ServicePlan &s : prepared->plan.services) {
+        for (const plan::ServicePlan &s : prepared.plan.services) {
             if (!s.build)
                 continue;
             docker::BuildRequest b;
@@ -84,7 +75,7 @@ private:
             if (!built)
                 qFatal("building %s failed: %s", qPrintable(s.name), qPrintable(built.error().toString()));
         }
-        return *prepared;
+        return prepared;
     }
 
     QJsonArray labelled(const QString &kind, const QString &runId)

@@ -4,8 +4,8 @@
 // redeploying, and a run whose namespace vanished meanwhile is reported as such.
 #include "kube/kuberuntime.h"
 #include "kubetestenv.h"
-#include "test_kube_plan.h"
 #include "test_kube_support.h"
+#include "test_planfor.h"
 
 #include <QJsonArray>
 #include <QNetworkAccessManager>
@@ -110,7 +110,7 @@ private Q_SLOTS:
 
     void attachResumesForwardsAndLogsWithoutRedeploying()
     {
-        const plan::RunPlan plan = test::kubePlanFor(exampleDir(), QStringLiteral("kat"));
+        const plan::RunPlan plan = test::planFor(exampleDir(), QStringLiteral("kat"));
         const runtime::Deployment before = deployAndDie(plan);
         const int oldPort = primaryPort(before);
         QVERIFY(oldPort > 0);
@@ -139,7 +139,7 @@ private Q_SLOTS:
 
     void attachReportsAVanishedRun()
     {
-        const plan::RunPlan plan = test::kubePlanFor(exampleDir(), QStringLiteral("kav"));
+        const plan::RunPlan plan = test::planFor(exampleDir(), QStringLiteral("kav"));
         const runtime::Deployment before = deployAndDie(plan);
         // While no engine runs, someone deletes the namespace.
         const QString path = QStringLiteral("/api/v1/namespaces/") + plan.namespaceName;

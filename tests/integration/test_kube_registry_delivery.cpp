@@ -12,8 +12,8 @@
 #include "kubetestenv.h"
 #include "test_dockerfixture.h"
 #include "test_kindfakenode.h"
-#include "test_kube_plan.h"
 #include "test_kube_support.h"
+#include "test_planfor.h"
 #include "test_registryserver.h"
 
 #include <QJsonArray>
@@ -57,7 +57,7 @@ private:
                               {"Dockerfile", "FROM busybox:1.36\nRUN echo " + nonce +
                                                  " > /nonce\nEXPOSE 80\nCMD [\"httpd\", \"-f\", \"-p\", "
                                                  "\"80\", \"-h\", \"/\"]\n"}});
-        return test::kubePlanFor(dir, runId);
+        return test::planFor(dir, runId);
     }
 
     // Builds the plan's image as the BUILDING phase would have.

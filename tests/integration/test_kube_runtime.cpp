@@ -5,8 +5,8 @@
 #include "kube/kuberuntime.h"
 #include "kube/rundeployer.h"
 #include "kubetestenv.h"
-#include "test_kube_plan.h"
 #include "test_kube_support.h"
+#include "test_planfor.h"
 
 #include <QDir>
 #include <QFile>
@@ -51,7 +51,7 @@ private:
 
     static plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
     {
-        return test::kubePlanFor(dir, runId, allowUnsafe);
+        return test::planFor(dir, runId, allowUnsafe);
     }
 
     // "Delivers" the plan's images to the simulated node under their own names, as the kind

@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the Kubernetes tests and benchmarks: a run plan for a compose folder, made the way
-// the orchestrator makes it.
+// Shared by the runtime tests and benchmarks: a run plan for a project folder, made the way the
+// orchestrator makes it.
 
 #include "runs/planbuilder.h"
 
@@ -8,7 +8,7 @@
 
 namespace rr::test {
 
-inline plan::RunPlan kubePlanFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
+inline runs::PreparedPlan preparedPlanFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
 {
     source::Checkout checkout;
     checkout.projectDir = dir;
@@ -21,7 +21,12 @@ inline plan::RunPlan kubePlanFor(const QString &dir, const QString &runId, bool 
     auto prepared = runs::PlanBuilder::build(checkout, request);
     if (!prepared)
         qFatal("planning %s failed: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
-    return prepared->plan;
+    return std::move(*prepared);
+}
+
+inline plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
+{
+    return preparedPlanFor(dir, runId, allowUnsafe).plan;
 }
 
 } // namespace rr::test
