@@ -493,11 +493,42 @@ core::Result<runtime::Deployment> DeployJob::deploy()
         if (e.primary)
             if (auto ok = waitForEndpoint(e); !ok)
                 return core::fail(ok.error());
+    if (auto ok = settle(); !ok)
+        return core::fail(ok.error());
     for (const plan::ServicePlan &s : m_plan.services)
         if (!s.oneShot)
             setStatus(s.name, QStringLiteral("ready"));
     m_context->ready = true;
     return deployment();
+}
+
+core::Result<void> DeployJob::settle()
+{
+    qint64 youngestMs = SettleMs;
+    for (const plan::ServicePlan &s : m_plan.services) {
+        if (s.oneShot)
+            continue;
+        for (const QString &id : m_containers.value(s.name)) {
+            auto inspected = api(ApiRequest::get(QStringLiteral("/containers/%1/json").arg(enc(id))));
+            if (!inspected)
+                return core::fail(inspected.error());
+            // Docker writes nanoseconds; Qt reads the first three digits, which is enough here.
+            const QDateTime started = QDateTime::fromString(
+                inspected->toObject()[QStringLiteral("State")][QStringLiteral("StartedAt")].toString(),
+                Qt::ISODateWithMs);
+            if (started.isValid())
+                youngestMs = qMin(youngestMs, started.msecsTo(QDateTime::currentDateTimeUtc()));
+        }
+    }
+    if (youngestMs < SettleMs)
+        if (auto slept = sleepOrCancel(int(SettleMs - qMax<qint64>(youngestMs, 0))); !slept)
+            return slept;
+    // Whatever died meanwhile fails the run here, with its exit code and last lines.
+    for (const plan::ServicePlan &s : m_plan.services)
+        if (!s.oneShot)
+            if (auto ok = waitFor(s, Condition::Healthy); !ok)
+                return ok;
+    return {};
 }
 
 core::Result<runtime::Deployment> DeployJob::attach()

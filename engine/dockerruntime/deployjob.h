@@ -32,6 +32,10 @@ public:
     // How long one service may take to start, turn healthy or complete.
     static constexpr int WaitSeconds = 300;
     static constexpr int EndpointWaitSeconds = 120;
+    // Every long-running container must have run this long before READY, so one that dies right
+    // after starting fails the run with its diagnosis instead of breaking it just after READY
+    // (the Kubernetes runtime has the same window).
+    static constexpr int SettleMs = 1500;
 
     DeployJob(docker::DockerConnection &connection, std::function<bool()> cancelled,
               const plan::RunPlan &plan, std::shared_ptr<RunContext> context, Hooks hooks);
@@ -51,6 +55,7 @@ private:
     core::Result<void> startService(const plan::ServicePlan &service, const QList<PortBinding> &ports);
     core::Result<void> waitFor(const plan::ServicePlan &service, project::Dependency::Condition condition);
     core::Result<void> waitForEndpoint(const runtime::Endpoint &endpoint);
+    core::Result<void> settle();
     core::Result<bool> probeNow(const QString &containerId, const plan::PlanProbe &probe);
     core::Result<void> sleepOrCancel(int ms);
     QStringList lastLines(const QString &containerId, bool tty);
