@@ -1,11 +1,14 @@
-// Port-forward benchmark: bytes from a local TCP source read directly over loopback, and the
-// same bytes read through our v4.channel.k8s.io WebSocket tunnel (PortForwarder → API server →
-// "pod" port, which the test API server bridges to the source). Prints both rates and the ratio.
+// Port-forward benchmark: bytes from a TCP source read directly, and the same bytes read through
+// our v4.channel.k8s.io WebSocket tunnel (PortForwarder → API server → pod port). On the test API
+// server the "pod" port is bridged to a local source. On a real cluster (REPORUNNER_TEST_CLUSTER=
+// local) the source is a busybox pod, read directly at its pod IP, through our tunnel (API
+// server → kubelet), and through `kubectl port-forward` (SPDY) on the same cluster. Prints rates.
 #include "kube/kubeclient.h"
 #include "kube/kubeconfig.h"
 #include "kube/kubewatch.h"
 #include "kube/portforwarder.h"
 #include "kubetestenv.h"
+#include "test_clusterimages.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -13,6 +16,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -52,22 +57,54 @@ private:
     qint64 m_total;
 };
 
-// Reads everything from a port; returns bytes/second (0 on failure).
-double drain(int port, qint64 expected)
+// Reads everything from host:port; returns bytes/second (0 on failure). A source that is between
+// two connections (a pod's `nc -l` loop) refuses for a moment: connecting is retried, untimed.
+double drain(const QHostAddress &host, int port, qint64 expected)
 {
-    QTcpSocket s;
-    qint64 got = 0;
-    bool closed = false;
-    QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { got += s.readAll().size(); });
-    QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
-    QElapsedTimer clock;
-    clock.start();
-    s.connectToHost(QHostAddress::LocalHost, quint16(port));
     QDeadlineTimer deadline(120000);
-    while (!closed && got < expected && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    const double seconds = clock.nsecsElapsed() / 1e9;
-    return got >= expected ? double(got) / seconds : 0.0;
+    while (!deadline.hasExpired()) {
+        QTcpSocket s;
+        qint64 got = 0;
+        bool closed = false;
+        QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { got += s.readAll().size(); });
+        QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
+        QObject::connect(&s, &QTcpSocket::errorOccurred, &s,
+                         [&closed](QAbstractSocket::SocketError) { closed = true; });
+        QElapsedTimer clock;
+        clock.start();
+        s.connectToHost(host, quint16(port));
+        while (!closed && got < expected && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (got >= expected)
+            return double(got) / (clock.nsecsElapsed() / 1e9);
+        if (got > 0)
+            return 0.0; // a short read is a failure, not a retry
+        QDeadlineTimer pause(200);
+        while (!pause.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return 0.0;
+}
+
+// `kubectl port-forward` to the pod; returns its local port once it says it forwards, else 0.
+int startKubectlForward(QProcess &kubectl, const rr::test::kubeapi::KubeTestEnv &env, const QString &ns)
+{
+    kubectl.start(env.kubectl().isEmpty() ? QStringLiteral("kubectl") : env.kubectl(),
+                  {QStringLiteral("--kubeconfig"), env.kubeconfig(), QStringLiteral("-n"), ns,
+                   QStringLiteral("port-forward"), QStringLiteral("pod/source"), QStringLiteral(":8080")});
+    static const QRegularExpression forwarding(QStringLiteral("Forwarding from 127\\.0\\.0\\.1:(\\d+)"));
+    QByteArray out;
+    QDeadlineTimer deadline(30000);
+    while (!deadline.hasExpired() && kubectl.state() != QProcess::NotRunning) {
+        kubectl.waitForReadyRead(200);
+        out += kubectl.readAllStandardOutput();
+        const auto m = forwarding.match(QString::fromUtf8(out));
+        if (m.hasMatch())
+            return m.captured(1).toInt();
+    }
+    std::fprintf(stderr, "kubectl port-forward did not start: %s%s\n", out.constData(),
+                 kubectl.readAllStandardError().constData());
+    return 0;
 }
 
 template<class T> T await(QFuture<T> f)
@@ -87,11 +124,29 @@ int main(int argc, char **argv)
 
     rr::test::kubeapi::KubeTestEnv env;
     QString error;
-    if (!env.start(&error) || !env.isSimulated()) {
-        std::fprintf(stderr, "skipped: needs the simulated API server (%s)\n", qPrintable(error));
+    if (!env.start(&error)) {
+        std::fprintf(stderr, "no cluster: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (!env.isSimulated() && !env.runsPods()) {
+        std::fprintf(stderr, "skipped: kwok fakes the pods, so nothing sends bytes\n");
         return 77;
     }
+    const bool real = env.runsPods();
     Source source(total);
+    rr::test::ClusterImages images(env);
+    QString image = QStringLiteral("rr/source:1");
+    if (real) {
+        if (const QString why = images.prepare(); !why.isEmpty()) {
+            std::fprintf(stderr, "cannot make the source image: %s\n", qPrintable(why));
+            return 1;
+        }
+        image = images.deliverExisting(QStringLiteral("busybox:1.36"));
+        if (image.isEmpty()) {
+            std::fprintf(stderr, "cannot deliver busybox:1.36 to the cluster's registry\n");
+            return 1;
+        }
+    }
     auto config = rr::kube::Kubeconfig::load({env.kubeconfig()});
     auto context = config->resolve();
     QNetworkAccessManager nam;
@@ -108,9 +163,17 @@ int main(int argc, char **argv)
               QJsonObject{{QStringLiteral("test.reporunner.dev/forward-8080"),
                            QStringLiteral("127.0.0.1:%1").arg(source.serverPort())}}}}},
         {QStringLiteral("spec"),
-         QJsonObject{{QStringLiteral("containers"),
-                      QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("c")},
-                                             {QStringLiteral("image"), QStringLiteral("rr/source:1")}}}}}}};
+         QJsonObject{
+             {QStringLiteral("terminationGracePeriodSeconds"), 1},
+             {QStringLiteral("containers"),
+              QJsonArray{QJsonObject{
+                  {QStringLiteral("name"), QStringLiteral("c")},
+                  {QStringLiteral("image"), image},
+                  // Real pods: every connection gets `total` bytes, then the next nc listens.
+                  {QStringLiteral("command"),
+                   QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                              QStringLiteral("while true; do head -c %1 /dev/zero | nc -l -p 8080; done")
+                                  .arg(total)}}}}}}}};
     if (!await(client.create(QStringLiteral("/api/v1/namespaces/%1/pods").arg(ns), pod))) {
         std::fprintf(stderr, "cannot create the pod\n");
         return 1;
@@ -123,7 +186,7 @@ int main(int argc, char **argv)
     spec.selector = {{QStringLiteral("app"), QStringLiteral("source")}};
     spec.targetPort = 8080;
     spec.containerPort = 8080;
-    QDeadlineTimer ready(30000);
+    QDeadlineTimer ready(120000);
     while (forwarder.pickPod(spec).isEmpty() && !ready.hasExpired())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     const auto local = forwarder.add(spec);
@@ -132,14 +195,33 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    const double direct = drain(source.serverPort(), total);
-    const double tunnel = drain(*local, total);
-    std::printf("bench_kube_forward: %lld MiB\n", static_cast<long long>(total >> 20));
-    std::printf("  direct loopback TCP : %8.1f MiB/s\n", direct / (1024 * 1024));
-    std::printf("  v4 WebSocket tunnel : %8.1f MiB/s\n", tunnel / (1024 * 1024));
-    std::printf("  ratio tunnel/direct : %8.3f\n", direct > 0 ? tunnel / direct : 0.0);
+    const QJsonObject running = await(client.get(QStringLiteral("/api/v1/namespaces/%1/pods/source").arg(ns)))
+                                    .value_or(QJsonObject());
+    const QHostAddress sourceHost(real ? running[QStringLiteral("status")][QStringLiteral("podIP")].toString()
+                                       : QStringLiteral("127.0.0.1"));
+    const int sourcePort = real ? 8080 : source.serverPort();
+    const double direct = drain(sourceHost, sourcePort, total);
+    const double tunnel = drain(QHostAddress::LocalHost, *local, total);
+    double viaKubectl = -1;
+    QProcess kubectl;
+    if (real) {
+        const int port = startKubectlForward(kubectl, env, ns);
+        viaKubectl = port > 0 ? drain(QHostAddress::LocalHost, port, total) : 0.0;
+        kubectl.kill();
+        kubectl.waitForFinished();
+    }
+    std::printf("bench_kube_forward: %lld MiB per read, on %s\n", static_cast<long long>(total >> 20),
+                real ? "a real cluster (the pod's bytes cross the kubelet)" : "the test API server");
+    std::printf("  direct %-22s: %8.1f MiB/s\n", real ? "to the pod IP" : "loopback TCP",
+                direct / (1024 * 1024));
+    std::printf("  ours, v4 WebSocket tunnel    : %8.1f MiB/s\n", tunnel / (1024 * 1024));
+    if (real)
+        std::printf("  kubectl port-forward (SPDY)  : %8.1f MiB/s\n", viaKubectl / (1024 * 1024));
+    std::printf("  ratio ours/direct            : %8.3f\n", direct > 0 ? tunnel / direct : 0.0);
+    if (real)
+        std::printf("  ratio ours/kubectl           : %8.3f\n", viaKubectl > 0 ? tunnel / viaKubectl : 0.0);
     forwarder.closeAll();
     pods.stop();
     await(client.remove(QStringLiteral("/api/v1/namespaces/") + ns));
-    return direct > 0 && tunnel > 0 ? 0 : 1;
+    return direct > 0 && tunnel > 0 && viaKubectl != 0 ? 0 : 1;
 }

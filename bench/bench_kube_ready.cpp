@@ -1,13 +1,16 @@
 // Engine overhead on Kubernetes: a 5-service plan whose images are already in the cluster,
 // from deploy() to READY with every forward live and the preview answering through it, then
-// Stop until the namespace is gone. Side by side, on the same test API server, the kubectl
-// path a user would otherwise take with the same rendered objects: `apply --server-side`,
-// `rollout status` per Deployment, `delete namespace --wait`. kubectl starts no forwards here
-// (its port-forward speaks SPDY, which the test server does not), so its "up" is a lower bound.
+// Stop until the namespace is gone. Side by side, on the same cluster, the kubectl path a user
+// would otherwise take with the same rendered objects: `apply --server-side`, `rollout status`
+// per Deployment, `delete namespace --wait`. kubectl starts no forwards here, so its "up" is a
+// lower bound. The cluster is the test API server, or (REPORUNNER_TEST_CLUSTER=local) the real
+// one of scripts/local-cluster.sh, where the images are built by Docker and pushed to its
+// registry once before timing, and both sides run the same registry references.
 #include "kube/kuberuntime.h"
 #include "kubetestenv.h"
 #include "plan/kuberenderer.h"
 #include "plan/yamlemitter.h"
+#include "test_clusterimages.h"
 #include "test_kube_support.h"
 #include "test_planfor.h"
 
@@ -49,6 +52,34 @@ constexpr const char *Compose = R"(services:
     expose: ["6379"]
 )";
 
+// The same topology with real programs, for a cluster whose pods run: every service is busybox
+// httpd on its port (the worker on a port nobody forwards).
+constexpr const char *RealCompose = R"(services:
+  web:
+    build: {context: ., args: {PORT: "80"}}
+    ports: ["8080:80"]
+    depends_on: [api]
+  api:
+    build: {context: ., args: {PORT: "9000"}}
+    expose: ["9000"]
+    depends_on: [db, cache]
+  worker:
+    build: {context: ., args: {PORT: "7000"}}
+    depends_on: [db]
+  db:
+    build: {context: ., args: {PORT: "5432"}}
+    expose: ["5432"]
+  cache:
+    build: {context: ., args: {PORT: "6379"}}
+    expose: ["6379"]
+)";
+constexpr const char *RealDockerfile = R"(FROM busybox:1.36
+ARG PORT
+ENV PORT=$PORT
+RUN mkdir /www && echo bench > /www/index.html
+CMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]
+)";
+
 struct Timing
 {
     double upMs = 0;
@@ -64,7 +95,10 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
 {
     kube::KubeOptions options;
     options.kubeconfigFiles = {env.kubeconfig()};
-    options.imagePullPolicy = QStringLiteral("Never");
+    options.allowedContexts = env.allowedContexts();
+    // Simulated: the names were announced to the node. Real: the registry references are pulled
+    // by the warm-up round and found on the node afterwards.
+    options.imagePullPolicy = env.runsPods() ? QStringLiteral("IfNotPresent") : QStringLiteral("Never");
     options.imageLoader = [](const kube::ImageLoadRequest &) {
         QPromise<core::Result<kube::ImageMap>> ready; // images are already on the node
         ready.start();
@@ -77,7 +111,7 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
         return std::nullopt;
     QElapsedTimer clock;
     clock.start();
-    const auto deployed = test::awaitFuture(runtime.deploy(plan), 120000);
+    const auto deployed = test::awaitFuture(runtime.deploy(plan), 240000);
     if (!deployed) {
         std::fprintf(stderr, "deploy failed: %s\n", qPrintable(deployed.error().toString()));
         return std::nullopt;
@@ -100,7 +134,9 @@ bool kubectl(const KubeTestEnv &env, const QStringList &args)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.start(QStringLiteral("kubectl"), QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
+    // The local cluster's own kubectl (built with it), else the one on PATH; a missing one fails.
+    const QString program = env.kubectl().isEmpty() ? QStringLiteral("kubectl") : env.kubectl();
+    p.start(program, QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
     p.waitForFinished(180000);
     p.readAllStandardOutput();
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
@@ -147,42 +183,86 @@ int main(int argc, char **argv)
     const int rounds = app.arguments().contains(QStringLiteral("--smoke")) ? 1 : 3;
     KubeTestEnv env;
     QString error;
-    if (!env.start(&error) || !env.isSimulated()) {
-        std::fprintf(stderr, "skipped: needs the simulated API server (%s)\n", qPrintable(error));
+    if (!env.start(&error)) {
+        std::fprintf(stderr, "no cluster: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (!env.isSimulated() && !env.runsPods()) {
+        std::fprintf(stderr, "skipped: kwok fakes the pods, so there is no READY to time\n");
         return 77;
     }
     test::TinyHttpServer pods("bench");
     const QString target = QStringLiteral("127.0.0.1:%1").arg(pods.serverPort());
-    for (int port : {80, 9000, 5432, 6379})
-        env.control(QStringLiteral("forward"),
-                    {{QStringLiteral("port"), port}, {QStringLiteral("target"), target}});
+    if (env.isSimulated())
+        for (int port : {80, 9000, 5432, 6379})
+            env.control(QStringLiteral("forward"),
+                        {{QStringLiteral("port"), port}, {QStringLiteral("target"), target}});
     QTemporaryDir dir;
     QFile compose(dir.filePath(QStringLiteral("compose.yaml")));
-    if (!compose.open(QIODevice::WriteOnly) || compose.write(Compose) < 0)
+    if (!compose.open(QIODevice::WriteOnly) || compose.write(env.runsPods() ? RealCompose : Compose) < 0)
         return 1;
     compose.close();
-    for (const char *service : {"web", "api", "worker", "db", "cache"})
-        env.control(QStringLiteral("images"),
-                    {{QStringLiteral("image"), QStringLiteral("rr-bench/%1:1").arg(QLatin1String(service))}});
+    QFile dockerfile(dir.filePath(QStringLiteral("Dockerfile")));
+    if (!dockerfile.open(QIODevice::WriteOnly) || dockerfile.write(RealDockerfile) < 0)
+        return 1;
+    dockerfile.close();
 
+    // Images reach the cluster before anything is timed; both sides then run the same references.
     QNetworkAccessManager nam;
+    test::ClusterImages images(env);
+    if (const QString why = images.prepare(); !why.isEmpty()) {
+        std::fprintf(stderr, "cannot build the images: %s\n", qPrintable(why));
+        return 1;
+    }
+    kube::ImageMap delivered;
+    {
+        kube::KubeOptions options;
+        options.kubeconfigFiles = {env.kubeconfig()};
+        options.allowedContexts = env.allowedContexts();
+        options.imageLoader = images.loader();
+        kube::KubeRuntime loader(&nam, options);
+        const plan::RunPlan warm = test::planFor(dir.path(), QStringLiteral("warm"));
+        if (!images.load(loader, warm))
+            return 1;
+        if (env.runsPods()) {
+            const auto map = images.deliveredMap(warm);
+            if (!map) {
+                std::fprintf(stderr, "delivery to the cluster's registry failed\n");
+                return 1;
+            }
+            delivered = *map;
+        }
+    }
+    const auto planFor = [&](const QString &runId) {
+        return delivered.apply(test::planFor(dir.path(), runId));
+    };
+
     QList<double> ourUp, ourDown, kubectlUp, kubectlDown;
-    for (int i = 0; i < rounds; ++i) {
-        const auto a = ours(env, &nam, test::planFor(dir.path(), QStringLiteral("rr%1").arg(i)));
-        const auto b = withKubectl(env, test::planFor(dir.path(), QStringLiteral("kc%1").arg(i)), dir.path());
+    // Where pods run, a first round of each side warms the node (image unpacking) and is not counted.
+    const int first = env.runsPods() ? -1 : 0;
+    for (int i = first; i < rounds; ++i) {
+        const auto a = ours(env, &nam, planFor(QStringLiteral("rr%1").arg(i + 1)));
+        const auto b = withKubectl(env, planFor(QStringLiteral("kc%1").arg(i + 1)), dir.path());
         if (!a || !b) {
             std::fprintf(stderr, "a round failed (ours %s, kubectl %s)\n", a ? "ok" : "failed",
                          b ? "ok" : "failed");
             return 1;
         }
+        if (i < 0)
+            continue;
         ourUp << a->upMs;
         ourDown << a->downMs;
         kubectlUp << b->upMs;
         kubectlDown << b->downMs;
     }
     const int settle = kube::KubeOptions{}.settleMilliseconds;
-    std::printf("bench_kube_ready: 5 services (2 dependency waves), images already loaded, median of %d\n",
-                rounds);
+    std::printf(
+        "bench_kube_ready: 5 services (2 dependency waves), images already loaded, median of %d, on %s\n",
+        rounds,
+        env.isSimulated()
+            ? "the test API server"
+            : qPrintable(QStringLiteral("a real cluster (%1 node)")
+                             .arg(env.nodeMode().isEmpty() ? QStringLiteral("external") : env.nodeMode())));
     std::printf("                              ours      kubectl\n");
     std::printf(
         "  up (READY, preview answers) %7.0f ms  %7.0f ms  (ours includes the %d ms settle window,\n"

@@ -21,5 +21,13 @@ fi
 # offline base image the examples build from.
 "$root/scripts/start-dockerd.sh" >&2
 "$root/scripts/busybox-image.sh" >&2
+# A cluster that scripts/local-cluster.sh brought up is the best runtime while it answers: its
+# context is named explicitly, which is what allows the engine to deploy there.
+if "$root/scripts/local-cluster.sh" status >/dev/null 2>&1; then
+    while IFS='=' read -r key value; do
+        case "$key" in KUBECONFIG | REPORUNNER_KUBE_CONTEXT) export "$key=$value" ;; esac
+    done < <("$root/scripts/local-cluster.sh" env)
+    echo "run-example: deploying into the local cluster ($REPORUNNER_KUBE_CONTEXT)" >&2
+fi
 "$cli" run "$target" --runtime auto "$@"
 echo "The run keeps going; see it with '$cli ps' and remove it with '$cli stop --all'." >&2

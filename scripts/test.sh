@@ -24,5 +24,16 @@ fi
 "$root/scripts/start-dockerd.sh"
 "$root/scripts/busybox-image.sh"
 
+# The real Kubernetes that the *_real tests run against: compiled from Kubernetes' Go modules once
+# per machine (cached under ~/.cache/reporunner), brought up by the local_cluster test fixture,
+# and taken down at the end unless it was already up before.
+"$root/scripts/local-cluster.sh" build
+cluster_was_up=0
+if "$root/scripts/local-cluster.sh" status >/dev/null 2>&1; then cluster_was_up=1; fi
+cleanup() {
+    if [ "$cluster_was_up" = 0 ]; then "$root/scripts/local-cluster.sh" down || true; fi
+}
+trap cleanup EXIT
+
 export REPORUNNER_FUZZ_DIR="$root/build/asan/tests/fuzz"
 ctest --test-dir build/dev --output-on-failure -j2 "$@"

@@ -40,6 +40,7 @@ ForwardTunnel::ForwardTunnel(QTcpSocket *socket, quint16 podPort, QObject *paren
     connect(m_ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError) {
                 // A failed handshake hides the Status body; the error string is all there is.
+                qCDebug(lcKube) << "port-forward socket error" << m_ws->errorString();
                 if (!m_connected)
                     Q_EMIT failed(m_ws->errorString());
                 close();
@@ -59,7 +60,11 @@ void ForwardTunnel::open(const QNetworkRequest &request)
     options.setSubprotocols({QStringLiteral("v4.channel.k8s.io")});
     m_ws->setSslConfiguration(request.sslConfiguration());
     qCDebug(lcKube) << "port-forward" << request.url().path() << "port" << m_port;
-    m_ws->open(request, options);
+    // The REST requests' "Accept: application/json" makes a real kubelet refuse the upgrade with
+    // 406 Not Acceptable (its port-forward route produces no JSON); the stream accepts anything.
+    QNetworkRequest upgrade(request);
+    upgrade.setRawHeader("Accept", "*/*");
+    m_ws->open(upgrade, options);
 }
 
 void ForwardTunnel::flushPending()

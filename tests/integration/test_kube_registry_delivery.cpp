@@ -77,6 +77,7 @@ private:
     std::unique_ptr<kube::KubeRuntime> makeRuntime(kube::KubeOptions options)
     {
         options.kubeconfigFiles = {m_env.kubeconfig()};
+        options.allowedContexts = m_env.allowedContexts();
         // Images LOADING did not move would have to be on the node already; moved ones must
         // still get IfNotPresent.
         options.imagePullPolicy = "Never";

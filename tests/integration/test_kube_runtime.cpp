@@ -1,10 +1,13 @@
-// KubeRuntime end to end against the test API server (or REPORUNNER_TEST_KUBECONFIG): the bundled
-// compose example to READY with preview bytes through the v4 port-forward, pod replacement,
-// plain-language failure diagnoses, Stop through Terminating, and two runs at once.
+// KubeRuntime end to end against the test API server, and against a real cluster (the local one
+// of scripts/local-cluster.sh, or REPORUNNER_TEST_KUBECONFIG): the bundled compose example to
+// READY with preview bytes through the v4 port-forward, pod replacement, plain-language failure
+// diagnoses, Stop through Terminating, and two runs at once. Where pods really run, the images
+// are built by Docker and pushed to the cluster's registry, and every failure is a real one.
 #include "kube/kubeclient.h"
 #include "kube/kuberuntime.h"
 #include "kube/rundeployer.h"
 #include "kubetestenv.h"
+#include "test_clusterimages.h"
 #include "test_kube_support.h"
 #include "test_planfor.h"
 
@@ -42,39 +45,32 @@ private:
     QNetworkAccessManager m_nam;
     QTemporaryDir m_work;
     std::unique_ptr<TinyHttpServer> m_http;
+    test::ClusterImages m_images{m_env};
     QList<LogLine> m_logs;
+    QStringList m_namespaces;
 
     QString exampleDir() const
     {
         return qEnvironmentVariable("REPORUNNER_SOURCE_DIR") + QStringLiteral("/examples/compose-app");
     }
 
-    static plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
+    // Remembers each run's namespace, so a test that fails half-way leaves nothing behind.
+    plan::RunPlan planFor(const QString &dir, const QString &runId, bool allowUnsafe = false)
     {
-        return test::planFor(dir, runId, allowUnsafe);
-    }
-
-    // "Delivers" the plan's images to the simulated node under their own names, as the kind
-    // node-import loader would.
-    QFuture<core::Result<kube::ImageMap>> deliver(const plan::RunPlan &plan)
-    {
-        for (const plan::ServicePlan &s : plan.services)
-            m_env.control(QStringLiteral("images"), {{QStringLiteral("image"), s.image}});
-        QPromise<core::Result<kube::ImageMap>> done;
-        done.start();
-        done.addResult(kube::ImageMap());
-        done.finish();
-        return done.future();
+        plan::RunPlan plan = test::planFor(dir, runId, allowUnsafe);
+        m_namespaces << plan.namespaceName;
+        return plan;
     }
 
     std::unique_ptr<kube::KubeRuntime> makeRuntime(const QString &pullPolicy = QStringLiteral("Never"))
     {
         kube::KubeOptions options;
         options.kubeconfigFiles = {m_env.kubeconfig()};
+        options.allowedContexts = m_env.allowedContexts();
         options.imagePullPolicy = pullPolicy;
-        options.readyTimeoutSeconds = 60;
-        options.previewProbeSeconds = 20;
-        options.imageLoader = [this](const kube::ImageLoadRequest &r) { return deliver(r.plan); };
+        options.readyTimeoutSeconds = m_env.runsPods() ? 180 : 60;
+        options.previewProbeSeconds = m_env.runsPods() ? 60 : 20;
+        options.imageLoader = m_images.loader();
         auto runtime = std::make_unique<kube::KubeRuntime>(&m_nam, options);
         connect(
             runtime.get(), &runtime::Runtime::logLine, this,
@@ -110,10 +106,23 @@ private:
         return m_env.request("GET", QStringLiteral("/api/v1/namespaces/") + ns).code;
     }
 
-    void requireSimulation()
+    // Pods must either be scripted (simulator) or really run; kwok's fake pods serve no port.
+    void requirePods()
     {
-        if (!m_env.isSimulated())
-            QSKIP("needs the simulated cluster's control API (images, scripted pods, forward targets)");
+        if (!m_env.isSimulated() && !m_env.runsPods())
+            QSKIP("kwok fakes the pods' status: nothing listens behind a forward there");
+    }
+
+    bool loadImages(kube::KubeRuntime &runtime, const plan::RunPlan &plan)
+    {
+        return m_images.load(runtime, plan);
+    }
+
+    // What the example's web service answers on /: our stand-in, or the real page.
+    QByteArray webPage() const
+    {
+        return m_env.runsPods() ? QByteArrayLiteral("RepoRunner compose demo")
+                                : QByteArrayLiteral("hello through the tunnel");
     }
 
 private Q_SLOTS:
@@ -123,6 +132,8 @@ private Q_SLOTS:
         QVERIFY2(m_env.start(&error), qPrintable(error));
         m_http = std::make_unique<TinyHttpServer>("hello through the tunnel");
         QVERIFY(m_http->isListening());
+        const QString why = m_images.prepare();
+        QVERIFY2(why.isEmpty(), qPrintable(QStringLiteral("pods run there, so Docker must build: ") + why));
         if (m_env.isSimulated()) {
             // Pods of the example listen on 80 (web) and 9000 (api): both answer via our server.
             const QString target = QStringLiteral("127.0.0.1:%1").arg(m_http->serverPort());
@@ -132,6 +143,12 @@ private Q_SLOTS:
             QVERIFY(m_env.control(QStringLiteral("config"), {{QStringLiteral("namespaceTerminationMs"), 1500},
                                                              {QStringLiteral("podTerminationMs"), 300}}));
         }
+    }
+
+    void cleanupTestCase()
+    {
+        for (const QString &ns : std::as_const(m_namespaces))
+            m_env.request("DELETE", QStringLiteral("/api/v1/namespaces/") + ns);
     }
 
     void probeAnswersAndRemoteContextsAreRefused()
@@ -159,7 +176,7 @@ private Q_SLOTS:
 
     void composeExampleRunsToReadyAndStops()
     {
-        requireSimulation();
+        requirePods();
         auto runtime = makeRuntime();
         const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kx1"));
         bool sawReady = false;
@@ -168,8 +185,8 @@ private Q_SLOTS:
                     sawReady = sawReady ||
                                (st.service == QLatin1String("web") && st.state == QLatin1String("ready"));
                 });
-        QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
-        const auto deployed = awaitFuture(runtime->deploy(plan));
+        QVERIFY(loadImages(*runtime, plan));
+        const auto deployed = awaitFuture(runtime->deploy(plan), 240000);
         QVERIFY2(deployed.has_value(),
                  qPrintable(deployed ? QString() : deployed.error().toString() + deployed.error().details));
 
@@ -198,9 +215,16 @@ private Q_SLOTS:
         QCOMPARE(web->url, QStringLiteral("http://127.0.0.1:%1/").arg(web->localPort));
         const int webPort = web->localPort;
         const QByteArray reply = httpGet(webPort);
-        QVERIFY2(reply.startsWith("HTTP/1.0 200") && reply.endsWith("hello through the tunnel"),
+        QVERIFY2(reply.startsWith("HTTP/1.") && reply.contains(" 200 OK") && reply.contains(webPage()),
                  reply.constData());
         QVERIFY(sawReady);
+        if (m_env.runsPods()) {
+            // web → api → db by their compose names: cluster DNS, Services, and the run's
+            // NetworkPolicy letting the namespace talk to itself, all real.
+            const QByteArray chain = httpGet(webPort, 10000, "/cgi-bin/api");
+            QVERIFY2(chain.contains("hello from the api") && chain.contains("db says: db-ok"),
+                     chain.constData());
+        }
 
         // Replace the web pod: new connections go to its successor.
         const QJsonArray before = pods(plan.namespaceName, QStringLiteral("web"));
@@ -217,9 +241,9 @@ private Q_SLOTS:
                                      pods(plan.namespaceName, QStringLiteral("web"))
                                              .at(0)[QStringLiteral("metadata")][QStringLiteral("name")]
                                              .toString() != oldPod,
-                                 10000);
+                                 30000);
         QByteArray again;
-        QTRY_VERIFY_WITH_TIMEOUT((again = httpGet(webPort)).endsWith("hello through the tunnel"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT((again = httpGet(webPort)).contains(webPage()), 30000);
 
         // Stop: the namespace goes through Terminating and is gone when teardown resolves.
         auto down = runtime->teardown(plan.runId);
@@ -228,7 +252,7 @@ private Q_SLOTS:
                             .toString() == QLatin1String("Terminating") ||
                     down.isFinished());
         QVERIFY(!down.isFinished()); // it waits through Terminating
-        const auto gone = awaitFuture(down);
+        const auto gone = awaitFuture(down, 180000);
         QVERIFY2(gone.has_value(), qPrintable(gone ? QString() : gone.error().message));
         QCOMPARE(namespaceCode(plan.namespaceName), 404);
         QVERIFY(
@@ -237,40 +261,74 @@ private Q_SLOTS:
         QVERIFY(!awaitFuture(runtime->liveRunIds())->contains(plan.runId));
     }
 
+    // Each row: the service as the simulator scripts it (its image name picks the failure), and
+    // the same failure made real where pods run (a program that crashes, a probe that fails).
+    // An empty column means that side can't produce it, with the reason in `skip`.
     void failuresAreDiagnosed_data()
     {
-        QTest::addColumn<QString>("service");
+        QTest::addColumn<QString>("simulated");
+        QTest::addColumn<QString>("real");
+        QTest::addColumn<QByteArray>("dockerfile");
         QTest::addColumn<QString>("code");
         QTest::addColumn<QStringList>("mentions");
         QTest::addColumn<QString>("details");
-        QTest::newRow("crash loop") << QStringLiteral("image: rr-test/crashloop-app:1")
-                                    << QStringLiteral("kube.crashLoop")
-                                    << QStringList{QStringLiteral("app keeps crashing"),
-                                                   QStringLiteral("exited with code 1")}
-                                    << QStringLiteral("app started");
-        QTest::newRow("oom") << QStringLiteral("image: rr-test/oomkill-app:1")
-                             << QStringLiteral("kube.oomKilled")
-                             << QStringList{QStringLiteral("ran out of memory"), QStringLiteral("137")}
-                             << QStringLiteral("app started");
-        QTest::newRow("config") << QStringLiteral("image: rr-test/configerror-app:1")
-                                << QStringLiteral("kube.containerConfig")
-                                << QStringList{QStringLiteral("app cannot start")} << QString();
+        QTest::addColumn<QString>("skip");
+        const QString build = QStringLiteral("build: .");
+        QTest::newRow("crash loop")
+            << QStringLiteral("image: rr-test/crashloop-app:1") << build
+            << QByteArray("FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo app started; exit 1\"]\n")
+            << QStringLiteral("kube.crashLoop")
+            << QStringList{QStringLiteral("app keeps crashing"), QStringLiteral("exited with code 1")}
+            << QStringLiteral("app started") << QString();
+        // tail keeps all of /dev/zero (it never sees a newline) until the memory limit kills it.
+        QTest::newRow("oom")
+            << QStringLiteral("image: rr-test/oomkill-app:1")
+            << build + QStringLiteral("\n    mem_limit: 24m")
+            << QByteArray(
+                   "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo app started; exec tail /dev/zero\"]\n")
+            << QStringLiteral("kube.oomKilled")
+            << QStringList{QStringLiteral("ran out of memory"), QStringLiteral("137")}
+            << QStringLiteral("app started") << QString();
+        QTest::newRow("config") << QStringLiteral("image: rr-test/configerror-app:1") << QString()
+                                << QByteArray() << QStringLiteral("kube.containerConfig")
+                                << QStringList{QStringLiteral("app cannot start")} << QString()
+                                << QStringLiteral(
+                                       "a real node reports CreateContainerConfigError only for manifests "
+                                       "the renderer never makes (runAsNonRoot with a root image, a "
+                                       "missing key)");
         QTest::newRow("never pulled")
-            << QStringLiteral("image: rr-test/not-loaded:1") << QStringLiteral("kube.image.notLoaded")
+            << QStringLiteral("image: rr-test/not-loaded:1") << QStringLiteral("image: rr-test/not-loaded:1")
+            << QByteArray() << QStringLiteral("kube.image.notLoaded")
             << QStringList{QStringLiteral("image rr-test/not-loaded:1 was not loaded into the cluster")}
-            << QString();
+            << QString() << QString();
         QTest::newRow("pod security")
             << QStringLiteral("image: rr-test/plain:1\n    privileged: true")
+            << QStringLiteral("image: rr-test/plain:1\n    privileged: true") << QByteArray()
             << QStringLiteral("kube.podSecurity")
-            << QStringList{QStringLiteral("Pod Security"), QStringLiteral("privileged")} << QString();
+            << QStringList{QStringLiteral("Pod Security"), QStringLiteral("privileged")} << QString()
+            << QString();
+        // The real admission plugin: three replicas of 900M limits exceed the run's 2Gi quota.
+        QTest::newRow("quota") << QString()
+                               << build +
+                                      QStringLiteral(
+                                          "\n    deploy: {replicas: 3, resources: {limits: {memory: 900M}}}")
+                               << QByteArray("FROM busybox:1.36\nCMD [\"sleep\", \"3600\"]\n")
+                               << QStringLiteral("kube.quota") << QStringList{QStringLiteral("quota")}
+                               << QString() << QStringLiteral("the simulator has no ResourceQuota admission");
     }
     void failuresAreDiagnosed()
     {
-        requireSimulation();
-        QFETCH(QString, service);
+        requirePods();
+        QFETCH(QString, simulated);
+        QFETCH(QString, real);
+        QFETCH(QByteArray, dockerfile);
         QFETCH(QString, code);
         QFETCH(QStringList, mentions);
         QFETCH(QString, details);
+        QFETCH(QString, skip);
+        const QString service = m_env.isSimulated() ? simulated : real;
+        if (service.isEmpty())
+            QSKIP(qPrintable(skip));
         const QString dir = m_work.filePath(
             QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')));
         QDir().mkpath(dir);
@@ -278,38 +336,44 @@ private Q_SLOTS:
         QVERIFY(compose.open(QIODevice::WriteOnly));
         compose.write(QStringLiteral("services:\n  app:\n    %1\n").arg(service).toUtf8());
         compose.close();
+        if (!dockerfile.isEmpty()) {
+            QFile f(dir + QStringLiteral("/Dockerfile"));
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(dockerfile) == dockerfile.size());
+        }
         auto runtime = makeRuntime();
         const QString runId = QStringLiteral("kf") +
                               QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())) % 100000);
         const plan::RunPlan plan = planFor(dir, runId, true);
         // Deliver everything except the image that must be missing.
         if (code != QLatin1String("kube.image.notLoaded"))
-            QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
-        const auto result = awaitFuture(runtime->deploy(plan));
+            QVERIFY(loadImages(*runtime, plan));
+        const auto result = awaitFuture(runtime->deploy(plan), 240000);
         QVERIFY2(!result.has_value(), "a broken service must not reach READY");
         QCOMPARE(result.error().category, core::ErrorCategory::Kube);
-        QCOMPARE(result.error().code, code);
+        QVERIFY2(result.error().code == code,
+                 qPrintable(result.error().code + QStringLiteral(": ") + result.error().message));
         for (const QString &m : mentions)
             QVERIFY2(result.error().message.contains(m), qPrintable(result.error().message));
         if (!details.isEmpty())
             QVERIFY2(result.error().details.contains(details),
                      qPrintable(result.error().message + result.error().details));
-        QVERIFY(awaitFuture(runtime->teardown(runId)).has_value());
+        QVERIFY(awaitFuture(runtime->teardown(runId), 180000).has_value());
         QCOMPARE(namespaceCode(plan.namespaceName), 404);
     }
 
     void twoRunsAtOnce()
     {
-        requireSimulation();
+        requirePods();
         auto runtime = makeRuntime();
         const plan::RunPlan a = planFor(exampleDir(), QStringLiteral("kpa"));
         const plan::RunPlan b = planFor(exampleDir(), QStringLiteral("kpb"));
         QVERIFY(a.namespaceName != b.namespaceName);
-        QVERIFY(awaitFuture(runtime->loadImages(a)).has_value());
+        QVERIFY(loadImages(*runtime, a));
+        QVERIFY(loadImages(*runtime, b));
         auto fa = runtime->deploy(a);
         auto fb = runtime->deploy(b);
-        const auto ra = awaitFuture(fa);
-        const auto rb = awaitFuture(fb);
+        const auto ra = awaitFuture(fa, 240000);
+        const auto rb = awaitFuture(fb, 240000);
         QVERIFY2(ra.has_value(), qPrintable(ra ? QString() : ra.error().message));
         QVERIFY2(rb.has_value(), qPrintable(rb ? QString() : rb.error().message));
         QSet<int> ports;
@@ -318,7 +382,7 @@ private Q_SLOTS:
                 QVERIFY2(!ports.contains(e.localPort), "two runs must not share a local port");
                 ports.insert(e.localPort);
                 if (e.primary)
-                    QVERIFY(httpGet(e.localPort).endsWith("hello through the tunnel"));
+                    QVERIFY(httpGet(e.localPort).contains(webPage()));
             }
         int expected = 0; // every TCP port of every service, in both runs
         for (const plan::ServicePlan &s : a.services)
@@ -330,25 +394,25 @@ private Q_SLOTS:
         QVERIFY(live->contains(QStringLiteral("kpa")) && live->contains(QStringLiteral("kpb")));
         auto da = runtime->teardown(QStringLiteral("kpa"));
         auto db = runtime->teardown(QStringLiteral("kpb"));
-        QVERIFY(awaitFuture(da).has_value());
-        QVERIFY(awaitFuture(db).has_value());
+        QVERIFY(awaitFuture(da, 180000).has_value());
+        QVERIFY(awaitFuture(db, 180000).has_value());
         QCOMPARE(namespaceCode(a.namespaceName), 404);
         QCOMPARE(namespaceCode(b.namespaceName), 404);
     }
 
     void stopCancelsADeployInFlight()
     {
-        requireSimulation();
+        requirePods();
         auto runtime = makeRuntime();
         const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kcx"));
-        QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());
+        QVERIFY(loadImages(*runtime, plan));
         auto deploying = runtime->deploy(plan);
         QTRY_COMPARE(namespaceCode(plan.namespaceName), 200);
         auto down = runtime->teardown(plan.runId);
         const auto result = awaitFuture(deploying);
         QVERIFY(!result.has_value());
         QCOMPARE(result.error().category, core::ErrorCategory::Cancelled);
-        QVERIFY(awaitFuture(down).has_value());
+        QVERIFY(awaitFuture(down, 180000).has_value());
         QCOMPARE(namespaceCode(plan.namespaceName), 404);
     }
 };

@@ -58,15 +58,15 @@ private:
     QHash<QTcpSocket *, QByteArray> m_requests;
 };
 
-// GET / through a local port. The event loop keeps running meanwhile: the port-forward lives in
-// this thread too. Empty on failure.
-inline QByteArray httpGet(int port, int timeoutMs = 5000)
+// GET `path` through a local port. The event loop keeps running meanwhile: the port-forward lives
+// in this thread too. Empty on failure.
+inline QByteArray httpGet(int port, int timeoutMs = 5000, const QByteArray &path = "/")
 {
     QTcpSocket s;
     QByteArray reply;
     bool closed = false;
     QObject::connect(&s, &QTcpSocket::connected, &s,
-                     [&s] { s.write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"); });
+                     [&s, path] { s.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"); });
     QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { reply += s.readAll(); });
     QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
     QObject::connect(&s, &QTcpSocket::errorOccurred, &s,

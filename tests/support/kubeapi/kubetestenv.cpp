@@ -27,6 +27,8 @@ QJsonObject KubeTestEnv::Reply::json() const
 
 bool KubeTestEnv::start(QString *error)
 {
+    if (qEnvironmentVariable("REPORUNNER_TEST_CLUSTER") == QLatin1String("local"))
+        return findLocalCluster(error) && loadKubeconfig(error);
     const QByteArray external = qgetenv("REPORUNNER_TEST_KUBECONFIG");
     if (!external.isEmpty()) {
         m_kubeconfig = QString::fromLocal8Bit(external);
@@ -57,6 +59,33 @@ bool KubeTestEnv::start(QString *error)
     return loadKubeconfig(error);
 }
 
+bool KubeTestEnv::findLocalCluster(QString *error)
+{
+    // The script is the one place that knows where the cluster keeps its kubeconfig.
+    QProcess env;
+    env.start(QStringLiteral("/bin/bash"), {QStringLiteral(RR_TEST_LOCAL_CLUSTER), QStringLiteral("env")});
+    if (!env.waitForFinished(30000) || env.exitCode() != 0) {
+        *error = QStringLiteral("the local cluster is not up (run scripts/local-cluster.sh up): ") +
+                 QString::fromLocal8Bit(env.readAllStandardError()).trimmed();
+        return false;
+    }
+    for (const QByteArray &line : env.readAllStandardOutput().split('\n')) {
+        if (line.startsWith("KUBECONFIG="))
+            m_kubeconfig = QString::fromLocal8Bit(line.mid(int(qstrlen("KUBECONFIG="))));
+        else if (line.startsWith("REPORUNNER_CLUSTER_NODE="))
+            m_nodeMode = QString::fromLocal8Bit(line.mid(int(qstrlen("REPORUNNER_CLUSTER_NODE="))));
+        else if (line.startsWith("REPORUNNER_CLUSTER_NODE_IP="))
+            m_nodeAddress = QString::fromLocal8Bit(line.mid(int(qstrlen("REPORUNNER_CLUSTER_NODE_IP="))));
+        else if (line.startsWith("REPORUNNER_KUBECTL="))
+            m_kubectl = QString::fromLocal8Bit(line.mid(int(qstrlen("REPORUNNER_KUBECTL="))));
+    }
+    if (m_kubeconfig.isEmpty()) {
+        *error = QStringLiteral("scripts/local-cluster.sh env printed no KUBECONFIG");
+        return false;
+    }
+    return true;
+}
+
 bool KubeTestEnv::loadKubeconfig(QString *error)
 {
     // Reads the first cluster/user of a kind-style kubeconfig (embedded *-data fields).
@@ -69,7 +98,9 @@ bool KubeTestEnv::loadKubeconfig(QString *error)
     for (const QByteArray &raw : f.readAll().split('\n')) {
         const QByteArray line = raw.trimmed();
         const auto value = [&line] { return line.mid(line.indexOf(':') + 1).trimmed(); };
-        if (line.startsWith("server:") && m_server.isEmpty())
+        if (line.startsWith("current-context:"))
+            m_context = QString::fromUtf8(value());
+        else if (line.startsWith("server:") && m_server.isEmpty())
             m_server = QString::fromLatin1(value());
         else if (line.startsWith("certificate-authority-data:") && ca.isEmpty())
             ca = QByteArray::fromBase64(value());
