@@ -106,7 +106,23 @@ cmd_down() {
     stop_process etcd
     node_address_down
     rm -rf "$state" "$rundir"
+    leftovers=$(what_is_left)
+    [ -z "$leftovers" ] || die "down: these are still there: $leftovers"
     log "cluster down: nothing of it is left"
+}
+
+# What `down` must have removed, as one line; empty when the machine is clean.
+what_is_left() {
+    local left=()
+    [ -e "$state" ] && left+=("$state")
+    ip link show "$node_bridge" >/dev/null 2>&1 && left+=("bridge $node_bridge")
+    iptables-save 2>/dev/null | grep -qE 'KUBE-|reporunner local cluster' && left+=("iptables rules")
+    ip6tables-save 2>/dev/null | grep -q 'KUBE-' && left+=("ip6tables rules")
+    ipset list -n 2>/dev/null | grep -qE '^(KUBE-|kube-router-)' && left+=("ipsets")
+    awk -v r="$rundir" 'index($2, r) == 1' /proc/mounts | grep -q . && left+=("mounts under $rundir")
+    pgrep -f "containerd --config $state/" >/dev/null && left+=("containerd")
+    pgrep -f "$cache/(k8s|etcd|kube-router|kwok)/" >/dev/null && left+=("cluster processes")
+    echo "${left[*]}"
 }
 
 case "${1:-}" in

@@ -265,13 +265,48 @@ QString KubeClient::objectPath(const QJsonObject &object)
     return collection + QLatin1Char('/') + name;
 }
 
+namespace {
+
+// The StatusReason a Status without one stands for, by its HTTP code (apimachinery's names).
+QString reasonForCode(int code)
+{
+    switch (code) {
+    case 400:
+        return QStringLiteral("BadRequest");
+    case 401:
+        return QStringLiteral("Unauthorized");
+    case 403:
+        return QStringLiteral("Forbidden");
+    case 404:
+        return QStringLiteral("NotFound");
+    case 409:
+        return QStringLiteral("Conflict");
+    case 410:
+        return QStringLiteral("Expired");
+    case 422:
+        return QStringLiteral("Invalid");
+    case 429:
+        return QStringLiteral("TooManyRequests");
+    case 500:
+        return QStringLiteral("InternalError");
+    case 503:
+        return QStringLiteral("ServiceUnavailable");
+    case 504:
+        return QStringLiteral("Timeout");
+    default:
+        return QStringLiteral("Unknown");
+    }
+}
+
+} // namespace
+
 core::Error KubeClient::statusError(int httpStatus, const QByteArray &body, const QString &transportError)
 {
     const QJsonObject status = QJsonDocument::fromJson(body).object();
     if (status.value(QStringLiteral("kind")).toString() == QLatin1String("Status")) {
         QString reason = status.value(QStringLiteral("reason")).toString();
-        if (reason.isEmpty())
-            reason = QStringLiteral("Unknown");
+        if (reason.isEmpty()) // e.g. a server-side apply the server could not type: 500, no reason
+            reason = reasonForCode(status.value(QStringLiteral("code")).toInt(httpStatus));
         reason[0] = reason[0].toLower();
         core::Error e = core::makeError(ErrorCategory::Kube, QStringLiteral("kube.") + reason,
                                         status.value(QStringLiteral("message")).toString());

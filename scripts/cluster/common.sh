@@ -35,6 +35,15 @@ pinned_version() {
         "$modules/$dir/go.mod"
 }
 
+# write_if_changed FILE < content: a repeated `up` leaves unchanged files alone, since kube-proxy
+# exits when its configuration file is written to.
+write_if_changed() {
+    local file=$1 new
+    new=$(cat)
+    [ -f "$file" ] && [ "$(cat "$file")" = "$new" ] && return 0
+    printf '%s\n' "$new" >"$file"
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

@@ -38,20 +38,21 @@ node_address_down() {
     if ip link show "$node_bridge" >/dev/null 2>&1; then ip link del "$node_bridge"; fi
 }
 
-# oci_image NAME:TAG FILE...: an OCI image archive with one layer holding FILEs at /, as
-# `ctr images import` reads it. Nothing is pulled: every node image is built from local binaries.
+# oci_image NAME:TAG ENTRYPOINT FILE...: an OCI image archive with one layer holding FILEs at /,
+# imported as `ctr images import` reads it. Nothing is pulled: every node image is built from
+# local binaries. A FILE that is a folder is copied with its contents.
 oci_image() {
-    local ref=$1 work layer config manifest digest size
-    shift
+    local ref=$1 entrypoint=$2 work layer config manifest digest size
+    shift 2
     work=$(mktemp -d)
     mkdir -p "$work/rootfs" "$work/oci/blobs/sha256"
-    cp "$@" "$work/rootfs/"
+    cp -a "$@" "$work/rootfs/"
     tar -C "$work/rootfs" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$work/layer.tar" .
     layer=$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
     mv "$work/layer.tar" "$work/oci/blobs/sha256/$layer"
     size=$(stat -c %s "$work/oci/blobs/sha256/$layer")
-    printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/%s"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-        "$(basename "$1")" "$layer" >"$work/config.json"
+    printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["%s"],"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+        "$entrypoint" "$layer" >"$work/config.json"
     config=$(sha256sum "$work/config.json" | cut -d' ' -f1)
     printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
         "$config" "$(stat -c %s "$work/config.json")" "$layer" "$size" >"$work/manifest.json"
@@ -67,13 +68,30 @@ oci_image() {
     rm -rf "$work"
 }
 
+# Like the Docker daemon's busybox:1.36 (scripts/busybox-image.sh), the node holds one from
+# Debian's static busybox, so test pods have a shell without a registry.
+busybox_image() {
+    local root
+    root=$(mktemp -d)
+    mkdir -p "$root/bin"
+    cp /bin/busybox "$root/bin/busybox"
+    /bin/busybox --install -s "$root/bin" 2>/dev/null || true
+    # --install links to the host's own path of busybox (/usr/bin on merged-/usr Debian).
+    local link
+    for link in "$root"/bin/*; do
+        if [ -L "$link" ]; then ln -sf busybox "$link"; fi
+    done
+    oci_image docker.io/library/busybox:1.36 /bin/sh "$root/bin"
+    rm -rf "$root"
+}
+
 pause_image=registry.reporunner.local/pause:$pause_version
 coredns_image=registry.reporunner.local/coredns:$coredns_version
 
 start_containerd() {
     local conf=$state/containerd/config.toml
     mkdir -p "$state/containerd/certs.d/localhost:$registry_port" "$state/cni/net.d"
-    cat >"$conf" <<EOF
+    write_if_changed "$conf" <<EOF
 version = 2
 root = "$state/containerd/root"
 state = "$rundir/containerd"
@@ -104,12 +122,12 @@ state = "$rundir/containerd"
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "$state/containerd/certs.d"
 EOF
-    cat >"$state/containerd/certs.d/localhost:$registry_port/hosts.toml" <<EOF
+    write_if_changed "$state/containerd/certs.d/localhost:$registry_port/hosts.toml" <<EOF
 server = "http://127.0.0.1:$registry_port"
 [host."http://127.0.0.1:$registry_port"]
   capabilities = ["pull", "resolve"]
 EOF
-    cat >"$state/cni/net.d/10-reporunner.conflist" <<EOF
+    write_if_changed "$state/cni/net.d/10-reporunner.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "reporunner",
@@ -129,15 +147,16 @@ EOF
 EOF
     start_process containerd containerd --config "$conf"
     wait_for containerd 30 ctr --address "$(containerd_sock)" version
-    oci_image "$pause_image" "$pause_bin/pause"
-    oci_image "$coredns_image" "$coredns_bin/coredns"
+    oci_image "$pause_image" /pause "$pause_bin/pause"
+    oci_image "$coredns_image" /coredns "$coredns_bin/coredns"
+    busybox_image
 }
 
 # Debian's docker-registry on loopback, published through KEP-1755's ConfigMap: the engine
 # pushes what it builds there and the node pulls it, as with kind's local registry.
 start_registry() {
     mkdir -p "$state/registry"
-    cat >"$state/registry/config.yml" <<EOF
+    write_if_changed "$state/registry/config.yml" <<EOF
 version: 0.1
 log: {level: warn}
 storage: {filesystem: {rootdirectory: $state/registry/data}, delete: {enabled: true}}
@@ -160,7 +179,7 @@ start_kubelet() {
     local pki=$state/pki
     mkdir -p "$state/kubelet"
     : >"$state/kubelet/resolv.conf"
-    cat >"$state/kubelet/config.yaml" <<EOF
+    write_if_changed "$state/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $node_ip
@@ -195,7 +214,7 @@ EOF
 }
 
 start_kube_proxy() {
-    cat >"$state/kube-proxy.yaml" <<EOF
+    write_if_changed "$state/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $state/kube-proxy.kubeconfig}
@@ -252,6 +271,30 @@ EOF
         --node-ip "$apiserver_ip" --node-lease-duration-seconds 40 --cidr 10.245.0.0/16
 }
 
+# The chains the kubelet, kube-proxy and kube-router made in this machine's own tables (KUBE-*),
+# the jumps to them, and kube-router's ipsets. (kube-router v2.1.0's --cleanup-config panics
+# without IPVS, so this does the cleanup itself.) Clusters in containers, like kind's, have
+# tables of their own and are not touched.
+remove_kube_rules() {
+    local tool table rule chain
+    for tool in iptables ip6tables; do
+        for table in filter nat mangle raw; do
+            { "$tool" -t "$table" -S 2>/dev/null || true; } |
+                awk '$1 == "-A" && $2 ~ /^(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING)$/ && / -j KUBE-/' |
+                while read -r rule; do eval "$tool -t $table -D ${rule#-A }" 2>/dev/null || true; done
+            for chain in $("$tool" -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ { print $2 }'); do
+                "$tool" -t "$table" -F "$chain" 2>/dev/null || true
+            done
+            for chain in $("$tool" -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ { print $2 }'); do
+                "$tool" -t "$table" -X "$chain" 2>/dev/null || true
+            done
+        done
+    done
+    for chain in $(ipset list -n 2>/dev/null | awk '/^(KUBE-|kube-router-)/'); do
+        ipset destroy "$chain" 2>/dev/null || true
+    done
+}
+
 # Stops the node and removes what its pods left on the host: mounts, network namespaces,
 # containers' state, iptables chains and ipsets of kube-proxy and kube-router.
 stop_real_node() {
@@ -269,8 +312,7 @@ stop_real_node() {
     pkill -f "containerd-shim-runc-v2 -namespace k8s.io -address $(containerd_sock)" 2>/dev/null || true
     awk -v s="$state" -v r="$rundir" 'index($2, s) == 1 || index($2, r) == 1 { print $2 }' /proc/mounts |
         sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
-    if [ -x "${kube_router_bin:-}/kube-router" ]; then "$kube_router_bin/kube-router" --cleanup-config >/dev/null 2>&1 || true; fi
-    if [ -x "${k8s_bin:-}/kube-proxy" ]; then "$k8s_bin/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
+    remove_kube_rules
     # The pods' network namespaces: containerd names them cni-*; only those made since this
     # cluster came up are ours.
     find /var/run/netns -maxdepth 1 -name 'cni-*' -newer "$state/mode" -printf '%f\n' 2>/dev/null |

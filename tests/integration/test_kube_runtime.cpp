@@ -36,6 +36,14 @@ struct LogLine
 
 } // namespace
 
+// QSKIP must run in the test function itself: it returns from the function it is in. Pods must
+// either be scripted (simulator) or really run; kwok's fake pods serve no port.
+#define RR_REQUIRE_PODS()                                                                                    \
+    do {                                                                                                     \
+        if (!m_env.isSimulated() && !m_env.runsPods())                                                       \
+            QSKIP("kwok fakes the pods' status: nothing listens behind a forward there");                    \
+    } while (false)
+
 class TestKubeRuntime final : public QObject
 {
     Q_OBJECT
@@ -106,13 +114,6 @@ private:
         return m_env.request("GET", QStringLiteral("/api/v1/namespaces/") + ns).code;
     }
 
-    // Pods must either be scripted (simulator) or really run; kwok's fake pods serve no port.
-    void requirePods()
-    {
-        if (!m_env.isSimulated() && !m_env.runsPods())
-            QSKIP("kwok fakes the pods' status: nothing listens behind a forward there");
-    }
-
     bool loadImages(kube::KubeRuntime &runtime, const plan::RunPlan &plan)
     {
         return m_images.load(runtime, plan);
@@ -176,7 +177,7 @@ private Q_SLOTS:
 
     void composeExampleRunsToReadyAndStops()
     {
-        requirePods();
+        RR_REQUIRE_PODS();
         auto runtime = makeRuntime();
         const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kx1"));
         bool sawReady = false;
@@ -318,7 +319,7 @@ private Q_SLOTS:
     }
     void failuresAreDiagnosed()
     {
-        requirePods();
+        RR_REQUIRE_PODS();
         QFETCH(QString, simulated);
         QFETCH(QString, real);
         QFETCH(QByteArray, dockerfile);
@@ -363,7 +364,7 @@ private Q_SLOTS:
 
     void twoRunsAtOnce()
     {
-        requirePods();
+        RR_REQUIRE_PODS();
         auto runtime = makeRuntime();
         const plan::RunPlan a = planFor(exampleDir(), QStringLiteral("kpa"));
         const plan::RunPlan b = planFor(exampleDir(), QStringLiteral("kpb"));
@@ -402,7 +403,7 @@ private Q_SLOTS:
 
     void stopCancelsADeployInFlight()
     {
-        requirePods();
+        RR_REQUIRE_PODS();
         auto runtime = makeRuntime();
         const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kcx"));
         QVERIFY(loadImages(*runtime, plan));

@@ -402,6 +402,12 @@ void ApiServer::handlePortForward(HttpConnection *conn, const HttpRequest &req, 
     if (req.header("upgrade").toLower() != "websocket" || key.isEmpty() || !v4)
         return sendStatus(conn, ApiStatus::badRequest(QStringLiteral(
                                     "upgrade request required (websocket, v4.channel.k8s.io)")));
+    // As a real kubelet: its port-forward route produces no JSON, so a client that accepts only
+    // JSON is refused with 406 before the upgrade (found by running against a real cluster).
+    const QByteArray acceptHeader = req.header("accept");
+    if (!acceptHeader.isEmpty() && !acceptHeader.contains("*/*"))
+        return conn->respond(406, "text/plain; charset=utf-8",
+                             "406: Not Acceptable\n\nAvailable representations: ");
     QList<PortForwardSession::Target> targets;
     const QJsonObject annotations = meta(*pod).value(QStringLiteral("annotations")).toObject();
     for (const auto &item : req.query.queryItems(QUrl::FullyDecoded)) {

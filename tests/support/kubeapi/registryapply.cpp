@@ -53,8 +53,21 @@ Outcome Registry::apply(const ResourceType &type, const QString &ns, const QStri
                 .arg(metaString(body, "name"), name));
         return out;
     }
-    // Apply always decodes strictly: unknown fields are errors, not warnings.
+    // Apply always refuses unknown fields, whatever fieldValidation says, and a real API server
+    // does it while building the typed patch: HTTP 500 with no reason, not a 400 decoding error.
     if (auto err = decode(type, &body, QStringLiteral("Strict"), &out.warnings)) {
+        if (err->message.contains(QLatin1String("unknown field \""))) {
+            const QString field =
+                err->message.section(QStringLiteral("unknown field \""), 1).section(QLatin1Char('"'), 0, 0);
+            ApiStatus typed;
+            typed.code = 500;
+            typed.hasDetails = false;
+            typed.message =
+                QStringLiteral("failed to create typed patch object (%1/%2; %3, Kind=%4): .%5: field not "
+                               "declared in schema")
+                    .arg(type.namespaced ? ns : QString(), name, type.apiVersion(), type.kind, field);
+            err = typed;
+        }
         out.error = err;
         return out;
     }
