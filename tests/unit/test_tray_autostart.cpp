@@ -1,0 +1,81 @@
+// The tray app's "Start at login" setting: the user's XDG autostart entry, made from the
+// packaged template or, without one, written for the running executable; off removes it.
+#include "autostartentry.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using rr::tray::AutostartEntry;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestTrayAutostart : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void onCopiesThePackagedTemplateAndOffRemovesIt()
+    {
+        QTemporaryDir home;
+        const QString templatePath = home.filePath(QStringLiteral("share/template.desktop"));
+        QVERIFY(QDir().mkpath(home.filePath(QStringLiteral("share"))));
+        QFile packaged(templatePath);
+        QVERIFY(packaged.open(QIODevice::WriteOnly));
+        packaged.write("[Desktop Entry]\nType=Application\nExec=reporunner-tray --hidden\n");
+        packaged.close();
+        // The autostart folder does not exist yet: turning it on creates it.
+        const QString entryPath =
+            home.filePath(QStringLiteral("config/autostart/") + AutostartEntry::FileName);
+        AutostartEntry entry(entryPath, templatePath, QStringLiteral("/unused"));
+
+        QVERIFY(!entry.isEnabled());
+        QVERIFY(entry.setEnabled(true).has_value());
+        QVERIFY(entry.isEnabled());
+        QCOMPARE(readAll(entryPath), readAll(templatePath));
+
+        QVERIFY(entry.setEnabled(false).has_value());
+        QVERIFY(!entry.isEnabled());
+        QVERIFY(!QFile::exists(entryPath));
+        QVERIFY(entry.setEnabled(false).has_value()); // already off is not an error
+    }
+
+    void withoutATemplateItWritesAnEntryForThisProgram()
+    {
+        QTemporaryDir home;
+        const QString entryPath = home.filePath(QStringLiteral("autostart/x.desktop"));
+        AutostartEntry entry(entryPath, home.filePath(QStringLiteral("missing.desktop")),
+                             QStringLiteral("/opt/build dir/reporunner-tray"));
+        QVERIFY(entry.setEnabled(true).has_value());
+        const QByteArray written = readAll(entryPath);
+        QVERIFY(written.startsWith("[Desktop Entry]\n"));
+        QVERIFY2(written.contains("\nExec=\"/opt/build dir/reporunner-tray\" --hidden\n"),
+                 written.constData());
+        QVERIFY(written.contains("\nType=Application\n"));
+    }
+
+    void aFileInTheWayOfTheFolderIsAnError()
+    {
+        QTemporaryDir home;
+        QFile blocker(home.filePath(QStringLiteral("autostart")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        AutostartEntry entry(home.filePath(QStringLiteral("autostart/x.desktop")), {},
+                             QStringLiteral("/bin/true"));
+        const auto done = entry.setEnabled(true);
+        QVERIFY(!done.has_value());
+        QCOMPARE(done.error().code, QStringLiteral("tray.autostart.write"));
+        QVERIFY(!entry.isEnabled());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrayAutostart)
+#include "test_tray_autostart.moc"
