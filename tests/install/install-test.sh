@@ -85,9 +85,9 @@ cp /etc/resolv.conf "$R/etc/resolv.conf"
 # No service starts inside the root.
 printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
 chmod 755 "$R/usr/sbin/policy-rc.d"
+# Only what is needed: /proc (apt, Qt and the host read it); /dev's nodes come in the tarball.
 mount -t proc proc "$R/proc"
 mounted+=("$R/proc")
-bind_mount /dev /dev
 bind_mount "$cache/apt/archives" /var/cache/apt/archives
 bind_mount "$cache/apt/lists-$suite" /var/lib/apt/lists
 
@@ -171,8 +171,10 @@ for _ in $(seq 1 150); do
 done
 exec 3>&-
 [ -n "$reply" ] || { cat "$work/host.err" >&2; fail "the native host sent no reply within 30 s"; }
-python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r.get("id")==1 and "result" in r else 1)' "$reply" ||
-    fail "the native host's reply is not a result for request 1: $reply"
+# The answer comes from the installed engine: `reporunner serve` names itself and its version.
+python3 -c 'import json,sys; r=json.loads(sys.argv[1]); res=r.get("result") or {}
+sys.exit(0 if r.get("id")==1 and res.get("server")=="reporunner" and res.get("version")==sys.argv[2] else 1)' \
+    "$reply" "$version" || fail "the native host's reply is not the engine's hello for request 1: $reply"
 step "native host relayed: $reply"
 for _ in $(seq 1 50); do kill -0 "$host_pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$host_pid" 2>/dev/null; then fail "the native host did not exit when its stdin closed"; fi
