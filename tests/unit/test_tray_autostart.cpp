@@ -1,8 +1,14 @@
 // The tray app's "Start at login" setting: the user's XDG autostart entry, made from the
-// packaged template or, without one, written for the running executable; off removes it.
+// packaged template or, without one, written for the running executable; off removes it. And
+// the tray menu's checkable item that asks for it.
 #include "autostartentry.h"
+#include "runlistmodel.h"
+#include "traymenu.h"
 
+#include <QAction>
 #include <QFile>
+#include <QMenu>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -75,7 +81,30 @@ private Q_SLOTS:
         QCOMPARE(done.error().code, QStringLiteral("tray.autostart.write"));
         QVERIFY(!entry.isEnabled());
     }
+
+    void trayMenuAsksForItAndShowsItsState()
+    {
+        rr::tray::RunListModel runs;
+        rr::tray::TrayMenu menu(&runs);
+        QAction *item = menu.autostartAction();
+        QVERIFY(menu.menu()->actions().contains(item));
+        QVERIFY(item->isCheckable());
+        QSignalSpy asked(&menu, &rr::tray::TrayMenu::autostartToggled);
+
+        menu.setAutostart(true); // showing the state is not the user asking
+        QVERIFY(item->isChecked());
+        QCOMPARE(asked.size(), 0);
+
+        // The menu is rebuilt whenever the runs change; the item survives with its state.
+        runs.setRuns({});
+        QVERIFY(menu.menu()->actions().contains(item));
+        QVERIFY(item->isChecked());
+
+        item->trigger(); // the user unticks it
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked.at(0).at(0).toBool(), false);
+    }
 };
 
-QTEST_GUILESS_MAIN(TestTrayAutostart)
+QTEST_MAIN(TestTrayAutostart)
 #include "test_tray_autostart.moc"
