@@ -3,6 +3,7 @@
 // the tray menu's checkable item that asks for it.
 #include "autostartentry.h"
 #include "runlistmodel.h"
+#include "testsupport.h"
 #include "traymenu.h"
 
 #include <QAction>
@@ -12,17 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using rr::test::readFile;
 using rr::tray::AutostartEntry;
-
-namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
 
 class TestTrayAutostart : public QObject
 {
@@ -32,12 +24,10 @@ private Q_SLOTS:
     void onCopiesThePackagedTemplateAndOffRemovesIt()
     {
         QTemporaryDir home;
+        rr::test::writeTree(home.path(),
+                            {{QStringLiteral("share/template.desktop"),
+                              "[Desktop Entry]\nType=Application\nExec=reporunner-tray --hidden\n"}});
         const QString templatePath = home.filePath(QStringLiteral("share/template.desktop"));
-        QVERIFY(QDir().mkpath(home.filePath(QStringLiteral("share"))));
-        QFile packaged(templatePath);
-        QVERIFY(packaged.open(QIODevice::WriteOnly));
-        packaged.write("[Desktop Entry]\nType=Application\nExec=reporunner-tray --hidden\n");
-        packaged.close();
         // The autostart folder does not exist yet: turning it on creates it.
         const QString entryPath =
             home.filePath(QStringLiteral("config/autostart/") + AutostartEntry::FileName);
@@ -46,7 +36,7 @@ private Q_SLOTS:
         QVERIFY(!entry.isEnabled());
         QVERIFY(entry.setEnabled(true).has_value());
         QVERIFY(entry.isEnabled());
-        QCOMPARE(readAll(entryPath), readAll(templatePath));
+        QCOMPARE(readFile(entryPath), readFile(templatePath));
 
         QVERIFY(entry.setEnabled(false).has_value());
         QVERIFY(!entry.isEnabled());
@@ -61,7 +51,7 @@ private Q_SLOTS:
         AutostartEntry entry(entryPath, home.filePath(QStringLiteral("missing.desktop")),
                              QStringLiteral("/opt/build dir/reporunner-tray"));
         QVERIFY(entry.setEnabled(true).has_value());
-        const QByteArray written = readAll(entryPath);
+        const QByteArray written = readFile(entryPath);
         QVERIFY(written.startsWith("[Desktop Entry]\n"));
         QVERIFY2(written.contains("\nExec=\"/opt/build dir/reporunner-tray\" --hidden\n"),
                  written.constData());
