@@ -2,17 +2,9 @@
 # Builds the Debian package from the release tree: the installed binaries, the extension bundle,
 # then cpack, then lintian (any error fails). Incremental and safe to run again; prints the
 # .deb's path last. scripts/test.sh runs it before CTest; the install test runs it too.
-#
-#   scripts/package.sh [--no-lintian]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/release"
-lintian=1
-case "${1:-}" in
-    --no-lintian) lintian=0 ;;
-    "") ;;
-    *) echo "package: unknown argument $1" >&2; exit 2 ;;
-esac
 
 cd "$root"
 if [ ! -f "$build/build.ninja" ]; then
@@ -36,8 +28,6 @@ rm -f "$build"/reporunner_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/reporunner_*.deb)
 
-if [ "$lintian" -eq 1 ]; then
-    # --fail-on error: warnings are reported but only errors fail the package.
-    lintian --fail-on error --no-tag-display-limit "$deb" >&2
-fi
+# --fail-on error: warnings are shown, errors fail the package.
+lintian --fail-on error --tag-display-limit 0 "$deb" >&2
 echo "$deb"
