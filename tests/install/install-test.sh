@@ -22,7 +22,7 @@ fail() { echo "install-test: FAIL: $*" >&2; exit 1; }
 step() { echo "install-test: $*"; }
 
 [ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot, mounts)"
-for tool in debootstrap chroot mount dpkg-deb python3; do
+for tool in debootstrap chroot mount flock dpkg-deb python3; do
     command -v "$tool" >/dev/null || fail "$tool is missing (scripts/setup.sh installs it)"
 done
 
@@ -95,6 +95,9 @@ in_root() {
     chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
         DEBIAN_FRONTEND=noninteractive XDG_RUNTIME_DIR=/run/user/0 "$@"
 }
+# apt in the root, one run at a time: concurrent runs share the cached archives and lists.
+apt_in_root() { flock "$cache/apt/.lock" chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 # Every path in the root except the mounts, caches and the places the checks write to.
 snapshot() {
     (cd "$R" && find . \( -path ./proc -o -path ./dev -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \
@@ -102,11 +105,11 @@ snapshot() {
 }
 
 step "apt-get update"
-in_root apt-get update -q >"$work/apt-update.log" 2>&1 || { tail -n 20 "$work/apt-update.log" >&2; fail "apt-get update"; }
+apt_in_root update -q >"$work/apt-update.log" 2>&1 || { tail -n 20 "$work/apt-update.log" >&2; fail "apt-get update"; }
 snapshot >"$work/before"
 cp "$deb" "$R/tmp/"
 step "apt-get install ./$(basename "$deb")"
-in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" >"$work/apt-install.log" 2>&1 ||
+apt_in_root install -y -q --no-install-recommends "/tmp/$(basename "$deb")" >"$work/apt-install.log" 2>&1 ||
     { tail -n 30 "$work/apt-install.log" >&2; fail "apt-get install of the package"; }
 rm -f "$R/tmp/$(basename "$deb")"
 mkdir -p "$R/run/user"
@@ -188,7 +191,7 @@ in_root dpkg-query -L reporunner | sed 's|^/|./|' >"$work/ours"
 printf './etc/opt/%s/native-messaging-hosts/dev.reporunner.host.json\n' chrome edge brave vivaldi >>"$work/ours"
 printf '%s\n' ./etc/chromium/native-messaging-hosts/dev.reporunner.host.json ./var/lib/reporunner >>"$work/ours"
 step "apt-get purge reporunner"
-in_root apt-get purge -y -q reporunner >"$work/apt-purge.log" 2>&1 || { tail -n 20 "$work/apt-purge.log" >&2; fail "apt-get purge"; }
+apt_in_root purge -y -q reporunner >"$work/apt-purge.log" 2>&1 || { tail -n 20 "$work/apt-purge.log" >&2; fail "apt-get purge"; }
 snapshot >"$work/after"
 comm -13 "$work/before" "$work/after" >"$work/new"
 left=$( (sort -u "$work/ours" | comm -12 - "$work/new"; grep -i reporunner "$work/new" || true) | sort -u)
