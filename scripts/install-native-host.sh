@@ -61,6 +61,7 @@ if [ -z "$host" ] || [ ! -x "$host" ]; then
     exit 1
 fi
 host=$(cd "$(dirname "$host")" && pwd)/$(basename "$host")
+# shellcheck disable=SC1003 # '\' is a backslash pattern, not an attempt to escape a quote
 case "$host" in
     *'"'*|*'\'*|*'|'*|*'&'*) echo "install-native-host: the host path may not contain quotes, backslashes, | or &: $host" >&2; exit 1 ;;
 esac

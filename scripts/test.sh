@@ -12,12 +12,22 @@ fi
 cmake --build build/asan -j2 --target reporunner_fuzzers
 
 # The browser extension: its npm dependencies (exact versions from package-lock.json) and its
-# bundle, which the end-to-end test loads into Chromium.
+# bundle, which the end-to-end test loads into Chromium. setup.sh has installed npm; without it
+# (a node on PATH without its npm) CI stops here instead of running without the extension.
 if command -v npm >/dev/null 2>&1; then
     npm --prefix "$root/extension" ci --no-audit --no-fund
     npm --prefix "$root/extension" run build
+elif [[ "${CI:-}" =~ ^(true|1)$ ]]; then
+    echo "test: npm is missing: in CI the extension and the package must be built and tested" >&2
+    exit 1
 else
-    echo "test: npm (Node 20) is missing: the extension is not built and its tests are not registered" >&2
+    echo "test: npm is missing: the extension is not built and its tests are not registered" >&2
+fi
+
+# The Debian package from the release tree (lintian must report no errors); the install test
+# (label install) runs it in a clean Debian root. Built here, outside CTest's timeouts.
+if command -v npm >/dev/null 2>&1; then
+    "$root/scripts/package.sh" >/dev/null
 fi
 
 # Integration tests use the real Docker daemon and a local busybox base image (no registry).

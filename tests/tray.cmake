@@ -1,5 +1,7 @@
 # The tray app: model tests (no QML) and the real app under Xvfb with a tray host and dunst.
 reporunner_add_test(NAME test_tray_models SOURCES unit/test_tray_models.cpp LIBS reporunner_trayapp LABEL unit)
+reporunner_add_test(NAME test_tray_autostart SOURCES unit/test_tray_autostart.cpp LIBS reporunner_trayapp reporunner_testsupport
+  LABEL unit)
 if(TARGET reporunner)
   reporunner_add_test(NAME test_tray_gui SOURCES gui/test_tray_gui.cpp integration/test_dockerfixture.h
     LIBS reporunner_trayapp reporunner_docker reporunner_testsupport LABEL gui LOCK docker TIMEOUT 150

@@ -1,5 +1,6 @@
 #include "trayapplication.h"
 
+#include "autostartentry.h"
 #include "logmodel.h"
 #include "notifier.h"
 #include "runcontroller.h"
@@ -82,6 +83,15 @@ void TrayApplication::wire()
     connect(m_tray, &TrayMenu::logsRequested, this, &TrayApplication::showLogs);
     connect(m_tray, &TrayMenu::stopRequested, m_controller, &RunController::stop);
     connect(m_tray, &TrayMenu::quitRequested, this, &TrayApplication::requestQuit);
+    m_tray->setAutostart(AutostartEntry::forCurrentUser().isEnabled());
+    connect(m_tray, &TrayMenu::autostartToggled, this, [this](bool enabled) {
+        AutostartEntry entry = AutostartEntry::forCurrentUser();
+        if (const core::Result<void> done = entry.setEnabled(enabled); !done)
+            qCWarning(lcTray) << done.error().message;
+        else
+            qCInfo(lcTray) << "start at login:" << enabled << entry.entryPath();
+        m_tray->setAutostart(entry.isEnabled());
+    });
 
     m_qml = new QQmlApplicationEngine;
     m_qml->setInitialProperties({{QStringLiteral("runs"), QVariant::fromValue(m_runList)},

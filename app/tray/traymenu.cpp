@@ -5,7 +5,9 @@
 
 #include "runs/runjson.h"
 
+#include <QAction>
 #include <QMenu>
+#include <QSignalBlocker>
 #include <QSystemTrayIcon>
 
 namespace rr::tray {
@@ -15,7 +17,12 @@ TrayMenu::TrayMenu(RunListModel *runs, QObject *parent)
     , m_runs(runs)
     , m_icon(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
+    , m_autostart(new QAction(QStringLiteral("Start at login"), this))
 {
+    // Owned by this object, not the menu, so rebuild()'s clear() keeps it.
+    m_autostart->setObjectName(QStringLiteral("autostart"));
+    m_autostart->setCheckable(true);
+    connect(m_autostart, &QAction::triggered, this, &TrayMenu::autostartToggled);
     m_available = QSystemTrayIcon::isSystemTrayAvailable();
     // Greppable: the GUI test and users can tell whether a tray host was found.
     qCInfo(lcTray) << "system tray available:" << m_available;
@@ -67,7 +74,14 @@ void TrayMenu::rebuild()
         m_menu->addAction(QStringLiteral("No active runs"))->setEnabled(false);
     m_menu->addSeparator();
     m_menu->addAction(QStringLiteral("Open window"), this, &TrayMenu::openWindowRequested);
+    m_menu->addAction(m_autostart);
     m_menu->addAction(QStringLiteral("Quit"), this, &TrayMenu::quitRequested);
+}
+
+void TrayMenu::setAutostart(bool enabled)
+{
+    const QSignalBlocker quiet(m_autostart); // showing the state is not the user toggling it
+    m_autostart->setChecked(enabled);
 }
 
 } // namespace rr::tray

@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+class QAction;
 class QMenu;
 class QSystemTrayIcon;
 
@@ -12,7 +13,8 @@ namespace rr::tray {
 class RunListModel;
 
 // The tray icon and its menu: the state icon, one submenu per active run (Open preview,
-// Logs, Stop), Open window and Quit. It only emits what was asked; the app acts on it.
+// Logs, Stop), Open window, Start at login and Quit. It only emits what was asked; the app
+// acts on it.
 class TrayMenu final : public QObject
 {
     Q_OBJECT
@@ -24,6 +26,9 @@ public:
     bool isAvailable() const { return m_available; }
     TrayState state() const { return m_state; }
     QMenu *menu() const { return m_menu; }
+    QAction *autostartAction() const { return m_autostart; }
+    // Shows the "Start at login" setting as it is now.
+    void setAutostart(bool enabled);
 
 Q_SIGNALS:
     void openWindowRequested();
@@ -31,6 +36,7 @@ Q_SIGNALS:
     void logsRequested(const QString &runId);
     void stopRequested(const QString &runId);
     void quitRequested();
+    void autostartToggled(bool enabled);
 
 private:
     void rebuild();
@@ -40,6 +46,7 @@ private:
     QMenu *m_menu;
     TrayState m_state = TrayState::Idle;
     bool m_available = false;
+    QAction *m_autostart;
 };
 
 } // namespace rr::tray

@@ -2,6 +2,7 @@
 # Runs a GUI test on a private X server and session bus, with trayer as the system tray host
 # and dunst answering org.freedesktop.Notifications. Both helpers are stopped by pid.
 set -u
+# shellcheck disable=SC2016 # the inner script expands its own variables
 exec xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- sh -c '
   trayer --edge bottom --align right --widthtype request >/dev/null 2>&1 & tray=$!
   dunst >/dev/null 2>&1 & notify=$!

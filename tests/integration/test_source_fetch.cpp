@@ -22,15 +22,10 @@ using rr::source::FetchOptions;
 using rr::source::SourceSpec;
 using rr::source::SourceSpecParser;
 using rr::test::GitServer;
+using rr::test::readFile;
 using rr::test::ScratchRepo;
 
 namespace {
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 QByteArray randomBytes(qsizetype size)
 {

@@ -20,6 +20,12 @@ void writeTree(const QString &root, const QMap<QString, QByteArray> &files)
     }
 }
 
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 ProcessResult run(const QString &program, const QStringList &args, const QString &workDir,
                   const QByteArray &stdinData, int timeoutMs, const QMap<QString, QString> &extraEnv)
 {

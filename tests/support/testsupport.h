@@ -10,6 +10,8 @@ namespace rr::test {
 
 // Writes `files` (relative path -> content) under `root`, creating folders.
 void writeTree(const QString &root, const QMap<QString, QByteArray> &files);
+// A file's bytes; empty when it can't be read.
+QByteArray readFile(const QString &path);
 
 struct ProcessResult
 {
