@@ -5,7 +5,7 @@
 find_program(NPM_EXECUTABLE npm)
 if(NPM_EXECUTABLE)
   add_test(NAME extension_unit COMMAND ${NPM_EXECUTABLE} --prefix ${PROJECT_SOURCE_DIR}/extension run test:unit)
-  set_tests_properties(extension_unit PROPERTIES LABELS unit TIMEOUT 180)
+  set_tests_properties(extension_unit PROPERTIES LABELS unit TIMEOUT 300)
   if(TARGET reporunner-nativehost AND TARGET reporunner)
     # The host finds `reporunner` next to it in the build tree and starts `reporunner serve`.
     add_test(NAME extension_e2e COMMAND ${NPM_EXECUTABLE} --prefix ${PROJECT_SOURCE_DIR}/extension run test:e2e)
