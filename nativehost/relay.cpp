@@ -140,6 +140,8 @@ void Relay::onConnected()
 {
     m_state = State::Connected;
     m_deadline->stop();
+    // Connected: if this app goes away later, the next request may start it again.
+    m_appStarted = false;
     const QList<Request> queued = std::exchange(m_queue, {});
     for (const Request &r : queued)
         dispatch(r);

@@ -11,7 +11,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : fallback;
 };
-const schemaPath = arg('--schema', process.env.REPORUNNER_PROTOCOL_SCHEMA ?? join(here, '../../engine/ipc/protocol.json'));
+const schemaPath = arg('--schema', join(here, '../../engine/ipc/protocol.json'));
 const outPath = arg('--out', join(here, '../src/shared/generated/protocol.ts'));
 
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
