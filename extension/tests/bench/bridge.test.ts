@@ -219,7 +219,8 @@ describe('bench_bridge', () => {
         `${name.padEnd(8)} extension→host→app→back  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}  max ${ms(b.max)}`,
         `${''.padEnd(8)} host pipes→app→back      p50 ${ms(hst.p50)}  p99 ${ms(hst.p99)}`,
         `${''.padEnd(8)} app socket direct        p50 ${ms(d.p50)}  p99 ${ms(d.p99)}`,
-        `${''.padEnd(8)} host's own added latency p50 ${ms(hst.p50 - d.p50)}  p99 ${ms(hst.p99 - d.p99)}  (host path minus direct)`,
+        // Percentiles do not subtract: the shares are differences of medians only.
+        `${''.padEnd(8)} host's own added latency ${ms(hst.p50 - d.p50)} (p50 host path − p50 direct); browser's ${ms(b.p50 - hst.p50)} (p50 extension − p50 host path)`,
       );
     }
     console.log(lines.join('\n'));
