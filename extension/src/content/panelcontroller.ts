@@ -3,7 +3,7 @@
 import type { FriendlyError } from '../shared/errors';
 import type { RepoPage } from '../shared/githuburl';
 import type { ConnectionStatus, Unsubscribe } from '../shared/messages';
-import { effectiveMode, errorFromUnknown, initialPanelState, type PanelAction, type PanelState, reducePanel } from '../shared/panelstate';
+import { effectiveMode, errorFromUnknown, initialPanelState, type PanelAction, type PanelState, planKey, reducePanel } from '../shared/panelstate';
 import { choiceOptions, loadChoices, saveChoices } from '../shared/planchoices';
 import { asObject, type Detection, isTerminal, type LogLine, parseLogLines, parsePlan, parseRun, parseRuns, type RunInfo } from '../shared/run';
 import type { WorkerLink } from '../shared/workerlink';
@@ -109,11 +109,12 @@ export class PanelController {
     const seq = ++this.planSeq;
     this.dispatch({ type: 'planning' });
     const options = choiceOptions(this.state.choices, effectiveMode(this.state));
+    const key = planKey(this.state);
     try {
       const plan = parsePlan(await this.link.request('plan', { source: this.state.page.source, options }));
       if (seq !== this.planSeq) return;
       if (!plan) throw { code: 'extension.bad_reply', message: 'The engine sent a plan the extension cannot read.' };
-      this.dispatch({ type: 'planned', plan });
+      this.dispatch({ type: 'planned', plan, key });
     } catch (e) {
       if (seq === this.planSeq) this.dispatch({ type: 'failed', error: errorFromUnknown(e) });
     }

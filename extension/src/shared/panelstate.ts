@@ -4,7 +4,7 @@ import { friendlyError, type FriendlyError } from './errors';
 import type { RepoPage } from './githuburl';
 import { isObject, type JsonObject, str } from './json';
 import type { ConnectionStatus } from './messages';
-import { type Mode, type PlanChoices, type RuntimeChoice, defaultChoices, servicesToRun, toggleProfile, toggleService } from './planchoices';
+import { choiceOptions, defaultChoices, type Mode, type PlanChoices, type RuntimeChoice, servicesToRun, toggleProfile, toggleService } from './planchoices';
 import {
   type Detection,
   isTerminal,
@@ -29,6 +29,7 @@ export interface PanelState {
   plan: PlanSummary | null;
   planning: boolean;
   choices: PlanChoices; // what the user picked (remembered per repository)
+  plannedKey: string | null; // planKey() of the choices `plan` answers
   run: RunInfo | null;
   busy: 'starting' | 'stopping' | null;
   error: FriendlyError | null;
@@ -40,7 +41,8 @@ export type PanelAction =
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'detected'; detection: Detection }
   | { type: 'planning' }
-  | { type: 'planned'; plan: PlanSummary }
+  // `key`: planKey() of the choices the plan was asked for; omitted = the current ones.
+  | { type: 'planned'; plan: PlanSummary; key?: string }
   | { type: 'failed'; error: FriendlyError }
   | { type: 'chooseMode'; mode: Mode }
   | { type: 'choosePrimary'; service: string }
@@ -65,6 +67,7 @@ export function initialPanelState(page: RepoPage, choices: PlanChoices = default
     plan: null,
     planning: false,
     choices,
+    plannedKey: null,
     run: null,
     busy: null,
     error: null,
@@ -123,11 +126,17 @@ export function plannedServices(state: PanelState): string[] {
   return servicesToRun(plan.catalog, state.choices);
 }
 
-// The plan on screen no longer matches the choices (the user changed something since).
+// What a plan depends on among the choices: mode, profiles and picked services (not the
+// primary or the runtime, which Start sends without planning again).
+export function planKey(state: PanelState): string {
+  const { mode, profiles, services } = choiceOptions(state.choices, effectiveMode(state));
+  return JSON.stringify([mode ?? null, profiles ?? [], services ?? []]);
+}
+
+// The plan on screen was made for other choices (the user changed something since): Start
+// waits for the plan that matches, whatever the engine decided to run for it.
 export function planIsStale(state: PanelState): boolean {
-  const shown = state.plan?.services.map((s) => s.name).sort() ?? [];
-  const wanted = [...plannedServices(state)].sort();
-  return shown.length !== wanted.length || shown.some((n, i) => n !== wanted[i]);
+  return state.plan !== null && state.plannedKey !== planKey(state);
 }
 
 export function reducePanel(state: PanelState, action: PanelAction): PanelState {
@@ -139,7 +148,7 @@ export function reducePanel(state: PanelState, action: PanelAction): PanelState 
     case 'planning':
       return { ...state, planning: true, error: null };
     case 'planned': {
-      const next = { ...state, plan: action.plan, planning: false };
+      const next = { ...state, plan: action.plan, planning: false, plannedKey: action.key ?? planKey(state) };
       const names = action.plan.services.map((s) => s.name);
       const primary = next.choices.primary && names.includes(next.choices.primary) ? next.choices.primary : firstService(next);
       return withChoices(next, { ...next.choices, primary });

@@ -33,7 +33,8 @@ export function dependencyClosure(catalog: readonly CatalogService[], picked: re
     seen.add(name);
     for (const dep of byName.get(name)?.dependsOn ?? []) stack.push(dep);
   }
-  return [...catalog.map((s) => s.name).filter((n) => seen.has(n)), ...[...seen].filter((n) => !byName.has(n))];
+  // A dependency the catalog does not know (`required: false` on a missing service) runs nothing.
+  return catalog.map((s) => s.name).filter((n) => seen.has(n));
 }
 
 // What will run with these choices: the closure of the picks, or every enabled service.

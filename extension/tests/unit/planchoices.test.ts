@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRepoPage } from '../../src/shared/githuburl';
-import { initialPanelState, type PanelState, planIsStale, plannedServices, reducePanel } from '../../src/shared/panelstate';
+import { initialPanelState, type PanelState, planIsStale, planKey, plannedServices, reducePanel } from '../../src/shared/panelstate';
 import {
   choiceOptions,
   choicesKey,
@@ -39,6 +39,7 @@ function planReply(services: string[], report: { service: string; key: string; s
   });
 }
 
+// The engine's answer to a plan asked with the state's current choices.
 function planned(state: PanelState, services: string[]): PanelState {
   const plan = planReply(services);
   if (!plan) throw new Error('bad plan');
@@ -68,7 +69,7 @@ describe('dependency closure', () => {
       { name: 'a', profiles: [], dependsOn: ['b'] },
       { name: 'b', profiles: [], dependsOn: ['a', 'ghost'] },
     ];
-    expect(dependencyClosure(cyclic, ['a'])).toEqual(['a', 'b', 'ghost']);
+    expect(dependencyClosure(cyclic, ['a'])).toEqual(['a', 'b']);
   });
 
   it('enables profiled services only with their profile, and says who needs what', () => {
@@ -92,10 +93,17 @@ describe('the plan step', () => {
     // Known at once from the catalog, before the engine answers again…
     expect(plannedServices(s)).toEqual(['db', 'admin']);
     expect(planIsStale(s)).toBe(true);
-    // …and Start waits for the plan that matches.
+    // …and Start waits for the plan that matches; a late answer to the old choices does not count.
+    const late = planReply(['web', 'api', 'db', 'admin']);
+    if (!late) throw new Error('bad plan');
+    expect(planIsStale(reducePanel(s, { type: 'planned', plan: late, key: planKey(planned(initialPanelState(page), [])) }))).toBe(true);
     s = planned(s, ['db', 'admin']);
     expect(planIsStale(s)).toBe(false);
-    expect(choiceOptions(s.choices, 'compose')).toEqual({ profiles: ['tools'], services: ['admin'], primary: 'db' });
+    // Changing only the primary or the runtime needs no new plan.
+    s = reducePanel(s, { type: 'choosePrimary', service: 'admin' });
+    s = reducePanel(s, { type: 'chooseRuntime', runtime: 'docker' });
+    expect(planIsStale(s)).toBe(false);
+    expect(choiceOptions(s.choices, 'compose')).toEqual({ profiles: ['tools'], services: ['admin'], primary: 'admin' });
   });
 
   it('drops a primary the picks no longer run, and picks a profile no longer enables', () => {
