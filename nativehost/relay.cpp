@@ -80,7 +80,7 @@ void Relay::handleFrame(const QByteArray &payload)
         return sendError(id, QStringLiteral("nativehost.bad_message"),
                          QStringLiteral("requests need an id, a method name and an object of params"));
     const Request request{id, method.toString(), params.toObject()};
-    if (request.method == QLatin1String("host.status"))
+    if (request.method == ipc::hostMethod::Status)
         return reportStatus(id);
     if (!ipc::knownMethods().contains(request.method))
         return sendError(

@@ -58,6 +58,14 @@ static_assert(isSchemaMethod(method::Hello) && isSchemaMethod(method::Detect) &&
 static_assert(std::size(schema::k_methods) == 11,
               "a method was added to protocol.json: name and handle it here");
 
+// Methods the native host answers itself, without the app.
+namespace hostMethod {
+inline constexpr QLatin1String Status("host.status");
+} // namespace hostMethod
+static_assert(std::string_view(schema::k_hostMethods[0].name) ==
+                  std::string_view(hostMethod::Status.data(), size_t(hostMethod::Status.size())),
+              "protocol.json's hostMethods must start with host.status");
+
 // Pushed event names.
 namespace event {
 inline constexpr QLatin1String RunUpdated("run.updated");
