@@ -45,6 +45,7 @@ QStringList appCommand()
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationVersion(QStringLiteral(REPORUNNER_VERSION));
     const QStringList args = QCoreApplication::arguments();
     // Chrome passes the caller's origin first (Firefox would pass a manifest path; unsupported).
     if (args.size() < 2 || !rr::nativehost::isAllowedOrigin(args.at(1))) {

@@ -1,9 +1,12 @@
 #include "relay.h"
 
 #include "ipc/controlclient.h"
+#include "ipc/protocol.h"
 
+#include <QCoreApplication>
 #include <QFuture>
 #include <QJsonDocument>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QSaveFile>
 #include <QTimer>
@@ -77,10 +80,40 @@ void Relay::handleFrame(const QByteArray &payload)
         return sendError(id, QStringLiteral("nativehost.bad_message"),
                          QStringLiteral("requests need an id, a method name and an object of params"));
     const Request request{id, method.toString(), params.toObject()};
+    if (request.method == ipc::hostMethod::Status)
+        return reportStatus(id);
+    if (!ipc::knownMethods().contains(request.method))
+        return sendError(
+            id, QString(ipc::code::UnknownMethod),
+            QStringLiteral("the native host does not relay \"%1\"").arg(request.method.left(64)));
     if (m_state == State::Connected)
         return dispatch(request);
     m_queue.append(request);
     ensureConnected();
+}
+
+void Relay::reportStatus(const QJsonValue &id)
+{
+    QJsonObject status{{QStringLiteral("host"), QStringLiteral("reporunner-nativehost")},
+                       {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                       {QStringLiteral("protocol"), ipc::kProtocolVersion},
+                       {QStringLiteral("socket"), m_options.socketPath}};
+    if (m_state == State::Connected) {
+        status.insert(QStringLiteral("appRunning"), true);
+        return send({{QStringLiteral("id"), id}, {QStringLiteral("result"), status}});
+    }
+    // A probe of the socket only: asking for the status must never start the app.
+    auto *probe = new QLocalSocket(this);
+    auto answer = [this, probe, id, status](bool running) mutable {
+        probe->disconnect(this);
+        probe->abort();
+        probe->deleteLater();
+        status.insert(QStringLiteral("appRunning"), running);
+        send({{QStringLiteral("id"), id}, {QStringLiteral("result"), status}});
+    };
+    connect(probe, &QLocalSocket::connected, this, [answer]() mutable { answer(true); });
+    connect(probe, &QLocalSocket::errorOccurred, this, [answer]() mutable { answer(false); });
+    probe->connectToServer(m_options.socketPath);
 }
 
 void Relay::dispatch(const Request &request)
@@ -107,6 +140,8 @@ void Relay::onConnected()
 {
     m_state = State::Connected;
     m_deadline->stop();
+    // Connected: if this app goes away later, the next request may start it again.
+    m_appStarted = false;
     const QList<Request> queued = std::exchange(m_queue, {});
     for (const Request &r : queued)
         dispatch(r);

@@ -63,6 +63,8 @@ private:
     void onConnected();
     void onConnectFailed();
     void dispatch(const Request &request);
+    // Answers "host.status" itself: the host's version and protocol, and whether the app answers.
+    void reportStatus(const QJsonValue &id);
     void giveUp(const QString &why);
     bool startApp();
 

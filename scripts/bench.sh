@@ -6,6 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 REPORUNNER_PRESET=release "$root/scripts/setup.sh" >&2
 "$root/scripts/start-dockerd.sh" >&2
 "$root/scripts/busybox-image.sh" >&2
+# bench_bridge drives Chromium with the built extension: its npm toolchain, exactly as locked.
+command -v npm >/dev/null && npm --prefix "$root/extension" ci --no-audit --no-fund >&2
 for b in "$root"/build/release/bench/bench_*; do
     [ -x "$b" ] || continue
     echo "== $(basename "$b")"

@@ -6,7 +6,7 @@
 find_program(NPM_EXECUTABLE npm)
 if(NPM_EXECUTABLE)
   add_test(NAME extension_unit COMMAND ${NPM_EXECUTABLE} --prefix ${PROJECT_SOURCE_DIR}/extension run test:unit)
-  set_tests_properties(extension_unit PROPERTIES LABELS unit TIMEOUT 180)
+  set_tests_properties(extension_unit PROPERTIES LABELS unit TIMEOUT 300)
   # playwright-core (the e2e test's browser driver) exits at once on Node < 20; Debian 12's
   # nodejs is 18, which builds the extension and runs the unit tests but not this one.
   find_program(NODE_EXECUTABLE node)

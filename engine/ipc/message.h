@@ -10,7 +10,7 @@
 
 namespace rr::ipc {
 
-// A decoded request: {"v":1,"id":…,"method":…,"params":{…}}. `id` is a string or an integer.
+// A decoded request: {"v":2,"id":…,"method":…,"params":{…}}. `id` is a string or an integer.
 struct Request
 {
     QJsonValue id;

@@ -7,9 +7,9 @@
 
 namespace rr::ipc {
 
-// The parameter schema of every protocol-v1 method, checked before a request reaches the
-// handler so the engine only ever sees well-typed params. Unknown fields are refused: the
-// protocol version, not silent tolerance, is how the schema grows.
+// Checks a request's params against protocol.json (generated into protocolschema.h) before it
+// reaches the handler, so the engine only ever sees well-typed params. Unknown fields, nested
+// options included, are refused: the protocol version, not silent tolerance, is how it grows.
 class ParamValidator final
 {
 public:

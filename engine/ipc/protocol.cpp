@@ -14,9 +14,10 @@ using core::ErrorCategory;
 
 QStringList knownMethods()
 {
-    return {method::Hello, method::Detect,      method::Plan,    method::Start,
-            method::Stop,  method::List,        method::Get,     method::Subscribe,
-            method::Logs,  method::OpenPreview, method::Settings};
+    QStringList out;
+    for (const schema::MethodSchema &m : schema::k_methods)
+        out.append(QLatin1String(m.name));
+    return out;
 }
 
 QString runtimeDirectory()

@@ -5,16 +5,20 @@
 // they can never disagree about the wire.
 
 #include "core/result.h"
+#include "ipc/protocolschema.h"
 
 #include <QLatin1String>
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 namespace rr::ipc {
 
-inline constexpr int kProtocolVersion = 1;
+// From protocol.json, which the extension's types are generated from too.
+inline constexpr int kProtocolVersion = schema::kProtocolVersion;
 
 // Largest JSON payload accepted or sent in one frame (app <-> local clients).
 inline constexpr std::uint32_t kMaxMessageSize = 4u * 1024u * 1024u;
@@ -37,6 +41,30 @@ inline constexpr QLatin1String Logs("logs");
 inline constexpr QLatin1String OpenPreview("openPreview");
 inline constexpr QLatin1String Settings("settings");
 } // namespace method
+
+// Every name above must be a method of protocol.json: renaming one there breaks this build.
+consteval bool isSchemaMethod(QLatin1String name)
+{
+    for (const schema::MethodSchema &m : schema::k_methods)
+        if (std::string_view(name.data(), size_t(name.size())) == m.name)
+            return true;
+    return false;
+}
+static_assert(isSchemaMethod(method::Hello) && isSchemaMethod(method::Detect) &&
+              isSchemaMethod(method::Plan) && isSchemaMethod(method::Start) && isSchemaMethod(method::Stop) &&
+              isSchemaMethod(method::List) && isSchemaMethod(method::Get) &&
+              isSchemaMethod(method::Subscribe) && isSchemaMethod(method::Logs) &&
+              isSchemaMethod(method::OpenPreview) && isSchemaMethod(method::Settings));
+static_assert(std::size(schema::k_methods) == 11,
+              "a method was added to protocol.json: name and handle it here");
+
+// Methods the native host answers itself, without the app.
+namespace hostMethod {
+inline constexpr QLatin1String Status("host.status");
+} // namespace hostMethod
+static_assert(std::string_view(schema::k_hostMethods[0].name) ==
+                  std::string_view(hostMethod::Status.data(), size_t(hostMethod::Status.size())),
+              "protocol.json's hostMethods must start with host.status");
 
 // Pushed event names.
 namespace event {
@@ -68,7 +96,7 @@ inline constexpr QLatin1String UnsafeRuntimeDir("ipc.unsafe_runtime_dir");
 inline constexpr QLatin1String ListenFailed("ipc.listen_failed");
 } // namespace code
 
-// Every method of protocol version 1, in a stable order.
+// Every method protocol.json describes, in its (alphabetical) order.
 QStringList knownMethods();
 
 // The per-user directory the socket lives in: $XDG_RUNTIME_DIR/reporunner, or

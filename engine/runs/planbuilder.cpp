@@ -141,6 +141,11 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
         if (!loaded)
             return core::fail(loaded.error());
         out.project = *loaded;
+        // The same files with every profile on: what a user can pick from. A project whose
+        // inactive services do not load (say, a variable only they need) still plans.
+        options.profiles = {QStringLiteral("*")};
+        auto everything = project::ComposeLoader::load(options);
+        out.catalog = everything ? everything->services : out.project.services;
     } else {
         auto synthesised = dockerfileProject(*detection, checkout, request.dockerfile);
         if (!synthesised)

@@ -17,6 +17,8 @@ struct PreparedPlan
     project::ProjectMode mode = project::ProjectMode::Compose;
     project::ComposeProject project;
     plan::RunPlan plan;
+    // Every compose service of every profile, for choosing before a run (compose mode only).
+    QList<project::Service> catalog;
 };
 
 // Turns a checked-out project into a run plan: detect, load compose (or synthesise one

@@ -172,21 +172,48 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
             for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
                 manifests.append(m);
             QJsonArray services;
-            for (const plan::ServicePlan &s : prepared->plan.services)
-                services.append(QJsonObject{{QStringLiteral("name"), s.name},
-                                            {QStringLiteral("image"), s.image},
-                                            {QStringLiteral("primary"), s.primary},
-                                            {QStringLiteral("build"), bool(s.build)}});
-            return QJsonObject{{QStringLiteral("commit"), checkout->commit},
-                               {QStringLiteral("ref"), checkout->ref},
-                               {QStringLiteral("mode"), prepared->mode == project::ProjectMode::Compose
-                                                            ? QStringLiteral("compose")
-                                                            : QStringLiteral("dockerfile")},
-                               {QStringLiteral("namespace"), prepared->plan.namespaceName},
-                               {QStringLiteral("services"), services},
-                               {QStringLiteral("manifests"), manifests},
-                               {QStringLiteral("report"), prepared->plan.report.toJson()},
-                               {QStringLiteral("refused"), prepared->plan.report.hasRefusals()}};
+            for (const plan::ServicePlan &s : prepared->plan.services) {
+                QStringList dependsOn;
+                for (const plan::PlanDependency &d : s.dependsOn)
+                    dependsOn.append(d.service);
+                services.append(
+                    QJsonObject{{QStringLiteral("name"), s.name},
+                                {QStringLiteral("image"), s.image},
+                                {QStringLiteral("primary"), s.primary},
+                                {QStringLiteral("build"), bool(s.build)},
+                                {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
+            }
+            // What can be chosen: every service of every profile, with its profiles and
+            // dependencies, so a client can show a selection's closure before asking again.
+            QJsonArray catalog;
+            QStringList profiles;
+            for (const project::Service &s : prepared->catalog) {
+                QStringList dependsOn;
+                for (const project::Dependency &d : s.dependsOn)
+                    dependsOn.append(d.service);
+                for (const QString &p : s.profiles)
+                    if (!profiles.contains(p))
+                        profiles.append(p);
+                catalog.append(
+                    QJsonObject{{QStringLiteral("name"), s.name},
+                                {QStringLiteral("profiles"), QJsonArray::fromStringList(s.profiles)},
+                                {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
+            }
+            profiles.sort();
+            return QJsonObject{
+                {QStringLiteral("commit"), checkout->commit},
+                {QStringLiteral("ref"), checkout->ref},
+                {QStringLiteral("mode"), prepared->mode == project::ProjectMode::Compose
+                                             ? QStringLiteral("compose")
+                                             : QStringLiteral("dockerfile")},
+                {QStringLiteral("namespace"), prepared->plan.namespaceName},
+                {QStringLiteral("services"), services},
+                {QStringLiteral("catalog"), catalog},
+                {QStringLiteral("profiles"), QJsonArray::fromStringList(profiles)},
+                {QStringLiteral("activeProfiles"), QJsonArray::fromStringList(request.profiles)},
+                {QStringLiteral("manifests"), manifests},
+                {QStringLiteral("report"), prepared->plan.report.toJson()},
+                {QStringLiteral("refused"), prepared->plan.report.hasRefusals()}};
         });
 }
 

@@ -40,7 +40,7 @@ private Q_SLOTS:
         auto hello =
             await(client.call(QStringLiteral("hello"), {{QStringLiteral("client"), QStringLiteral("t")}}));
         QVERIFY(hello);
-        QCOMPARE(hello->toObject().value(QStringLiteral("protocol")).toInt(), 1);
+        QCOMPARE(hello->toObject().value(QStringLiteral("protocol")).toInt(), ipc::kProtocolVersion);
         QCOMPARE(hello->toObject().value(QStringLiteral("app")).toString(), QStringLiteral("test-handler"));
         QCOMPARE(hello->toObject().value(QStringLiteral("methods")).toArray().size(), 11);
 
@@ -84,11 +84,13 @@ private Q_SLOTS:
         QVERIFY(preview);
         QCOMPARE(preview->toObject().value(QStringLiteral("url")).toString(),
                  QStringLiteral("http://127.0.0.1:8080/"));
-        auto settings = await(client.call(
-            QStringLiteral("settings"),
-            {{QStringLiteral("set"), QJsonObject{{QStringLiteral("runtime"), QStringLiteral("docker")}}}}));
+        auto settings =
+            await(client.call(QStringLiteral("settings"),
+                              {{QStringLiteral("set"),
+                                QJsonObject{{QStringLiteral("defaultRuntime"), QStringLiteral("docker")}}}}));
         QVERIFY(settings);
-        QCOMPARE(settings->toObject().value(QStringLiteral("runtime")).toString(), QStringLiteral("docker"));
+        QCOMPARE(settings->toObject().value(QStringLiteral("defaultRuntime")).toString(),
+                 QStringLiteral("docker"));
         auto subscribe = await(client.call(QStringLiteral("subscribe"), {{QStringLiteral("logs"), true}}));
         QVERIFY(subscribe);
         QCOMPARE(subscribe->toObject().value(QStringLiteral("runs")).toString(), QStringLiteral("*"));
@@ -113,7 +115,7 @@ private Q_SLOTS:
         QVERIFY(raw.connected());
         raw.send(request(QStringLiteral("a-1"), QStringLiteral("list")));
         const QJsonObject reply = raw.next();
-        QCOMPARE(reply, (QJsonObject{{QStringLiteral("v"), 1},
+        QCOMPARE(reply, (QJsonObject{{QStringLiteral("v"), ipc::kProtocolVersion},
                                      {QStringLiteral("id"), QStringLiteral("a-1")},
                                      {QStringLiteral("result"),
                                       QJsonObject{{QStringLiteral("runs"), QJsonArray()}}}}));
@@ -137,23 +139,23 @@ private Q_SLOTS:
         QTest::newRow("empty payload") << QByteArray() << QString(code::BadJson) << none;
         QTest::newRow("not an object") << QByteArray("[1]") << QString(code::BadRequest) << none;
         QTest::newRow("scalar") << QByteArray("42") << QString(code::BadRequest) << none;
-        QTest::newRow("missing id") << QByteArray(R"({"v":1,"method":"list"})") << QString(code::BadRequest)
+        QTest::newRow("missing id") << QByteArray(R"({"v":2,"method":"list"})") << QString(code::BadRequest)
                                     << none;
         QTest::newRow("missing method")
-            << QByteArray(R"({"v":1,"id":8})") << QString(code::BadRequest) << QJsonValue(8);
-        QTest::newRow("method not string") << QByteArray(R"({"v":1,"id":8,"method":["list"]})")
+            << QByteArray(R"({"v":2,"id":8})") << QString(code::BadRequest) << QJsonValue(8);
+        QTest::newRow("method not string") << QByteArray(R"({"v":2,"id":8,"method":["list"]})")
                                            << QString(code::BadRequest) << QJsonValue(8);
-        QTest::newRow("params not object") << QByteArray(R"({"v":1,"id":8,"method":"list","params":"x"})")
+        QTest::newRow("params not object") << QByteArray(R"({"v":2,"id":8,"method":"list","params":"x"})")
                                            << QString(code::BadParams) << QJsonValue(8);
         QTest::newRow("param wrong type")
-            << QByteArray(R"({"v":1,"id":8,"method":"get","params":{"runId":1}})") << QString(code::BadParams)
+            << QByteArray(R"({"v":2,"id":8,"method":"get","params":{"runId":1}})") << QString(code::BadParams)
             << QJsonValue(8);
-        QTest::newRow("unknown method") << QByteArray(R"({"v":1,"id":"u","method":"selfDestruct"})")
+        QTest::newRow("unknown method") << QByteArray(R"({"v":2,"id":"u","method":"selfDestruct"})")
                                         << QString(code::UnknownMethod) << QJsonValue(QStringLiteral("u"));
         QTest::newRow("wrong version") << QByteArray(R"({"v":99,"id":8,"method":"list"})")
                                        << QString(code::VersionMismatch) << QJsonValue(8);
         QTest::newRow("hello wrong version")
-            << QByteArray(R"({"v":1,"id":8,"method":"hello","params":{"version":2}})")
+            << QByteArray(R"({"v":2,"id":8,"method":"hello","params":{"version":99}})")
             << QString(code::VersionMismatch) << QJsonValue(8);
         QTest::newRow("binary") << QByteArray("\xff\xfe\x00\x01", 4) << QString(code::BadJson) << none;
     }

@@ -24,7 +24,7 @@ class TestHandler final : public ipc::ControlHandler
 public:
     QStringList calls;
     QJsonArray runs;
-    QJsonObject settings{{QStringLiteral("runtime"), QStringLiteral("kube")}};
+    QJsonObject settings{{QStringLiteral("defaultRuntime"), QStringLiteral("kubernetes")}};
     int asyncDelayMs = 0;                                            // start answers after this
     std::vector<std::shared_ptr<QPromise<ipc::HandlerResult>>> hung; // get(runId "hang") never answers
 
@@ -131,7 +131,9 @@ private:
 
 inline QJsonObject request(const QJsonValue &id, const QString &method, const QJsonObject &params = {})
 {
-    QJsonObject r{{QStringLiteral("v"), 1}, {QStringLiteral("id"), id}, {QStringLiteral("method"), method}};
+    QJsonObject r{{QStringLiteral("v"), ipc::kProtocolVersion},
+                  {QStringLiteral("id"), id},
+                  {QStringLiteral("method"), method}};
     if (!params.isEmpty())
         r.insert(QStringLiteral("params"), params);
     return r;

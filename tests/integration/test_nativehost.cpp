@@ -4,6 +4,7 @@
 #include "ipc/controlserver.h"
 #include "ipc/protocol.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -68,10 +69,10 @@ class TestNativehost : public QObject
     EchoHandler m_handler;
     rr::ipc::ControlServer *m_server = nullptr;
 
-    void startHost(QProcess &host, const QStringList &args = {Origin})
+    void startHost(QProcess &host, const QStringList &args = {Origin}, const QString &runtimeDir = {})
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtimeDir.isEmpty() ? m_runtime.path() : runtimeDir);
         host.setProcessEnvironment(env);
         host.start(qEnvironmentVariable("REPORUNNER_NATIVEHOST"), args);
         QVERIFY(host.waitForStarted());
@@ -140,6 +141,32 @@ private Q_SLOTS:
         QVERIFY(out.messages.first().contains(QStringLiteral("error")));
         host.closeWriteChannel();
         QVERIFY(host.waitForFinished(5000));
+    }
+
+    void reportsItsStatusWithoutStartingTheApp()
+    {
+        QTemporaryDir empty; // no app listens here, and asking must not start one
+        QVERIFY(QFile::setPermissions(empty.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        for (const QString &dir : {empty.path(), m_runtime.path()}) {
+            QProcess host;
+            startHost(host, {Origin}, dir);
+            HostOutput out;
+            connect(&host, &QProcess::readyReadStandardOutput, this, [&] { out.take(host); });
+            host.write(frame(R"({"id":1,"method":"host.status"})"));
+            host.write(frame(R"({"id":2,"method":"reboot"})"));
+            QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), 2, 10000);
+            const QJsonObject status = out.messages.at(0).value(QStringLiteral("result")).toObject();
+            QCOMPARE(status.value(QStringLiteral("protocol")).toInt(), rr::ipc::kProtocolVersion);
+            QVERIFY(!status.value(QStringLiteral("version")).toString().isEmpty());
+            QCOMPARE(status.value(QStringLiteral("appRunning")).toBool(), dir == m_runtime.path());
+            QCOMPARE(out.messages.at(1).value(QStringLiteral("id")).toInt(), 2);
+            QCOMPARE(out.messages.at(1)[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                     QString(rr::ipc::code::UnknownMethod));
+            host.closeWriteChannel();
+            QVERIFY(host.waitForFinished(5000));
+        }
+        QVERIFY(!QFile::exists(empty.path() + QStringLiteral("/reporunner/control.sock")));
+        QVERIFY(!QFile::exists(empty.path() + QStringLiteral("/reporunner/serve.pid")));
     }
 
     void refusesOtherOrigins()

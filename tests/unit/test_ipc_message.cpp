@@ -24,14 +24,14 @@ private Q_SLOTS:
     void decodesRequest()
     {
         QJsonValue id;
-        auto r = MessageCodec::decodeRequest(R"({"v":1,"id":7,"method":"get","params":{"runId":"r1"}})", &id);
+        auto r = MessageCodec::decodeRequest(R"({"v":2,"id":7,"method":"get","params":{"runId":"r1"}})", &id);
         QVERIFY(r);
         QCOMPARE(r->id.toInteger(), 7);
         QCOMPARE(id.toInteger(), 7);
         QCOMPARE(r->method, QStringLiteral("get"));
         QCOMPARE(r->params.value(QStringLiteral("runId")).toString(), QStringLiteral("r1"));
 
-        auto s = MessageCodec::decodeRequest(R"({"v":1,"id":"abc","method":"list"})");
+        auto s = MessageCodec::decodeRequest(R"({"v":2,"id":"abc","method":"list"})");
         QVERIFY(s);
         QCOMPARE(s->id.toString(), QStringLiteral("abc"));
         QVERIFY(s->params.isEmpty());
@@ -46,29 +46,29 @@ private Q_SLOTS:
         QTest::newRow("not json") << QByteArray("{\"v\":1,") << QString(code::BadJson) << false;
         QTest::newRow("array") << QByteArray("[1,2]") << QString(code::BadRequest) << false;
         QTest::newRow("string") << QByteArray("\"hello\"") << QString(code::BadRequest) << false;
-        QTest::newRow("no id") << QByteArray(R"({"v":1,"method":"list"})") << QString(code::BadRequest)
+        QTest::newRow("no id") << QByteArray(R"({"v":2,"method":"list"})") << QString(code::BadRequest)
                                << false;
-        QTest::newRow("bool id") << QByteArray(R"({"v":1,"id":true,"method":"list"})")
+        QTest::newRow("bool id") << QByteArray(R"({"v":2,"id":true,"method":"list"})")
                                  << QString(code::BadRequest) << false;
-        QTest::newRow("fraction id") << QByteArray(R"({"v":1,"id":1.5,"method":"list"})")
+        QTest::newRow("fraction id") << QByteArray(R"({"v":2,"id":1.5,"method":"list"})")
                                      << QString(code::BadRequest) << false;
-        QTest::newRow("empty id") << QByteArray(R"({"v":1,"id":"","method":"list"})")
+        QTest::newRow("empty id") << QByteArray(R"({"v":2,"id":"","method":"list"})")
                                   << QString(code::BadRequest) << false;
-        QTest::newRow("object id") << QByteArray(R"({"v":1,"id":{},"method":"list"})")
+        QTest::newRow("object id") << QByteArray(R"({"v":2,"id":{},"method":"list"})")
                                    << QString(code::BadRequest) << false;
         QTest::newRow("no version") << QByteArray(R"({"id":3,"method":"list"})") << QString(code::BadRequest)
                                     << true;
         QTest::newRow("string version")
             << QByteArray(R"({"v":"1","id":3,"method":"list"})") << QString(code::BadRequest) << true;
         QTest::newRow("future version")
-            << QByteArray(R"({"v":2,"id":3,"method":"list"})") << QString(code::VersionMismatch) << true;
-        QTest::newRow("no method") << QByteArray(R"({"v":1,"id":3})") << QString(code::BadRequest) << true;
+            << QByteArray(R"({"v":99,"id":3,"method":"list"})") << QString(code::VersionMismatch) << true;
+        QTest::newRow("no method") << QByteArray(R"({"v":2,"id":3})") << QString(code::BadRequest) << true;
         QTest::newRow("numeric method")
-            << QByteArray(R"({"v":1,"id":3,"method":5})") << QString(code::BadRequest) << true;
-        QTest::newRow("array params") << QByteArray(R"({"v":1,"id":3,"method":"list","params":[]})")
+            << QByteArray(R"({"v":2,"id":3,"method":5})") << QString(code::BadRequest) << true;
+        QTest::newRow("array params") << QByteArray(R"({"v":2,"id":3,"method":"list","params":[]})")
                                       << QString(code::BadParams) << true;
         QTest::newRow("unknown field")
-            << QByteArray(R"({"v":1,"id":3,"method":"list","extra":1})") << QString(code::BadRequest) << true;
+            << QByteArray(R"({"v":2,"id":3,"method":"list","extra":1})") << QString(code::BadRequest) << true;
     }
     void rejectsBadRequests()
     {
@@ -91,13 +91,13 @@ private Q_SLOTS:
         QCOMPARE(parse(MessageCodec::encodeRequest(
                      Request{QJsonValue(4), QStringLiteral("stop"),
                              QJsonObject{{QStringLiteral("runId"), QStringLiteral("x")}}})),
-                 (QJsonObject{{QStringLiteral("v"), 1},
+                 (QJsonObject{{QStringLiteral("v"), 2},
                               {QStringLiteral("id"), 4},
                               {QStringLiteral("method"), QStringLiteral("stop")},
                               {QStringLiteral("params"),
                                QJsonObject{{QStringLiteral("runId"), QStringLiteral("x")}}}}));
         QCOMPARE(parse(MessageCodec::encodeResult(QJsonValue(QStringLiteral("a")), QJsonValue())),
-                 (QJsonObject{{QStringLiteral("v"), 1},
+                 (QJsonObject{{QStringLiteral("v"), 2},
                               {QStringLiteral("id"), QStringLiteral("a")},
                               {QStringLiteral("result"), QJsonValue::Null}}));
         const QJsonObject event = parse(MessageCodec::encodeEvent(
@@ -132,16 +132,16 @@ private Q_SLOTS:
     void incomingIsStrict()
     {
         QVERIFY(
-            !MessageCodec::decodeIncoming(R"({"v":1,"id":1,"result":1,"error":{"code":"x","message":"y"}})"));
-        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":1,"id":1})"));
-        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":1,"id":1,"error":{"code":5,"message":"y"}})"));
-        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":1,"event":"","data":{}})"));
-        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":1,"event":"e","data":[]})"));
-        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":2,"event":"e"})"));
-        auto ok = MessageCodec::decodeIncoming(R"({"v":1,"event":"run.log","data":{"lines":[]}})");
+            !MessageCodec::decodeIncoming(R"({"v":2,"id":1,"result":1,"error":{"code":"x","message":"y"}})"));
+        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":2,"id":1})"));
+        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":2,"id":1,"error":{"code":5,"message":"y"}})"));
+        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":2,"event":"","data":{}})"));
+        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":2,"event":"e","data":[]})"));
+        QVERIFY(!MessageCodec::decodeIncoming(R"({"v":99,"event":"e"})"));
+        auto ok = MessageCodec::decodeIncoming(R"({"v":2,"event":"run.log","data":{"lines":[]}})");
         QVERIFY(ok);
         QCOMPARE(ok->kind, Incoming::Kind::Event);
-        auto nullId = MessageCodec::decodeIncoming(R"({"v":1,"id":null,"error":{"code":"c","message":"m"}})");
+        auto nullId = MessageCodec::decodeIncoming(R"({"v":2,"id":null,"error":{"code":"c","message":"m"}})");
         QVERIFY(nullId);
         QVERIFY(nullId->id.isNull());
     }
@@ -207,8 +207,25 @@ private Q_SLOTS:
                                        << QString(code::BadParams);
         QTest::newRow("preview port")
             << QStringLiteral("openPreview") << QByteArray(R"({"runId":"r","port":8080})") << QString();
-        QTest::newRow("settings set")
-            << QStringLiteral("settings") << QByteArray(R"({"set":{"runtime":"kube"}})") << QString();
+        QTest::newRow("settings set") << QStringLiteral("settings")
+                                      << QByteArray(R"({"set":{"defaultRuntime":"docker"}})") << QString();
+        QTest::newRow("settings unknown")
+            << QStringLiteral("settings") << QByteArray(R"({"set":{"runtime":"kube"}})")
+            << QString(code::BadParams);
+        QTest::newRow("start options unknown")
+            << QStringLiteral("start") << QByteArray(R"({"source":"s","options":{"colour":"red"}})")
+            << QString(code::BadParams);
+        QTest::newRow("start options bad runtime")
+            << QStringLiteral("start") << QByteArray(R"({"source":"s","options":{"runtime":"vm"}})")
+            << QString(code::BadParams);
+        QTest::newRow("start options services")
+            << QStringLiteral("start")
+            << QByteArray(R"({"source":"s","options":{"services":["web"],"profiles":["debug"],"primary":"",)"
+                          R"("values":{"A":"1"},"runtime":"docker","idempotencyKey":"k","replace":false}})")
+            << QString();
+        QTest::newRow("plan values not strings")
+            << QStringLiteral("plan") << QByteArray(R"({"source":"s","options":{"values":{"A":1}}})")
+            << QString(code::BadParams);
         QTest::newRow("settings set string")
             << QStringLiteral("settings") << QByteArray(R"({"set":"x"})") << QString(code::BadParams);
         QTest::newRow("hello version")

@@ -2,6 +2,7 @@
 // per-request timeouts, the engine's pushed events, and re-establishing a lost subscription.
 import { errorCode, nativeDisconnectError } from '../shared/errors';
 import { type Json, type JsonObject, isObject, obj, str } from '../shared/json';
+import { hostMethods, protocolVersion } from '../shared/generated/protocol';
 import type { ConnectionStatus, RpcError, Unsubscribe } from '../shared/messages';
 import type { PortLike } from '../shared/portlike';
 
@@ -25,13 +26,23 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export const protocolVersion = 1;
+export { protocolVersion };
+
+// A peer (host or app) that speaks another protocol version than this extension.
+export function versionMismatch(peer: string, theirs: number): RpcError {
+  const update = theirs < protocolVersion ? 'Update RepoRunner' : 'Update the RepoRunner extension';
+  return {
+    code: errorCode.versionMismatch,
+    message: `${update}: ${peer} speaks protocol ${theirs}, this extension ${protocolVersion}.`,
+  };
+}
 
 export class NativeClient {
   private port: PortLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private subscribed = false;
+  private helloSent = false; // on the current port; the app's methods wait behind it
   private wantEvents = false;
   private established = false; // the current port delivered at least one message
   private reconnectAttempt = 0;
@@ -71,7 +82,10 @@ export class NativeClient {
   request(method: string, params: JsonObject = {}, timeoutMs = this.timeoutMs): Promise<Json> {
     const port = this.ensurePort();
     if (!port) return Promise.reject(this.status.error ?? nativeDisconnectError(undefined));
+    // The host answers its own methods without the app: asking for its status starts nothing.
+    if ((hostMethods as readonly string[]).includes(method)) return this.send(port, method, params, timeoutMs);
     if (this.wantEvents && !this.subscribed) this.subscribe(port);
+    else this.sayHello(port);
     return this.send(port, method, params, timeoutMs);
   }
 
@@ -107,6 +121,7 @@ export class NativeClient {
     this.port = port;
     this.established = false;
     this.subscribed = false;
+    this.helloSent = false;
     port.onMessage.addListener((message) => {
       if (this.port === port) this.onMessage(message);
     });
@@ -116,16 +131,38 @@ export class NativeClient {
       if (this.port === port) this.onDisconnect(lastError);
     });
     this.setStatus({ state: 'connecting' });
-    // The first request tells us whether the app behind the host answers at all.
-    this.send(port, 'hello', { client: this.options.clientName ?? 'reporunner-extension', version: protocolVersion }, this.timeoutMs).catch(
-      (error: RpcError) => {
-        if (this.port === port) this.setStatus({ state: 'failed', error });
-      },
-    );
     return port;
   }
 
+  // The handshake, before the first request for the app on a port: versions are compared
+  // both ways (the app refuses an unknown version; we refuse an app that reports another).
+  private sayHello(port: PortLike): void {
+    if (this.helloSent) return;
+    this.helloSent = true;
+    this.send(port, 'hello', { client: this.options.clientName ?? 'reporunner-extension', version: protocolVersion }, this.timeoutMs).then(
+      (reply) => {
+        const theirs = isObject(reply) ? reply.protocol : undefined;
+        if (typeof theirs === 'number' && theirs !== protocolVersion) this.incompatible(port, versionMismatch('the RepoRunner app', theirs));
+      },
+      (error: RpcError) => {
+        if (error.code === 'ipc.version_mismatch') this.incompatible(port, { code: errorCode.versionMismatch, message: error.message });
+        else if (this.port === port) this.setStatus({ state: 'failed', error });
+      },
+    );
+  }
+
+  // Nothing on this port can be trusted to mean what we think: fail what waits, let it go, and
+  // say so; the next user action tries again (the user may have updated in the meantime).
+  private incompatible(port: PortLike, error: RpcError): void {
+    if (this.port !== port) return;
+    this.port = null;
+    port.disconnect();
+    this.failPending(error);
+    this.setStatus({ state: 'failed', error });
+  }
+
   private subscribe(port: PortLike): void {
+    this.sayHello(port);
     this.subscribed = true;
     this.send(port, 'subscribe', { logs: true }, this.timeoutMs).catch(() => {
       if (this.port === port) this.subscribed = false;

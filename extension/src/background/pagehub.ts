@@ -1,6 +1,7 @@
 // The pages (content scripts, popup) connected to the worker: routes their requests to the
 // native client and fans the engine's events out to them.
-import { isObject, type Json, type JsonObject, str } from '../shared/json';
+import { errorCode } from '../shared/errors';
+import { isObject, type Json, type JsonObject, obj, str } from '../shared/json';
 import type { ConnectionStatus, PageMessage, RpcError, WorkerMessage } from '../shared/messages';
 import type { PortLike } from '../shared/portlike';
 import { DetectCache } from './detectcache';
@@ -10,8 +11,18 @@ export interface RequestSink {
   keepSubscribed?(): void;
 }
 
-// What pages may ask; `subscribe` belongs to the worker, which holds one subscription for all.
-const pageMethods = new Set(['hello', 'detect', 'plan', 'start', 'stop', 'list', 'get', 'logs', 'openPreview', 'settings']);
+// What extension pages (popup, options, consent) may ask; `subscribe` belongs to the worker,
+// which holds one subscription for all.
+const pageMethods = new Set(['hello', 'host.status', 'detect', 'plan', 'start', 'stop', 'list', 'get', 'logs', 'openPreview', 'settings']);
+// What a content script on a web page may ask: never settings, and never options that need
+// the user's consent (see untrustedProblem).
+const contentMethods = new Set(['hello', 'detect', 'plan', 'start', 'stop', 'list', 'get', 'logs']);
+
+// Who is on the other end of a page port, as Chrome reports it (port.sender), not as it claims.
+export interface PageOrigin {
+  trusted: boolean; // an extension page: popup, options or consent
+  tabUrl?: string; // a content script's tab
+}
 
 // Cloning a repository for detect/plan can take a while; everything else is quick.
 const slowMethods: Record<string, number> = { detect: 180_000, plan: 180_000, stop: 180_000, start: 60_000 };
@@ -19,6 +30,34 @@ const slowMethods: Record<string, number> = { detect: 180_000, plan: 180_000, st
 interface Page {
   port: PortLike;
   watching: Set<string>;
+  origin: PageOrigin;
+}
+
+// Why a content script's request is refused, or null. Web pages can be scripted by others, so
+// they may not ask for unsafe runs, set values or name anything but a repository on their own host.
+function untrustedProblem(method: string, params: JsonObject, origin: PageOrigin): string | null {
+  if (!contentMethods.has(method)) return `Web pages cannot call "${method}".`;
+  const options = obj(params, 'options');
+  if (options && ('allowUnsafe' in options || 'values' in options || 'offline' in options))
+    return 'Unsafe options and values can only be set from a RepoRunner extension page.';
+  const source = str(params, 'source');
+  if (source) {
+    let host = '';
+    try {
+      const url = new URL(source);
+      host = url.protocol === 'https:' ? url.host : '';
+    } catch {
+      host = '';
+    }
+    let tabHost = '';
+    try {
+      tabHost = new URL(origin.tabUrl ?? '').host;
+    } catch {
+      tabHost = '';
+    }
+    if (!host || host !== tabHost) return 'A web page can only ask about repositories on its own site.';
+  }
+  return null;
 }
 
 export class PageHub {
@@ -28,14 +67,16 @@ export class PageHub {
   constructor(
     private readonly sink: RequestSink,
     private readonly onPagesChanged: (count: number) => void = () => {},
+    // Opens the consent page for a content script's repository (chrome.tabs.create).
+    private readonly openConsent: (tabUrl: string, choices: JsonObject) => void = () => {},
   ) {}
 
   get pageCount(): number {
     return this.pages.size;
   }
 
-  add(port: PortLike, status: ConnectionStatus): void {
-    const page: Page = { port, watching: new Set() };
+  add(port: PortLike, status: ConnectionStatus, origin: PageOrigin = { trusted: false }): void {
+    const page: Page = { port, watching: new Set(), origin };
     this.pages.add(page);
     this.onPagesChanged(this.pages.size);
     this.post(page, { kind: 'status', status });
@@ -67,11 +108,21 @@ export class PageHub {
       if (page.watching.size > 0) this.sink.keepSubscribed?.();
       return;
     }
+    if (m.kind === 'openConsent') {
+      // The repository is the tab's, whatever the message says.
+      if (!page.origin.trusted && page.origin.tabUrl) this.openConsent(page.origin.tabUrl, isObject(m.choices) ? (m.choices as unknown as JsonObject) : {});
+      return;
+    }
     if (m.kind !== 'request' || typeof m.id !== 'number' || typeof m.method !== 'string') return;
     const id = m.id;
     const params: JsonObject = isObject(m.params) ? m.params : {};
     if (!pageMethods.has(m.method)) {
       this.post(page, { kind: 'response', id, error: { code: 'extension.bad_method', message: `Pages cannot call "${m.method}".` } });
+      return;
+    }
+    const problem = page.origin.trusted ? null : untrustedProblem(m.method, params, page.origin);
+    if (problem) {
+      this.post(page, { kind: 'response', id, error: { code: errorCode.needsConsent, message: problem } });
       return;
     }
     const timeout = typeof m.timeoutMs === 'number' ? m.timeoutMs : slowMethods[m.method];

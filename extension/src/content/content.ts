@@ -1,6 +1,7 @@
 // Content script on github.com: offers "Run locally" on repository code views once the app
 // has said what it would run, and opens the panel on click.
 import { errorCode, type FriendlyError } from '../shared/errors';
+import { storedHosts } from '../shared/enterprisehosts';
 import { parseRepoPage, type RepoPage } from '../shared/githuburl';
 import { type ConnectionStatus, pagePortName } from '../shared/messages';
 import { errorFromUnknown } from '../shared/panelstate';
@@ -40,6 +41,7 @@ function labelFor(c: Current): { text: string; title: string } {
   const e = c.error;
   if (e?.code === errorCode.hostMissing) return { text: 'RepoRunner is not installed', title: e.title };
   if (e?.code === 'nativehost.app_unavailable') return { text: 'RepoRunner is not running', title: e.title };
+  if (e?.code === errorCode.versionMismatch) return { text: 'RepoRunner needs an update', title: `${e.title} ${e.action}` };
   return { text: 'RepoRunner could not check this repository', title: e?.title ?? '' };
 }
 
@@ -85,8 +87,11 @@ function openPanel(): void {
   void opened.load();
 }
 
+// GitHub Enterprise hosts the user granted (this script only runs on those and github.com).
+let enterpriseHosts: string[] = [];
+
 function check(): void {
-  const page = parseRepoPage(location.href);
+  const page = parseRepoPage(location.href, enterpriseHosts);
   if (!page) {
     current = null;
     removeButton();
@@ -105,4 +110,10 @@ function check(): void {
 
 // Says the content script runs (tests wait for it before asserting that no button appears).
 document.documentElement.dataset.reporunner = 'active';
-new PageWatcher(check).start();
+const watcher = new PageWatcher(check);
+if (location.hostname === 'github.com' || location.hostname === 'www.github.com') watcher.start();
+else
+  void storedHosts().then((hosts) => {
+    enterpriseHosts = hosts;
+    watcher.start();
+  });

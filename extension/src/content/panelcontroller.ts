@@ -3,18 +3,18 @@
 import type { FriendlyError } from '../shared/errors';
 import type { RepoPage } from '../shared/githuburl';
 import type { ConnectionStatus, Unsubscribe } from '../shared/messages';
-import { errorFromUnknown, initialPanelState, type PanelAction, type PanelState, reducePanel, type RuntimeChoice } from '../shared/panelstate';
+import { effectiveMode, errorFromUnknown, initialPanelState, type PanelAction, type PanelState, planKey, reducePanel } from '../shared/panelstate';
+import { choiceOptions, loadChoices, saveChoices } from '../shared/planchoices';
 import { asObject, type Detection, isTerminal, type LogLine, parseLogLines, parsePlan, parseRun, parseRuns, type RunInfo } from '../shared/run';
 import type { WorkerLink } from '../shared/workerlink';
 import { PanelView } from './panelview';
-
-const runtimeKey = 'reporunner.runtime';
 
 export class PanelController {
   private state: PanelState;
   private readonly view: PanelView;
   private readonly unsubscribe: Unsubscribe[] = [];
   private closed = false;
+  private planSeq = 0; // replies to older plan requests are dropped
 
   constructor(
     private readonly link: WorkerLink,
@@ -30,15 +30,12 @@ export class PanelController {
     if (error) this.state = reducePanel(this.state, { type: 'failed', error });
     this.view = new PanelView({
       close: () => this.close(),
-      chooseMode: (mode) => {
-        this.dispatch({ type: 'chooseMode', mode });
-        void this.plan();
-      },
-      choosePrimary: (service) => this.dispatch({ type: 'choosePrimary', service }),
-      chooseRuntime: (runtime) => {
-        this.dispatch({ type: 'chooseRuntime', runtime });
-        void chrome.storage.local.set({ [runtimeKey]: runtime }).catch(() => {});
-      },
+      chooseMode: (mode) => this.choose({ type: 'chooseMode', mode }, true),
+      choosePrimary: (service) => this.choose({ type: 'choosePrimary', service }, false),
+      chooseRuntime: (runtime) => this.choose({ type: 'chooseRuntime', runtime }, false),
+      toggleProfile: (profile) => this.choose({ type: 'toggleProfile', profile }, true),
+      toggleService: (service) => this.choose({ type: 'toggleService', service }, true),
+      review: () => this.link.openConsent(this.state.choices),
       start: () => void this.start(),
       stop: () => void this.stop(),
       runAgain: () => {
@@ -68,13 +65,7 @@ export class PanelController {
   // prepares a new one.
   async load(): Promise<void> {
     this.dispatch({ type: 'planning' });
-    void chrome.storage.local
-      .get(runtimeKey)
-      .then((stored) => {
-        const r = stored[runtimeKey];
-        if (r === 'auto' || r === 'docker' || r === 'kubernetes') this.dispatch({ type: 'chooseRuntime', runtime: r as RuntimeChoice });
-      })
-      .catch(() => {});
+    this.dispatch({ type: 'restoreChoices', choices: await loadChoices(chrome.storage.local, this.state.page.key) });
     try {
       const runs = parseRuns(await this.link.request('list'));
       const mine = runs
@@ -107,25 +98,32 @@ export class PanelController {
     return `${run.owner}/${run.repo}`.toLowerCase() === page.key && /^https:\/\/(www\.)?github\.com\//i.test(run.source);
   }
 
+  // A choice changed: remember it for this repository, and plan again when it changes what runs.
+  private choose(action: PanelAction, replan: boolean): void {
+    this.dispatch(action);
+    void saveChoices(chrome.storage.local, this.state.page.key, this.state.choices).catch(() => {});
+    if (replan) void this.plan();
+  }
+
   private async plan(): Promise<void> {
+    const seq = ++this.planSeq;
     this.dispatch({ type: 'planning' });
-    const options: Record<string, string> = {};
-    if (this.state.mode) options.mode = this.state.mode;
+    const options = choiceOptions(this.state.choices, effectiveMode(this.state));
+    const key = planKey(this.state);
     try {
       const plan = parsePlan(await this.link.request('plan', { source: this.state.page.source, options }));
+      if (seq !== this.planSeq) return;
       if (!plan) throw { code: 'extension.bad_reply', message: 'The engine sent a plan the extension cannot read.' };
-      this.dispatch({ type: 'planned', plan });
+      this.dispatch({ type: 'planned', plan, key });
     } catch (e) {
-      this.dispatch({ type: 'failed', error: errorFromUnknown(e) });
+      if (seq === this.planSeq) this.dispatch({ type: 'failed', error: errorFromUnknown(e) });
     }
   }
 
   private async start(): Promise<void> {
     if (this.state.busy) return;
     this.dispatch({ type: 'starting' });
-    const options: Record<string, string> = { runtime: this.state.runtime, idempotencyKey: crypto.randomUUID() };
-    if (this.state.mode) options.mode = this.state.mode;
-    if (this.state.primary) options.primary = this.state.primary;
+    const options = { ...choiceOptions(this.state.choices, effectiveMode(this.state)), runtime: this.state.choices.runtime, idempotencyKey: crypto.randomUUID() };
     try {
       const reply = asObject(await this.link.request('start', { source: this.state.page.source, options }));
       const run = parseRun(reply?.run);

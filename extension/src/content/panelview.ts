@@ -1,8 +1,9 @@
 // Draws the panel from a PanelState. Owns no state: every control calls back to the controller.
 import { h } from '../shared/dom';
 import { describeRepoPage } from '../shared/githuburl';
-import { formatDuration, logTabs, type Mode, type PanelState, phaseRows, type RuntimeChoice } from '../shared/panelstate';
-import { describeDetection, isTerminal } from '../shared/run';
+import { effectiveMode, formatDuration, logTabs, type Mode, type PanelState, phaseRows, planIsStale, plannedServices, type RuntimeChoice } from '../shared/panelstate';
+import { enabledServices, neededBy } from '../shared/planchoices';
+import { describeDetection, describeReportLine, isTerminal } from '../shared/run';
 import { panelCss } from './panelstyle';
 
 export interface PanelCallbacks {
@@ -10,6 +11,9 @@ export interface PanelCallbacks {
   chooseMode(mode: Mode): void;
   choosePrimary(service: string): void;
   chooseRuntime(runtime: RuntimeChoice): void;
+  toggleProfile(profile: string): void;
+  toggleService(service: string): void;
+  review(): void; // open the extension page that can allow what the sandbox refuses
   start(): void;
   stop(): void;
   runAgain(): void;
@@ -84,38 +88,52 @@ export class PanelView {
     const d = s.detection;
     const both = d ? d.compose && d.dockerfile : false;
     const plan = s.plan;
-    const mode = s.mode ?? plan?.mode ?? d?.defaultMode ?? null;
+    const mode = effectiveMode(s);
     const modeRow = both
       ? h(
           'div',
           { class: 'row', rr: 'mode' },
           ...(['compose', 'dockerfile'] as const).map((m) =>
-            h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'rr-mode', value: m, checked: mode === m, onChange: () => this.cb.chooseMode(m) }), m === 'compose' ? 'Compose' : 'Dockerfile'),
+            h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'rr-mode', value: m, rr: `mode-${m}`, checked: mode === m, onChange: () => this.cb.chooseMode(m) }), m === 'compose' ? 'Compose' : 'Dockerfile'),
           ),
         )
       : h('div', { rr: 'mode' }, mode === 'dockerfile' ? 'Dockerfile' : mode === 'compose' ? 'Compose' : '…');
-    const services = plan
-      ? h(
-          'ul',
-          { class: 'plain', rr: 'services' },
-          ...plan.services.map((svc) =>
+    const compose = mode === 'compose' && !!plan && plan.catalog.length > 0;
+    const profiles =
+      compose && plan.profiles.length > 0
+        ? h(
+            'section',
+            {},
+            h('h3', {}, 'Profiles'),
             h(
-              'li',
-              {},
-              h(
-                'label',
-                { class: 'choice' },
-                h('input', { type: 'radio', name: 'rr-primary', value: svc.name, checked: s.primary === svc.name, onChange: () => this.cb.choosePrimary(svc.name) }),
-                h('span', { class: 'mono' }, svc.name),
-                s.primary === svc.name ? h('span', { class: 'badge primary' }, 'primary') : null,
-                h('span', { class: 'muted' }, svc.build ? 'built from source' : svc.image),
+              'div',
+              { class: 'row', rr: 'profiles' },
+              ...plan.profiles.map((p) =>
+                h('label', { class: 'choice' }, h('input', { type: 'checkbox', rr: `profile-${p}`, checked: s.choices.profiles.includes(p), onChange: () => this.cb.toggleProfile(p) }), h('span', { class: 'mono' }, p)),
               ),
             ),
-          ),
-        )
-      : h('div', { class: 'muted', rr: 'services' }, s.planning ? 'Reading the project…' : '');
+          )
+        : null;
+    const running = plannedServices(s);
+    const services = !plan
+      ? h('div', { class: 'muted', rr: 'services' }, s.planning ? 'Reading the project…' : '')
+      : compose
+        ? this.composeServices(s, running)
+        : h('ul', { class: 'plain', rr: 'services' }, ...plan.services.map((svc) => this.serviceRow(s, svc.name, svc.build ? 'built from source' : svc.image, null)));
+    const adapted = plan?.notes.filter((n) => n.status !== 'refused') ?? [];
+    const report =
+      adapted.length > 0
+        ? h('details', { rr: 'report-adapted' }, h('summary', {}, `Adapted for the sandbox (${adapted.length})`), h('ul', {}, ...adapted.map((n) => h('li', {}, `${n.status}: ${describeReportLine(n)}`))))
+        : null;
     const refusals = plan?.refused
-      ? h('div', { class: 'error', rr: 'refusals' }, h('div', { class: 'what' }, 'The sandbox policy refuses parts of this project:'), h('ul', {}, ...plan.refusals.map((r) => h('li', {}, r))), h('div', { class: 'todo' }, 'Run it from the RepoRunner app or `reporunner run --allow-unsafe` if you trust it.'))
+      ? h(
+          'div',
+          { class: 'error', rr: 'refusals' },
+          h('div', { class: 'what' }, 'The sandbox policy refuses parts of this project:'),
+          h('ul', {}, ...plan.refusals.map((r) => h('li', {}, r))),
+          // Consent never happens in a web page: only an extension page can allow these.
+          h('div', { class: 'row' }, h('button', { class: 'btn', rr: 'review', onClick: () => this.cb.review() }, 'Review in RepoRunner…'), h('span', { class: 'muted' }, 'opens an extension page where you can allow them for one run')),
+        )
       : null;
     const runtime = h(
       'select',
@@ -124,17 +142,54 @@ export class PanelView {
         ['auto', 'Automatic (kind/Kubernetes, else Docker)'],
         ['kubernetes', 'kind / Kubernetes'],
         ['docker', 'Docker'],
-      ] as const).map(([value, label]) => h('option', { value, selected: s.runtime === value }, label)),
+      ] as const).map(([value, label]) => h('option', { value, selected: s.choices.runtime === value }, label)),
     );
-    const canStart = !!plan && !plan.refused && !s.planning && s.busy === null;
+    const canStart = !!plan && !plan.refused && !s.planning && s.busy === null && running.length > 0 && !planIsStale(s);
     return h(
       'div',
       {},
       h('section', {}, h('h3', {}, 'Detected'), h('div', { rr: 'detection' }, d ? describeDetection(d) : 'not checked yet')),
       h('section', {}, h('h3', {}, 'Mode'), modeRow),
-      h('section', {}, h('h3', {}, 'Services'), services, refusals),
+      profiles,
+      h('section', {}, h('h3', {}, 'Services'), services, report, refusals),
       h('section', {}, h('h3', {}, 'Runtime'), runtime),
-      h('section', {}, h('button', { class: 'btn go', rr: 'start', disabled: !canStart, onClick: () => this.cb.start() }, s.busy === 'starting' ? 'Starting…' : 'Start')),
+      h('section', {}, h('button', { class: 'btn go', rr: 'start', disabled: !canStart, onClick: () => this.cb.start() }, s.busy === 'starting' ? 'Starting…' : s.planning ? 'Planning…' : `Start ${running.length} service${running.length === 1 ? '' : 's'}`)),
+    );
+  }
+
+  // Compose: a checkbox per service the profiles enable; what a pick pulls in is marked, and
+  // the primary is chosen among what will run. Nothing picked runs every enabled service.
+  private composeServices(s: PanelState, running: string[]): HTMLElement {
+    const catalog = s.plan?.catalog ?? [];
+    const picked = s.choices.services;
+    return h(
+      'ul',
+      { class: 'plain', rr: 'services' },
+      ...enabledServices(catalog, s.choices.profiles).map((svc) => {
+        const runs = running.includes(svc.name);
+        const by = picked.includes(svc.name) ? [] : neededBy(catalog, picked, svc.name);
+        const note = by.length > 0 ? `needed by ${by.join(', ')}` : svc.profiles.length > 0 ? `profile ${svc.profiles.join(', ')}` : '';
+        const pick = h('input', { type: 'checkbox', rr: `pick-${svc.name}`, title: 'Run only the picked services and what they need', checked: picked.includes(svc.name), onChange: () => this.cb.toggleService(svc.name) });
+        return this.serviceRow(s, svc.name, note, pick, runs);
+      }),
+    );
+  }
+
+  private serviceRow(s: PanelState, name: string, note: string, pick: HTMLElement | null, runs = true): HTMLElement {
+    const primary = s.choices.primary === name;
+    return h(
+      'li',
+      { rr: `service-${name}`, class: runs ? 'runs' : 'idle' },
+      h(
+        'label',
+        { class: 'choice' },
+        pick,
+        h('input', { type: 'radio', name: 'rr-primary', value: name, rr: `primary-${name}`, title: 'Primary: the preview Open preview shows', disabled: !runs, checked: primary, onChange: () => this.cb.choosePrimary(name) }),
+        h('span', { class: 'mono' }, name),
+        primary ? h('span', { class: 'badge primary' }, 'primary') : null,
+        runs ? null : h('span', { class: 'muted' }, 'not started'),
+        note ? h('span', { class: 'muted' }, note) : null,
+      ),
     );
   }
 

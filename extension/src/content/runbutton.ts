@@ -31,7 +31,8 @@ export class RunButton {
     this.label = h('span', { rr: 'detect-label' });
     if (anchor) {
       this.placement = 'header';
-      this.button.className = 'btn btn-sm btn-primary';
+      // GitHub's own default button, like Watch, Fork and Star next to it: GitHub themes it.
+      this.button.className = 'btn btn-sm';
       this.label.className = 'color-fg-muted f6';
       this.label.style.marginLeft = '6px';
       this.element = h('li', { rr: 'action-item' }, h('div', { class: 'd-flex flex-items-center' }, this.button, this.label));

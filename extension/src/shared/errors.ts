@@ -16,6 +16,8 @@ export const errorCode = {
   timeout: 'extension.timeout',
   workerGone: 'extension.worker_gone',
   badReply: 'extension.bad_reply',
+  versionMismatch: 'extension.version_mismatch',
+  needsConsent: 'extension.needs_consent',
 } as const;
 
 const installAction =
@@ -65,7 +67,17 @@ export function friendlyError(error: RpcError): FriendlyError {
         detail,
       };
     case 'ipc.version_mismatch':
-      return { code: error.code, title: 'This extension and the RepoRunner app are different versions.', action: 'Update RepoRunner and reload the extension.', detail };
+    case errorCode.versionMismatch:
+      return {
+        code: error.code,
+        title: 'RepoRunner and this extension speak different protocol versions.',
+        action: /Update the RepoRunner extension/.test(detail)
+          ? 'Update the RepoRunner extension (or load it from the same RepoRunner release), then reload this page.'
+          : 'Update RepoRunner to the release this extension came with (the package or your build of the sources), then reload this page.',
+        detail,
+      };
+    case errorCode.needsConsent:
+      return { code: error.code, title: 'Unsafe options need your consent in a RepoRunner page.', action: 'Use "Review in RepoRunner…" to see what the sandbox refuses and allow it there.', detail };
     case errorCode.timeout:
       return { code: error.code, title: 'RepoRunner did not answer in time.', action: 'Check that `reporunner ps` answers, then try again.', detail };
     case errorCode.workerGone:

@@ -44,15 +44,17 @@ function decodeSegment(segment: string): string | null {
   }
 }
 
-export function parseRepoPage(href: string): RepoPage | null {
+// `enterpriseHosts`: GitHub Enterprise host names the user granted on the options page; their
+// pages are read like github.com's.
+export function parseRepoPage(href: string, enterpriseHosts: readonly string[] = []): RepoPage | null {
   let url: URL;
   try {
     url = new URL(href);
   } catch {
     return null;
   }
-  if (url.protocol !== 'https:' || (url.hostname !== 'github.com' && url.hostname !== 'www.github.com'))
-    return null;
+  const github = url.hostname === 'github.com' || url.hostname === 'www.github.com';
+  if (url.protocol !== 'https:' || !(github || enterpriseHosts.includes(url.host.toLowerCase()))) return null;
   const raw = url.pathname.split('/').filter((s) => s.length > 0);
   const segments: string[] = [];
   for (const s of raw) {
@@ -81,10 +83,11 @@ export function parseRepoPage(href: string): RepoPage | null {
       refPath = (rest[0] ?? '').toLowerCase();
     }
   }
-  const base = `https://github.com/${owner}/${repo}`;
+  const host = github ? 'github.com' : url.host.toLowerCase();
+  const base = `https://${host}/${owner}/${repo}`;
   const source =
     kind === 'root' ? base : `${base}/${kind}/${refPath.split('/').map(encodeURIComponent).join('/')}`;
-  return { owner, repo, kind, refPath, source, key: `${owner}/${repo}`.toLowerCase() };
+  return { owner, repo, kind, refPath, source, key: (github ? `${owner}/${repo}` : `${host}/${owner}/${repo}`).toLowerCase() };
 }
 
 // A short human label: "owner/repo", "owner/repo @ dev/docs", "owner/repo @ 1a2b3c4".

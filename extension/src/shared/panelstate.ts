@@ -4,6 +4,7 @@ import { friendlyError, type FriendlyError } from './errors';
 import type { RepoPage } from './githuburl';
 import { isObject, type JsonObject, str } from './json';
 import type { ConnectionStatus } from './messages';
+import { choiceOptions, defaultChoices, type Mode, type PlanChoices, type RuntimeChoice, servicesToRun, toggleProfile, toggleService } from './planchoices';
 import {
   type Detection,
   isTerminal,
@@ -16,8 +17,7 @@ import {
   type RunState,
 } from './run';
 
-export type RuntimeChoice = 'auto' | 'docker' | 'kubernetes';
-export type Mode = 'compose' | 'dockerfile';
+export type { Mode, RuntimeChoice } from './planchoices';
 
 // Lines kept per service: a tail, the full log stays in the app.
 export const logTailLines = 300;
@@ -28,9 +28,8 @@ export interface PanelState {
   detection: Detection | null;
   plan: PlanSummary | null;
   planning: boolean;
-  mode: Mode | null; // null: the engine's default (compose when both exist)
-  primary: string | null;
-  runtime: RuntimeChoice;
+  choices: PlanChoices; // what the user picked (remembered per repository)
+  plannedKey: string | null; // planKey() of the choices `plan` answers
   run: RunInfo | null;
   busy: 'starting' | 'stopping' | null;
   error: FriendlyError | null;
@@ -42,11 +41,15 @@ export type PanelAction =
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'detected'; detection: Detection }
   | { type: 'planning' }
-  | { type: 'planned'; plan: PlanSummary }
+  // `key`: planKey() of the choices the plan was asked for; omitted = the current ones.
+  | { type: 'planned'; plan: PlanSummary; key?: string }
   | { type: 'failed'; error: FriendlyError }
   | { type: 'chooseMode'; mode: Mode }
   | { type: 'choosePrimary'; service: string }
   | { type: 'chooseRuntime'; runtime: RuntimeChoice }
+  | { type: 'toggleProfile'; profile: string }
+  | { type: 'toggleService'; service: string }
+  | { type: 'restoreChoices'; choices: PlanChoices } // remembered ones, read after the panel opened
   | { type: 'starting' }
   | { type: 'stopping' }
   | { type: 'attached'; run: RunInfo } // the panel now follows this run
@@ -56,16 +59,15 @@ export type PanelAction =
   | { type: 'selectLog'; service: string }
   | { type: 'reset' };
 
-export function initialPanelState(page: RepoPage, runtime: RuntimeChoice = 'auto'): PanelState {
+export function initialPanelState(page: RepoPage, choices: PlanChoices = defaultChoices): PanelState {
   return {
     page,
     connection: { state: 'idle' },
     detection: null,
     plan: null,
     planning: false,
-    mode: null,
-    primary: null,
-    runtime,
+    choices,
+    plannedKey: null,
     run: null,
     busy: null,
     error: null,
@@ -106,6 +108,37 @@ function firstService(state: PanelState): string | null {
   return (services.find((s) => s.primary) ?? services[0])?.name ?? null;
 }
 
+function withChoices(state: PanelState, choices: PlanChoices): PanelState {
+  return { ...state, choices };
+}
+
+// The mode in effect: the user's, else the plan's, else what detection suggests.
+export function effectiveMode(state: PanelState): Mode | null {
+  return state.choices.mode ?? state.plan?.mode ?? state.detection?.defaultMode ?? null;
+}
+
+// The services Start would run, known before asking the engine again: the closure of the picks
+// over the catalog, or the plan's own list when the app sent no catalog (Dockerfile mode).
+export function plannedServices(state: PanelState): string[] {
+  const plan = state.plan;
+  if (!plan) return [];
+  if (plan.catalog.length === 0 || effectiveMode(state) === 'dockerfile') return plan.services.map((s) => s.name);
+  return servicesToRun(plan.catalog, state.choices);
+}
+
+// What a plan depends on among the choices: mode, profiles and picked services (not the
+// primary or the runtime, which Start sends without planning again).
+export function planKey(state: PanelState): string {
+  const { mode, profiles, services } = choiceOptions(state.choices, effectiveMode(state));
+  return JSON.stringify([mode ?? null, profiles ?? [], services ?? []]);
+}
+
+// The plan on screen was made for other choices (the user changed something since): Start
+// waits for the plan that matches, whatever the engine decided to run for it.
+export function planIsStale(state: PanelState): boolean {
+  return state.plan !== null && state.plannedKey !== planKey(state);
+}
+
 export function reducePanel(state: PanelState, action: PanelAction): PanelState {
   switch (action.type) {
     case 'connection':
@@ -115,19 +148,29 @@ export function reducePanel(state: PanelState, action: PanelAction): PanelState 
     case 'planning':
       return { ...state, planning: true, error: null };
     case 'planned': {
-      const next = { ...state, plan: action.plan, planning: false, mode: state.mode ?? action.plan.mode };
+      const next = { ...state, plan: action.plan, planning: false, plannedKey: action.key ?? planKey(state) };
       const names = action.plan.services.map((s) => s.name);
-      if (!next.primary || !names.includes(next.primary)) next.primary = firstService(next);
-      return next;
+      const primary = next.choices.primary && names.includes(next.choices.primary) ? next.choices.primary : firstService(next);
+      return withChoices(next, { ...next.choices, primary });
     }
     case 'failed':
       return { ...state, error: action.error, planning: false, busy: null };
     case 'chooseMode':
-      return state.mode === action.mode ? state : { ...state, mode: action.mode, plan: null, primary: null };
+      return state.choices.mode === action.mode ? state : { ...state, plan: null, choices: { ...state.choices, mode: action.mode, primary: null } };
     case 'choosePrimary':
-      return { ...state, primary: action.service };
+      return withChoices(state, { ...state.choices, primary: action.service });
     case 'chooseRuntime':
-      return { ...state, runtime: action.runtime };
+      return withChoices(state, { ...state.choices, runtime: action.runtime });
+    case 'toggleProfile':
+      return withChoices(state, toggleProfile(state.choices, state.plan?.catalog ?? [], action.profile));
+    case 'toggleService': {
+      const choices = toggleService(state.choices, action.service);
+      // The primary must be among what runs; else the engine picks again.
+      const runs = plannedServices({ ...state, choices });
+      return withChoices(state, { ...choices, primary: choices.primary && runs.includes(choices.primary) ? choices.primary : null });
+    }
+    case 'restoreChoices':
+      return withChoices(state, action.choices);
     case 'starting':
       return { ...state, busy: 'starting', error: null, logs: {}, selectedLog: '' };
     case 'stopping':

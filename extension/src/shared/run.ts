@@ -192,25 +192,53 @@ export function isRunnable(d: Detection): boolean {
   return d.compose || d.dockerfile;
 }
 
+// One line of the translation report: how a compose key was carried over, or why not.
+export interface ReportLine {
+  service: string;
+  key: string;
+  status: 'adapted' | 'refused' | 'dropped';
+  reason: string;
+}
+
+// A compose service as the plan step offers it: every profile's, with what it needs.
+export interface CatalogService {
+  name: string;
+  profiles: string[];
+  dependsOn: string[];
+}
+
 // What `plan` answers, reduced to what the panel shows before Start.
 export interface PlanSummary {
   commit: string;
   ref: string;
   mode: 'compose' | 'dockerfile';
-  services: { name: string; primary: boolean; build: boolean; image: string }[];
+  services: { name: string; primary: boolean; build: boolean; image: string; dependsOn: string[] }[];
+  // Every service of every profile (compose mode); empty from an app that does not say.
+  catalog: CatalogService[];
+  profiles: string[];
   refused: boolean;
   refusals: string[];
+  // The report's lines worth a user's attention: adapted, dropped and refused keys.
+  notes: ReportLine[];
+}
+
+function reportLine(entry: JsonObject): ReportLine | null {
+  const status = str(entry, 'status');
+  if (status !== 'adapted' && status !== 'refused' && status !== 'dropped') return null;
+  return { service: str(entry, 'service'), key: str(entry, 'key'), status, reason: str(entry, 'reason') };
+}
+
+export function describeReportLine(l: ReportLine): string {
+  const where = [l.service, l.key].filter(Boolean).join(' ');
+  return where ? `${where}: ${l.reason}` : l.reason;
 }
 
 export function parsePlan(value: Json | undefined): PlanSummary | null {
   if (!isObject(value)) return null;
-  const refusals: string[] = [];
   // The translation report: [{service, key, status: mapped|adapted|dropped|refused, reason}].
-  for (const entry of objects(value, 'report')) {
-    if (str(entry, 'status') !== 'refused') continue;
-    const where = [str(entry, 'service'), str(entry, 'key')].filter(Boolean).join(' ');
-    refusals.push(where ? `${where}: ${str(entry, 'reason')}` : str(entry, 'reason'));
-  }
+  const notes = objects(value, 'report')
+    .map(reportLine)
+    .filter((l): l is ReportLine => l !== null);
   return {
     commit: str(value, 'commit'),
     ref: str(value, 'ref'),
@@ -220,9 +248,13 @@ export function parsePlan(value: Json | undefined): PlanSummary | null {
       primary: s.primary === true,
       build: s.build === true,
       image: str(s, 'image'),
+      dependsOn: strings(s, 'dependsOn'),
     })),
+    catalog: objects(value, 'catalog').map((s) => ({ name: str(s, 'name'), profiles: strings(s, 'profiles'), dependsOn: strings(s, 'dependsOn') })),
+    profiles: strings(value, 'profiles'),
     refused: value.refused === true,
-    refusals,
+    refusals: notes.filter((l) => l.status === 'refused').map(describeReportLine),
+    notes,
   };
 }
 

@@ -3,7 +3,8 @@
 // restarts (Chrome stops idle service workers).
 import { errorCode } from './errors';
 import { isObject, type Json, type JsonObject } from './json';
-import type { ConnectionStatus, PageMessage, RpcError, Unsubscribe, WorkerMessage } from './messages';
+import type { AnyMethod, AnyMethodParams, ConnectionStatus, PageMessage, RpcError, Unsubscribe, WorkerMessage } from './messages';
+import type { PlanChoices } from './planchoices';
 import type { PortLike } from './portlike';
 
 type EventListener = (event: string, data: JsonObject) => void;
@@ -28,17 +29,24 @@ export class WorkerLink {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  request(method: string, params: JsonObject = {}, timeoutMs?: number): Promise<Json> {
+  // Typed by the protocol's schema (engine/ipc/protocol.json): a renamed or retyped parameter
+  // there makes every call here that still uses the old shape fail to compile.
+  request<M extends AnyMethod>(method: M, ...[params, timeoutMs]: {} extends AnyMethodParams[M] ? [params?: AnyMethodParams[M], timeoutMs?: number] : [params: AnyMethodParams[M], timeoutMs?: number]): Promise<Json> {
     const port = this.ensurePort();
     if (!port)
       return Promise.reject({ code: errorCode.workerGone, message: 'The extension was reloaded or removed; reload this page.' });
     const id = this.nextId++;
     return new Promise<Json>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const message: PageMessage = { kind: 'request', id, method, params };
+      const message: PageMessage = { kind: 'request', id, method, params: (params ?? {}) as unknown as JsonObject };
       if (timeoutMs !== undefined) message.timeoutMs = timeoutMs;
       this.post(port, message);
     });
+  }
+
+  openConsent(choices: PlanChoices): void {
+    const port = this.ensurePort();
+    if (port) this.post(port, { kind: 'openConsent', choices });
   }
 
   // Which runs' log lines to receive ('*' for all); kept across worker restarts.

@@ -34,10 +34,10 @@ function labelFilter(label: string): string {
 }
 
 // Containers (running or not) carrying a label, e.g. "reporunner.dev/run-id=abc".
-export async function containersWithLabel(label: string): Promise<{ Id: string; Names: string[]; State: string }[]> {
+export async function containersWithLabel(label: string): Promise<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> }[]> {
   const r = await dockerApi('GET', `/containers/json?all=1&filters=${labelFilter(label)}`);
   if (r.status !== 200) throw new Error(`docker ps failed: ${r.status} ${r.body}`);
-  return JSON.parse(r.body) as { Id: string; Names: string[]; State: string }[];
+  return JSON.parse(r.body) as { Id: string; Names: string[]; State: string; Labels: Record<string, string> }[];
 }
 
 export async function networksWithLabel(label: string): Promise<{ Id: string; Name: string }[]> {

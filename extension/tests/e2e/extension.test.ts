@@ -3,7 +3,7 @@
 // real Docker. GitHub's pages are stand-ins served by request interception; the repositories
 // come from a local `git daemon` through REPORUNNER_GITHUB_MIRROR.
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionId } from '../../src/shared/messages';
 import { containersWithLabel, dockerAnswers, imageExists, networksWithLabel, removeLabelled } from './docker';
@@ -15,6 +15,7 @@ const helloUrl = 'https://github.com/acme/hello-web';
 
 let harness: Harness;
 let context: BrowserContext;
+let worker: Worker;
 let page: Page;
 let artifacts = '';
 const stub = new GitHubStub(fixturesDir);
@@ -23,6 +24,17 @@ const runIds: string[] = [];
 const panel = (p: Page) => p.locator('[data-rr=panel]');
 const runButton = (p: Page) => p.locator('[data-rr=run-button]');
 const detectLabel = (p: Page) => p.locator('[data-rr=detect-label]');
+const badgeText = () => worker.evaluate(() => chrome.action.getBadgeText({}));
+const badgeColor = () => worker.evaluate(() => chrome.action.getBadgeBackgroundColor({}));
+
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: join(artifacts, `${name}.png`) });
@@ -57,7 +69,11 @@ beforeAll(async () => {
   stub.repos.set('acme/broken-build', { description: 'Its build fails', files: ['Dockerfile'], headerActions: true });
   // /acme/hello-web/tree/… pages come with a header GitHub might ship one day: no actions list.
   stub.repos.set('acme/hello-web/tree', { description: 'A static page in a busybox container', files: ['site', 'Dockerfile'], headerActions: false });
-  ({ context } = await harness.launch());
+  harness.publish('acme', 'profiles-app', join(fixturesDir, 'repos/profiles-app'));
+  harness.publish('acme', 'unsafe-app', join(fixturesDir, 'repos/unsafe-app'));
+  stub.repos.set('acme/unsafe-app', { description: "A tool that sees the host's processes", files: ['compose.yaml'], headerActions: true });
+  stub.repos.set('acme/profiles-app', { description: 'web, api, db and a tools profile', files: ['Dockerfile', 'compose.yaml'], headerActions: true });
+  ({ context, worker } = await harness.launch());
   await stub.install(context);
   page = await context.newPage();
 });
@@ -81,6 +97,24 @@ describe('the RepoRunner extension in Chromium', () => {
     await shot(page, '01-host-not-installed');
     await panel(page).locator('[data-rr=close]').click();
     expect(await panel(page).count()).toBe(0);
+  });
+
+  it('says "update RepoRunner" when the host speaks another protocol version', async () => {
+    harness.installFakeHost(1);
+    await page.goto(helloUrl);
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 20_000 }).toBe('RepoRunner needs an update');
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=error-title]').textContent(), { timeout: 10_000 }).toBe('RepoRunner and this extension speak different protocol versions.');
+    expect(await panel(page).locator('[data-rr=error-action]').textContent()).toContain('Update RepoRunner');
+    expect(await panel(page).locator('[data-rr=error]').textContent()).toContain('speaks protocol 1, this extension 2');
+    await shot(page, '01b-version-mismatch-panel');
+    const popup = await context.newPage();
+    await popup.setViewportSize({ width: 440, height: 240 });
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await expect.poll(() => popup.locator('[data-rr=error]').textContent(), { timeout: 10_000 }).toContain('Update RepoRunner');
+    await popup.screenshot({ path: join(artifacts, '01c-version-mismatch-popup.png') });
+    await popup.close();
+    await panel(page).locator('[data-rr=close]').click();
   });
 
   it('shows no button on a page that is not a repository', async () => {
@@ -177,6 +211,97 @@ describe('the RepoRunner extension in Chromium', () => {
     await popup.close();
   });
 
+  it('plan step: mode toggle, then a profile and one service start only their closure; the badge counts it', async () => {
+    await page.goto('https://github.com/acme/profiles-app');
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toContain('Dockerfile found');
+    await runButton(page).click();
+    const p = panel(page);
+    await expect.poll(() => p.locator('[data-rr=start]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    // Both kinds exist: Compose by default, with a toggle.
+    expect(await p.locator('[data-rr=mode-compose]').isChecked()).toBe(true);
+    expect(await p.locator('[data-rr=services] li').count()).toBe(3); // admin waits for its profile
+    await p.locator('[data-rr=mode-dockerfile]').check();
+    await expect.poll(() => p.locator('[data-rr=services] li').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => p.locator('[data-rr=start]').textContent(), { timeout: 30_000 }).toBe('Start 1 service');
+    await shot(page, '10-plan-dockerfile-mode');
+    await p.locator('[data-rr=mode-compose]').check();
+    await expect.poll(() => p.locator('[data-rr=start]').textContent(), { timeout: 30_000 }).toBe('Start 3 services');
+
+    // The tools profile brings admin; picking only admin runs admin and what it needs (db).
+    await p.locator('[data-rr=profile-tools]').check();
+    await expect.poll(() => p.locator('[data-rr=services] li').count(), { timeout: 10_000 }).toBe(4);
+    await p.locator('[data-rr=pick-admin]').check();
+    // The closure shows at once: db is needed by admin, web and api are not started.
+    expect(await p.locator('[data-rr=service-db]').textContent()).toContain('needed by admin');
+    expect(await p.locator('[data-rr=service-web]').getAttribute('class')).toBe('idle');
+    expect(await p.locator('[data-rr=service-api]').getAttribute('class')).toBe('idle');
+    await expect.poll(() => p.locator('[data-rr=start]').textContent(), { timeout: 30_000 }).toBe('Start 2 services');
+    await expect.poll(() => p.locator('[data-rr=start]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await p.locator('[data-rr=primary-admin]').check();
+    await p.locator('[data-rr=runtime]').selectOption('docker');
+    await shot(page, '11-plan-profile-and-closure');
+    await p.locator('[data-rr=start]').click();
+    await expect.poll(() => p.locator('[data-rr=state]').textContent(), { timeout: 90_000 }).toBe('READY');
+    const runId = (await p.locator('[data-rr=run-id]').textContent()) ?? '';
+    runIds.push(runId);
+    const services = (await containersWithLabel(`${runIdLabel}=${runId}`)).map((c) => c.Labels['reporunner.dev/service']).sort();
+    expect(services).toEqual(['admin', 'db']);
+    expect(await p.locator('[data-rr=preview-primary]').textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    // The toolbar badge counts the active run.
+    await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
+    expect(await badgeColor()).toEqual([9, 105, 218, 255]);
+    await shot(page, '12-closure-ready');
+
+    // The choices are remembered for this repository.
+    await page.reload();
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 30_000 }).toContain('Dockerfile found');
+    await runButton(page).click();
+    await expect.poll(() => p.locator('[data-rr=run-id]').textContent(), { timeout: 15_000 }).toBe(runId);
+    await p.locator('[data-rr=stop]').click();
+    await expect.poll(() => p.locator('[data-rr=state]').textContent(), { timeout: 60_000 }).toBe('STOPPED');
+    await expect.poll(badgeText, { timeout: 10_000 }).toBe('');
+    await p.locator('[data-rr=run-again]').click();
+    await expect.poll(() => p.locator('[data-rr=start]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(await p.locator('[data-rr=profile-tools]').isChecked()).toBe(true);
+    expect(await p.locator('[data-rr=pick-admin]').isChecked()).toBe(true);
+    expect(await p.locator('[data-rr=primary-admin]').isChecked()).toBe(true);
+    expect(await p.locator('[data-rr=runtime]').inputValue()).toBe('docker');
+    await panel(page).locator('[data-rr=close]').click();
+  });
+
+  it('refused options are allowed only on the extension consent page, for one run', async () => {
+    await page.goto('https://github.com/acme/unsafe-app');
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('compose found (1 service)');
+    await runButton(page).click();
+    const p = panel(page);
+    await expect.poll(() => p.locator('[data-rr=refusals]').textContent(), { timeout: 30_000 }).toContain('pid');
+    expect(await p.locator('[data-rr=start]').isDisabled()).toBe(true);
+    const consentPage = context.waitForEvent('page');
+    await p.locator('[data-rr=review]').click();
+    const consent = await consentPage;
+    await consent.waitForLoadState();
+    expect(consent.url()).toContain(`chrome-extension://${extensionId}/consent.html`);
+    expect(await consent.locator('[data-rr=source]').textContent()).toBe('https://github.com/acme/unsafe-app');
+    await expect.poll(() => consent.locator('[data-rr=consent-refused]').textContent(), { timeout: 30_000 }).toContain('pid');
+    expect(await consent.locator('[data-rr=consent-start]').isDisabled()).toBe(true); // not before the tick
+    await consent.locator('[data-rr=consent-check]').check();
+    await consent.locator('[data-rr=consent-start]').click();
+    await expect.poll(() => consent.locator('[data-rr=consent-result]').textContent(), { timeout: 30_000 }).toMatch(/^Started run \w+/);
+    await consent.screenshot({ path: join(artifacts, '16-consent-started.png'), fullPage: true });
+    const runId = /Started run (\w+)/.exec((await consent.locator('[data-rr=consent-result]').textContent()) ?? '')?.[1] ?? '';
+    runIds.push(runId);
+    await consent.close();
+    // The panel on GitHub follows the run the consent page started.
+    await p.locator('[data-rr=close]').click();
+    await runButton(page).click();
+    await expect.poll(() => p.locator('[data-rr=run-id]').textContent(), { timeout: 15_000 }).toBe(runId);
+    await expect.poll(() => p.locator('[data-rr=state]').textContent(), { timeout: 90_000 }).toMatch(/^(READY|FAILED)$/);
+    if ((await p.locator('[data-rr=state]').textContent()) === 'FAILED') throw new Error(`the allowed run failed: ${await p.locator('[data-rr=diagnosis]').textContent()}`);
+    await p.locator('[data-rr=stop]').click();
+    await expect.poll(() => p.locator('[data-rr=state]').textContent(), { timeout: 60_000 }).toBe('STOPPED');
+    await p.locator('[data-rr=close]').click();
+  });
+
   it('says which phase a failed run failed in, why, and its last lines', async () => {
     await page.goto('https://github.com/acme/broken-build');
     await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('Dockerfile found');
@@ -192,6 +317,12 @@ describe('the RepoRunner extension in Chromium', () => {
     expect(diagnosis).toContain('unexpected token');
     expect(await panel(page).locator('[data-rr=stop]').count()).toBe(0); // nothing left to stop
     expect(await panel(page).locator('[data-rr=run-again]').count()).toBe(1);
+    // A failure it saw happen turns the badge red until the popup is opened.
+    await expect.poll(badgeColor, { timeout: 10_000 }).toEqual([207, 34, 46, 255]);
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await expect.poll(badgeColor, { timeout: 10_000 }).toEqual([9, 105, 218, 255]);
+    await popup.close();
     await shot(page, '07-failed-build');
   });
 
@@ -231,5 +362,55 @@ describe('the RepoRunner extension in Chromium', () => {
     await shot(page, '09-floating-button');
     await page.locator('[data-rr=floating] [data-rr=run-button]').click();
     await expect.poll(() => panel(page).locator('[data-rr=detection]').textContent(), { timeout: 10_000 }).toBe('Dockerfile found');
+  });
+
+  it("the Run locally button looks like GitHub's own buttons, light and dark", async () => {
+    await page.goto(helloUrl);
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    const look = (selector: string) =>
+      page.locator(selector).first().evaluate((el) => {
+        const c = getComputedStyle(el);
+        return { background: c.backgroundColor, color: c.color, border: c.borderTopColor, radius: c.borderRadius, font: c.fontSize, height: el.getBoundingClientRect().height };
+      });
+    for (const mode of ['light', 'dark']) {
+      await page.evaluate((m) => (document.documentElement.dataset.colorMode = m), mode);
+      const ours = await look('[data-rr=run-button]');
+      expect(ours).toEqual(await look('#fork-button'));
+      expect(ours.background).toBe(mode === 'light' ? 'rgb(246, 248, 250)' : 'rgb(33, 40, 48)');
+      await shot(page, `13-button-${mode}`);
+    }
+    // The floating button (no header to join) follows GitHub's theme variables too.
+    await softNavigate(page, '/acme/hello-web/tree/main');
+    await expect.poll(() => page.locator('[data-rr=floating] [data-rr=detect-label]').textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    for (const mode of ['light', 'dark']) {
+      await page.evaluate((m) => (document.documentElement.dataset.colorMode = m), mode);
+      const bg = await page.locator('[data-rr=floating] [data-rr=run-button]').evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(bg).toBe(mode === 'light' ? 'rgb(246, 248, 250)' : 'rgb(33, 40, 48)');
+    }
+  });
+
+  it('the options page shows the bridge with the app stopped, then starts it', async () => {
+    await page.goto('https://github.com/features'); // no repository page keeps asking the app
+    await harness.stopEngine();
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const cell = (rr: string) => options.locator(`[data-rr=${rr}]`);
+    await expect.poll(() => cell('app-running').textContent(), { timeout: 15_000 }).toBe('not running');
+    expect(await cell('host-manifest').textContent()).toBe('found');
+    expect(await cell('host-version').textContent()).toMatch(/^\d+\.\d+/);
+    expect(await cell('protocol').textContent()).toBe('extension 2 · host 2');
+    expect(harness.servePid() === null || !(await isAlive(harness.servePid() ?? 0))).toBe(true); // asking started nothing
+    await options.screenshot({ path: join(artifacts, '14-options-app-stopped.png'), fullPage: true });
+    await cell('start-app').click();
+    await expect.poll(() => cell('app-running').textContent(), { timeout: 30_000 }).toBe('running');
+    expect(await cell('app-version').textContent()).toMatch(/^\d+\.\d+/);
+    expect(await cell('protocol').textContent()).toBe('extension 2 · host 2 · app 2');
+    expect(await cell('start-app').isHidden()).toBe(true);
+    expect(harness.servePid()).not.toBeNull();
+    await options.screenshot({ path: join(artifacts, '15-options-app-running.png'), fullPage: true });
+    // The default runtime is kept for new repositories.
+    await cell('default-runtime').selectOption('docker');
+    await expect.poll(() => worker.evaluate(() => chrome.storage.local.get('reporunner.runtime'))).toEqual({ 'reporunner.runtime': 'docker' });
+    await options.close();
   });
 });

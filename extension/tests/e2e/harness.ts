@@ -2,7 +2,7 @@
 // repositories served by `git daemon` as a GitHub mirror, the native host's manifest, and the
 // browser itself with the built extension loaded. And how to take it all down again.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -109,6 +109,37 @@ export class Harness {
     const manifest = JSON.parse(readFileSync(join(this.profile, 'NativeMessagingHosts', `${nativeHostName}.json`), 'utf8')) as { path: string; allowed_origins: string[] };
     if (manifest.path !== this.nativeHost || manifest.allowed_origins[0] !== `chrome-extension://${extensionId}/`)
       throw new Error(`install-native-host.sh wrote an unexpected manifest: ${JSON.stringify(manifest)}`);
+  }
+
+  // A stand-in native host that speaks another protocol version: it answers host.status and
+  // hello with `protocol` and every other request with an error, in Chrome's framing.
+  installFakeHost(protocol: number): void {
+    const script = join(this.root, 'fake-nativehost.mjs');
+    writeFileSync(
+      script,
+      `#!${process.execPath}
+let buffer = Buffer.alloc(0);
+const send = (m) => { const body = Buffer.from(JSON.stringify(m)); const head = Buffer.alloc(4); head.writeUInt32LE(body.length); process.stdout.write(Buffer.concat([head, body])); };
+process.stdin.on('data', (chunk) => {
+  buffer = Buffer.concat([buffer, chunk]);
+  while (buffer.length >= 4 && buffer.length >= 4 + buffer.readUInt32LE(0)) {
+    const m = JSON.parse(buffer.subarray(4, 4 + buffer.readUInt32LE(0)).toString());
+    buffer = buffer.subarray(4 + buffer.readUInt32LE(0));
+    if (m.method === 'host.status') send({ id: m.id, result: { host: 'fake', version: '0.0.1', protocol: ${protocol}, appRunning: true } });
+    else if (m.method === 'hello') send({ id: m.id, result: { server: 'reporunner', version: '0.0.1', protocol: ${protocol} } });
+    else send({ id: m.id, error: { code: 'test.old_app', message: 'an app of protocol ${protocol} does not know ' + m.method } });
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+`,
+    );
+    chmodSync(script, 0o755);
+    const dir = join(this.profile, 'NativeMessagingHosts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, `${nativeHostName}.json`),
+      JSON.stringify({ name: nativeHostName, description: 'fake RepoRunner host of another protocol version', path: script, type: 'stdio', allowed_origins: [`chrome-extension://${extensionId}/`] }),
+    );
   }
 
   removeHostManifest(): void {

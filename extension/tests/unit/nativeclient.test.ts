@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NativeClient } from '../../src/background/nativeclient';
+import { NativeClient, protocolVersion } from '../../src/background/nativeclient';
+import { errorCode } from '../../src/shared/errors';
 import type { ConnectionStatus, RpcError } from '../../src/shared/messages';
 import { FakePort } from './fakeport';
 
@@ -41,7 +42,7 @@ describe('NativeClient', () => {
     const get = client.request('get', { runId: 'r1' });
     const p = port(ports);
     expect(p.requests().map((r) => r.method)).toEqual(['hello', 'list', 'get']);
-    expect(p.lastRequest('hello').params).toEqual({ client: 'reporunner-extension', version: 1 });
+    expect(p.lastRequest('hello').params).toEqual({ client: 'reporunner-extension', version: protocolVersion });
     // Replies may come back out of order; ids route them.
     p.deliver({ id: p.lastRequest('get').id, result: { run: { id: 'r1' } } });
     p.deliver({ id: p.lastRequest('hello').id, result: { server: 'reporunner' } });
@@ -50,6 +51,44 @@ describe('NativeClient', () => {
     await expect(list).resolves.toEqual({ runs: [] });
     expect(statuses.map((s) => s.state)).toEqual(['connecting', 'connected']);
     expect(ports).toHaveLength(1); // one port for everything
+  });
+
+  it("asks the host for its status without a hello, so the app is not started for it", async () => {
+    const { client, ports } = setup();
+    const status = client.request('host.status');
+    const p = port(ports);
+    expect(p.requests().map((r) => r.method)).toEqual(['host.status']);
+    p.deliver({ id: p.lastRequest('host.status').id, result: { protocol: protocolVersion, appRunning: false } });
+    await expect(status).resolves.toEqual({ protocol: protocolVersion, appRunning: false });
+    void client.request('list').catch(() => {});
+    expect(p.requests().map((r) => r.method)).toEqual(['host.status', 'hello', 'list']);
+  });
+
+  it('refuses an app that reports another protocol version, and lets the port go', async () => {
+    const { client, ports, statuses } = setup();
+    const list = client.request('list');
+    const p = port(ports);
+    p.deliver({ id: p.lastRequest('hello').id, result: { server: 'reporunner', protocol: protocolVersion - 1 } });
+    const error = await list.then(() => null, (e: unknown) => e as { code: string; message: string });
+    expect(error?.code).toBe(errorCode.versionMismatch);
+    expect(error?.message).toContain('Update RepoRunner');
+    expect(error?.message).toContain(`protocol ${protocolVersion - 1}`);
+    expect(p.disconnected).toBe(true);
+    expect(statuses.at(-1)).toEqual({ state: 'failed', error });
+    // A newer app asks for a newer extension; the next request opens a fresh port.
+    const again = client.request('list');
+    const p2 = port(ports, 1);
+    p2.deliver({ id: p2.lastRequest('hello').id, result: { protocol: protocolVersion + 1 } });
+    await expect(again).rejects.toMatchObject({ code: errorCode.versionMismatch, message: expect.stringContaining('Update the RepoRunner extension') });
+  });
+
+  it('treats the app refusing our version like a mismatch', async () => {
+    const { client, ports } = setup();
+    const list = client.request('list');
+    const p = port(ports);
+    p.deliver({ id: p.lastRequest('hello').id, error: { code: 'ipc.version_mismatch', message: 'The client speaks protocol 9, this server 2; update RepoRunner.' } });
+    await expect(list).rejects.toMatchObject({ code: errorCode.versionMismatch });
+    expect(p.disconnected).toBe(true);
   });
 
   it('passes engine errors through with their code', async () => {

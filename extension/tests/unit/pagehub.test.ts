@@ -64,7 +64,7 @@ describe('PageHub and WorkerLink', () => {
     const sink = new FakeSink();
     const hub = new PageHub(sink);
     const { page, worker } = pipe();
-    hub.add(worker, { state: 'idle' });
+    hub.add(worker, { state: 'idle' }, { trusted: true });
     const link = new WorkerLink(() => page);
     await link.request('plan', { source: 's' });
     await link.request('list');
@@ -125,8 +125,9 @@ describe('PageHub and WorkerLink', () => {
     const hub = new PageHub(sink);
     const a = pipe();
     const b = pipe();
-    hub.add(a.worker, { state: 'idle' });
-    hub.add(b.worker, { state: 'idle' });
+    const tab = { trusted: false, tabUrl: 'https://github.com/o/r/tree/main' };
+    hub.add(a.worker, { state: 'idle' }, tab);
+    hub.add(b.worker, { state: 'idle' }, tab);
     const source = { source: 'https://github.com/o/r' };
     const [ra, rb] = await Promise.all([new WorkerLink(() => a.page).request('detect', source), new WorkerLink(() => b.page).request('detect', source)]);
     expect(ra).toEqual(rb);
@@ -232,5 +233,38 @@ describe('PageHub watch', () => {
     link.watch(['r1']);
     await flush();
     expect(kept).toBe(1);
+  });
+
+  it("keeps web pages to a short list, their own site's repositories and no unsafe options", async () => {
+    const sink = new FakeSink();
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    hub.add(worker, { state: 'idle' }, { trusted: false, tabUrl: 'https://github.com/o/r' });
+    const link = new WorkerLink(() => page);
+    const refused = async (p: Promise<Json>) => (await p.then(() => null, (e: { code: string; message: string }) => e))?.code;
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { allowUnsafe: true } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('plan', { source: 'https://github.com/o/r', options: { values: { A: '1' } } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: '/home/me/secret' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://evil.example/o/r' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('settings', { set: { defaultRuntime: 'docker' } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('host.status'))).toBe('extension.needs_consent');
+    expect(sink.calls).toEqual([]); // nothing refused reached the native side
+    await link.request('start', { source: 'https://github.com/o/r', options: { services: ['web'], runtime: 'docker' } });
+    expect(sink.calls.map((c) => c[0])).toEqual(['start']);
+  });
+
+  it('lets extension pages ask for unsafe runs, and opens consent for the tab that asked', async () => {
+    const sink = new FakeSink();
+    const opened: [string, JsonObject][] = [];
+    const hub = new PageHub(sink, () => {}, (url, choices) => opened.push([url, choices]));
+    const ext = pipe();
+    hub.add(ext.worker, { state: 'idle' }, { trusted: true });
+    await new WorkerLink(() => ext.page).request('start', { source: 'https://github.com/o/r', options: { allowUnsafe: true } });
+    expect(sink.calls.map((c) => c[0])).toEqual(['start']);
+    const web = pipe();
+    hub.add(web.worker, { state: 'idle' }, { trusted: false, tabUrl: 'https://github.com/o/r/tree/dev' });
+    new WorkerLink(() => web.page).openConsent({ mode: 'compose', profiles: [], services: ['web'], primary: null, runtime: 'docker' });
+    await flush();
+    expect(opened).toEqual([['https://github.com/o/r/tree/dev', { mode: 'compose', profiles: [], services: ['web'], primary: null, runtime: 'docker' }]]);
   });
 });

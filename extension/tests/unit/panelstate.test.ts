@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRepoPage } from '../../src/shared/githuburl';
 import type { JsonObject } from '../../src/shared/json';
-import { formatDuration, initialPanelState, logTabs, logTailLines, type PanelAction, type PanelState, phaseRows, reducePanel } from '../../src/shared/panelstate';
+import { effectiveMode, formatDuration, initialPanelState, logTabs, logTailLines, type PanelAction, type PanelState, phaseRows, reducePanel } from '../../src/shared/panelstate';
 import { describeDetection, parseDetection, parsePlan, parseRun, type RunInfo } from '../../src/shared/run';
 
 const page = parseRepoPage('https://github.com/acme/hello-web');
@@ -54,8 +54,8 @@ describe('panel state from a real run sequence', () => {
   it('follows a run from start to READY and STOPPED', () => {
     let s = initialPanelState(page);
     s = reduceAll(s, [{ type: 'planning' }, { type: 'planned', plan }]);
-    expect(s.mode).toBe('compose');
-    expect(s.primary).toBe('web'); // the engine's primary is preselected
+    expect(effectiveMode(s)).toBe('compose');
+    expect(s.choices.primary).toBe('web'); // the engine's primary is preselected
     s = reduceAll(s, [{ type: 'starting' }, { type: 'attached', run: run('QUEUED', {}, '2025-01-01T00:00:00.000Z') }]);
     expect(s.busy).toBeNull();
     expect(s.planning).toBe(false);
@@ -155,7 +155,7 @@ describe('panel state from a real run sequence', () => {
     let s = reducePanel(initialPanelState(page), { type: 'planned', plan });
     s = reducePanel(s, { type: 'chooseMode', mode: 'dockerfile' });
     expect(s.plan).toBeNull();
-    expect(s.primary).toBeNull();
+    expect(s.choices.primary).toBeNull();
     expect(reducePanel(s, { type: 'chooseMode', mode: 'dockerfile' })).toBe(s);
   });
 
@@ -163,7 +163,7 @@ describe('panel state from a real run sequence', () => {
     let s = reducePanel(initialPanelState(page), { type: 'planned', plan });
     s = reducePanel(s, { type: 'choosePrimary', service: 'api' });
     s = reducePanel(s, { type: 'planned', plan });
-    expect(s.primary).toBe('api');
+    expect(s.choices.primary).toBe('api');
   });
 
   it('lists log tabs: the run first, then every service', () => {
