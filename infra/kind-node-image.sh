@@ -5,17 +5,22 @@
 #   infra/kind-node-image.sh name     prints the name the current pins give
 #   infra/kind-node-image.sh config   writes a kind cluster config for it (infra/kind/cluster.yaml plus
 #                                     the node image and the component versions kubeadm must use), prints its path
+#   infra/kind-node-image.sh kind     builds the kind CLI (cached), prints its path
+#   infra/kind-node-image.sh docker-up|docker-down
+#                                     the Docker daemon kind nodes can run on here (see cmd_docker_up);
+#                                     run `build` and kind with the DOCKER_HOST that docker-up prints
 #
 # The image is a `debootstrap --variant=minbase bookworm` rootfs (systemd, containerd, runc, the CNI
 # plugins and iptables from Debian) with our own kubelet, kubeadm, kubectl and crictl on top, and the
 # control-plane images built FROM scratch from the binaries that scripts/local-cluster.sh builds.
 # See docs/kind-offline.md.
+# shellcheck disable=SC2154  # cache, modules and the pinned versions come from scripts/cluster/*.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-# shellcheck source=../scripts/cluster/common.sh
+# shellcheck source=SCRIPTDIR/../scripts/cluster/common.sh
 . "$root/scripts/cluster/common.sh"
-# shellcheck source=../scripts/cluster/build.sh
+# shellcheck source=SCRIPTDIR/../scripts/cluster/build.sh
 . "$root/scripts/cluster/build.sh"
 
 suite=bookworm
@@ -165,8 +170,11 @@ image_name() {
         {
             rootfs_key
             echo "$k8s_version $etcd_version $coredns_version $pause_version $crictl_version $capfilter_version"
-            cat "$0"
+            cat "$here/kind-node-image.sh"
             (cd "$here/kind/node" && find . -type f | sort | xargs sha256sum)
+            # The binaries by size and time: a rebuilt binary makes a new image.
+            stat -L -c '%n %s %Y' "$k8s_bin"/kube* "$etcd_bin/etcd" "$coredns_bin/coredns" "$pause_bin/pause" \
+                "$crictl_bin/crictl" "$capfilter_bin/runc-capfilter" 2>/dev/null
         } | sha256sum | cut -c1-12
     )
     echo "reporunner/kind-node:$k8s_version-$key"
@@ -247,13 +255,84 @@ YAML
     echo "$out"
 }
 
-case "${1:-}" in
-build) cmd_build ;;
-name) image_name ;;
-config) cmd_config "${2:-}" ;;
-kind) build_kind_tools && echo "$kind_bin/kind" ;;
-*)
-    echo "usage: $0 build|name|config [FILE]|kind" >&2
+# kind runs every node `--privileged`, which makes runc ask for every capability it knows. Where
+# this machine's bounding set lacks one (CAP_SYS_RESOURCE on these VMs), runc refuses to start any
+# privileged container. Such machines get a Docker daemon of our own whose default runtime is
+# runc-capfilter; on any other machine the usual daemon serves and `docker-up` prints its address.
+private_docker=${REPORUNNER_KIND_DOCKER_DIR:-/run/reporunner-kind-docker}
+private_docker_data=${REPORUNNER_KIND_DOCKER_DATA:-/var/lib/reporunner-kind-docker}
+
+bounding_set_full() {
+    local want have
+    want=$(((1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1))
+    have=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
+    [ $((have & want)) -eq "$want" ]
+}
+
+private_docker_answers() {
+    curl -sf --max-time 2 --unix-socket "$private_docker/docker.sock" http://localhost/_ping >/dev/null 2>&1
+}
+
+cmd_docker_up() {
+    if bounding_set_full; then
+        echo "DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}"
+        return 0
+    fi
+    if ! private_docker_answers; then
+        [ "$(id -u)" -eq 0 ] || die "a private Docker daemon for kind needs root"
+        build_kind_tools
+        mkdir -p "$private_docker" "$private_docker_data"
+        kind_log "starting a Docker daemon for kind nodes on $private_docker/docker.sock (runc-capfilter runtime)"
+        # No docker0, no iptables rules: kind's own network is a plain bridge, and its API server
+        # port is published on loopback through docker-proxy.
+        setsid dockerd --host "unix://$private_docker/docker.sock" --data-root "$private_docker_data" \
+            --exec-root "$private_docker/exec" --pidfile "$private_docker/dockerd.pid" \
+            --bridge none --iptables=false --ip6tables=false --ip-masq=false \
+            --default-address-pool base=10.213.0.0/16,size=24 \
+            --add-runtime "capfilter=$capfilter_bin/runc-capfilter" --default-runtime capfilter \
+            >"$private_docker/dockerd.log" 2>&1 </dev/null &
+        for _ in $(seq 1 60); do
+            private_docker_answers && break
+            sleep 0.5
+        done
+        private_docker_answers || die "the private Docker daemon did not answer; see $private_docker/dockerd.log"
+    fi
+    echo "DOCKER_HOST=unix://$private_docker/docker.sock"
+}
+
+# Stops the private daemon (after deleting what kind left on it); its images stay in the data root.
+cmd_docker_down() {
+    local pid
+    [ -f "$private_docker/dockerd.pid" ] || return 0
+    pid=$(cat "$private_docker/dockerd.pid")
+    if private_docker_answers; then
+        DOCKER_HOST=unix://$private_docker/docker.sock docker ps -aq | xargs -r \
+            env DOCKER_HOST="unix://$private_docker/docker.sock" docker rm -f -v >/dev/null || true
+        DOCKER_HOST=unix://$private_docker/docker.sock docker network rm kind >/dev/null 2>&1 || true
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -0 "$pid" 2>/dev/null && die "dockerd $pid did not stop"
+    rm -f "$private_docker/dockerd.pid"
+}
+
+usage() {
+    echo "usage: $0 build|name|config [FILE]|kind|docker-up|docker-down" >&2
     exit 2
-    ;;
-esac
+}
+
+# Sourcing the file gives its functions (the kind test does); running it runs a command.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    case "${1:-}" in
+    build) cmd_build ;;
+    name) image_name ;;
+    config) cmd_config "${2:-}" ;;
+    kind) build_kind_tools && echo "$kind_bin/kind" ;;
+    docker-up) cmd_docker_up ;;
+    docker-down) cmd_docker_down ;;
+    *) usage ;;
+    esac
+fi
