@@ -261,6 +261,7 @@ YAML
 # runc-capfilter; on any other machine the usual daemon serves and `docker-up` prints its address.
 private_docker=${REPORUNNER_KIND_DOCKER_DIR:-/run/reporunner-kind-docker}
 private_docker_data=${REPORUNNER_KIND_DOCKER_DATA:-/var/lib/reporunner-kind-docker}
+private_bridge=rrk-docker0
 
 bounding_set_full() {
     local want have
@@ -282,12 +283,18 @@ cmd_docker_up() {
         [ "$(id -u)" -eq 0 ] || die "a private Docker daemon for kind needs root"
         build_kind_tools
         mkdir -p "$private_docker" "$private_docker_data"
+        # Its default bridge (image builds' RUN steps need one) is ours, beside the usual docker0.
+        if ! ip link show "$private_bridge" >/dev/null 2>&1; then
+            ip link add "$private_bridge" type bridge
+            ip addr add 10.214.0.1/24 dev "$private_bridge"
+        fi
+        ip link set "$private_bridge" up
         kind_log "starting a Docker daemon for kind nodes on $private_docker/docker.sock (runc-capfilter runtime)"
-        # No docker0, no iptables rules: kind's own network is a plain bridge, and its API server
-        # port is published on loopback through docker-proxy.
+        # No iptables rules: kind's own network is a plain bridge, and its API server port is
+        # published on loopback through docker-proxy.
         setsid dockerd --host "unix://$private_docker/docker.sock" --data-root "$private_docker_data" \
             --exec-root "$private_docker/exec" --pidfile "$private_docker/dockerd.pid" \
-            --bridge none --iptables=false --ip6tables=false --ip-masq=false \
+            --bridge "$private_bridge" --iptables=false --ip6tables=false --ip-masq=false \
             --default-address-pool base=10.213.0.0/16,size=24 \
             --add-runtime "capfilter=$capfilter_bin/runc-capfilter" --default-runtime capfilter \
             >"$private_docker/dockerd.log" 2>&1 </dev/null &
@@ -317,6 +324,7 @@ cmd_docker_down() {
     done
     kill -0 "$pid" 2>/dev/null && die "dockerd $pid did not stop"
     rm -f "$private_docker/dockerd.pid"
+    if ip link show "$private_bridge" >/dev/null 2>&1; then ip link del "$private_bridge"; fi
 }
 
 usage() {
