@@ -2,12 +2,12 @@
 # A kind node image assembled on this machine, since no image can be pulled here.
 #
 #   infra/kind-node-image.sh build    builds it once per version (cached as a Docker image), prints its name
-#   infra/kind-node-image.sh name     prints the name the current pins give
+#   infra/kind-node-image.sh name     prints the name the current pins and binaries give
 #   infra/kind-node-image.sh config   writes a kind cluster config for it (infra/kind/cluster.yaml plus
 #                                     the node image and the component versions kubeadm must use), prints its path
 #   infra/kind-node-image.sh kind     builds the kind CLI (cached), prints its path
 #   infra/kind-node-image.sh docker-up|docker-down
-#                                     the Docker daemon kind nodes can run on here (see cmd_docker_up);
+#                                     the Docker daemon kind nodes can run on here (see node_docker_up);
 #                                     run `build` and kind with the DOCKER_HOST that docker-up prints
 #
 # The image is a `debootstrap --variant=minbase bookworm` rootfs (systemd, containerd, runc, the CNI
@@ -174,24 +174,29 @@ image_name() {
             (cd "$here/kind/node" && find . -type f | sort | xargs sha256sum)
             # The binaries by size and time: a rebuilt binary makes a new image.
             stat -L -c '%n %s %Y' "$k8s_bin"/kube* "$etcd_bin/etcd" "$coredns_bin/coredns" "$pause_bin/pause" \
-                "$crictl_bin/crictl" "$capfilter_bin/runc-capfilter" 2>/dev/null
+                "$crictl_bin/crictl" "$capfilter_bin/runc-capfilter" 2>/dev/null || true
         } | sha256sum | cut -c1-12
     )
     echo "reporunner/kind-node:$k8s_version-$key"
 }
 
-cmd_build() {
-    local name base tarball ctx
-    name=$(image_name)
+node_image_build() {
+    local name base tarball ctx b
     command -v docker >/dev/null || die "docker is missing"
+    # The binaries first (all cached): the image's name covers them.
+    build_kind_tools
+    # Kubernetes, etcd, CoreDNS and pause come from scripts/local-cluster.sh's build.
+    for b in "$k8s_bin/kubelet" "$k8s_bin/kubeadm" "$etcd_bin/etcd" "$coredns_bin/coredns" "$pause_bin/pause"; do
+        [ -x "$b" ] || { cmd_build; break; }
+    done
+    for b in kubelet kubeadm kubectl; do
+        [ -x "$k8s_bin/$b" ] || die "$k8s_bin/$b is missing; run scripts/local-cluster.sh build"
+    done
+    name=$(image_name)
     if docker image inspect "$name" >/dev/null 2>&1; then
         echo "$name"
         return 0
     fi
-    cmd_build_components
-    for b in kubelet kubeadm kubectl; do
-        [ -x "$k8s_bin/$b" ] || die "$k8s_bin/$b is missing; run scripts/local-cluster.sh build"
-    done
     tarball=$(rootfs_tarball)
     base=reporunner/kind-node-base:$(basename "$tarball" .tar)
     if ! docker image inspect "$base" >/dev/null 2>&1; then
@@ -224,17 +229,15 @@ STOPSIGNAL SIGRTMIN+3
 DOCKERFILE
     kind_log "building $name"
     DOCKER_BUILDKIT=0 docker build -q -t "$name" "$ctx" >/dev/null || die "docker build of $name failed"
+    # Older node images are a gigabyte each; those no container uses go (Docker refuses the others).
+    docker images reporunner/kind-node --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$name" |
+        xargs -r docker rmi >/dev/null 2>&1 || true
     echo "$name"
-}
-
-cmd_build_components() {
-    build_kind_tools
-    [ -x "$k8s_bin/kubelet" ] || cmd_build
 }
 
 # A kind config for this image: infra/kind/cluster.yaml, the image on every node, and the etcd and
 # CoreDNS tags we build (kubeadm would otherwise name the ones its release pins).
-cmd_config() {
+node_image_config() {
     local name out
     name=$(image_name)
     out=${1:-$cache/kind/cluster-$(echo "$name" | tr '/:' '--').yaml}
@@ -274,7 +277,7 @@ private_docker_answers() {
     curl -sf --max-time 2 --unix-socket "$private_docker/docker.sock" http://localhost/_ping >/dev/null 2>&1
 }
 
-cmd_docker_up() {
+node_docker_up() {
     if bounding_set_full; then
         echo "DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}"
         return 0
@@ -308,7 +311,7 @@ cmd_docker_up() {
 }
 
 # Stops the private daemon (after deleting what kind left on it); its images stay in the data root.
-cmd_docker_down() {
+node_docker_down() {
     local pid
     [ -f "$private_docker/dockerd.pid" ] || return 0
     pid=$(cat "$private_docker/dockerd.pid")
@@ -335,12 +338,12 @@ usage() {
 # Sourcing the file gives its functions (the kind test does); running it runs a command.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case "${1:-}" in
-    build) cmd_build ;;
+    build) node_image_build ;;
     name) image_name ;;
-    config) cmd_config "${2:-}" ;;
+    config) node_image_config "${2:-}" ;;
     kind) build_kind_tools && echo "$kind_bin/kind" ;;
-    docker-up) cmd_docker_up ;;
-    docker-down) cmd_docker_down ;;
+    docker-up) node_docker_up ;;
+    docker-down) node_docker_down ;;
     *) usage ;;
     esac
 fi
