@@ -10,3 +10,9 @@ reporunner_add_test(NAME test_kind_registry
 # kind cluster creation; `kind` is a recording script (see the test).
 reporunner_add_test(NAME test_kind_creator SOURCES test_kind_creator.cpp test_kube_support.h
   LIBS reporunner_kind LABEL integration TIMEOUT 120)
+# Real kind: the kind CLI from its Go module, a node image assembled offline by
+# infra/kind-node-image.sh, cluster creation through ClusterCreator and delivery through
+# ImageDelivery. kind_real.sh builds what it needs (cached) and skips where it can't.
+reporunner_add_test(NAME test_kind_real SOURCES test_kind_real.cpp test_dockerfixture.h test_kube_support.h
+  LIBS reporunner_kind reporunner_testsupport LABEL integration LOCK docker TIMEOUT 2400
+  WRAPPER ${CMAKE_CURRENT_SOURCE_DIR}/kind_real.sh)
