@@ -59,13 +59,13 @@ private Q_SLOTS:
     void createsTheClusterWithRealKind()
     {
         ClusterCreator creator;
-        const auto created =
-            test::awaitFuture(creator.create(m_cluster, qEnvironmentVariable("REPORUNNER_KIND_CONFIG")), 600000);
+        const auto created = test::awaitFuture(
+            creator.create(m_cluster, qEnvironmentVariable("REPORUNNER_KIND_CONFIG")), 600000);
         m_created = true; // whatever happened, kind may have left a node behind
-        QVERIFY2(created.has_value(), created ? "" : qPrintable(created.error().message + "\n" +
-                                                                  created.error().details));
-        const auto nodes = kubectl({"get", "nodes", "-o",
-                                    "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"});
+        QVERIFY2(created.has_value(),
+                 created ? "" : qPrintable(created.error().message + "\n" + created.error().details));
+        const auto nodes = kubectl(
+            {"get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"});
         QCOMPARE(nodes.exitCode, 0);
         QCOMPARE(QString::fromUtf8(nodes.out).trimmed(), QString("True"));
         const auto version = kubectl({"version", "-o", "json"});
@@ -106,8 +106,9 @@ private Q_SLOTS:
     {
         if (!m_created)
             return;
-        const auto deleted = test::run(ClusterCreator::kindExecutable(),
-                                       {"delete", "cluster", "--name", m_cluster, "--kubeconfig", m_kubeconfig});
+        const auto deleted =
+            test::run(ClusterCreator::kindExecutable(),
+                      {"delete", "cluster", "--name", m_cluster, "--kubeconfig", m_kubeconfig});
         QVERIFY2(deleted.exitCode == 0, deleted.err.constData());
         auto left = test::await(m_client->listContainers({"io.x-k8s.kind.cluster=" + m_cluster}));
         QVERIFY(left.has_value());
