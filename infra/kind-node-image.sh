@@ -284,6 +284,8 @@ node_docker_up() {
     fi
     if ! private_docker_answers; then
         [ "$(id -u)" -eq 0 ] || die "a private Docker daemon for kind needs root"
+        local docker0_address
+        docker0_address=$(ip -4 -o addr show docker0 2>/dev/null | awk '{ print $4; exit }')
         build_kind_tools
         mkdir -p "$private_docker" "$private_docker_data"
         # Its default bridge (image builds' RUN steps need one) is ours, beside the usual docker0.
@@ -306,6 +308,14 @@ node_docker_up() {
             sleep 0.5
         done
         private_docker_answers || die "the private Docker daemon did not answer; see $private_docker/dockerd.log"
+        # A dockerd given a bridge other than docker0 deletes docker0 as it starts, and the usual
+        # daemon's default network goes with it: put it back as it was.
+        if [ -n "$docker0_address" ] && ! ip link show docker0 >/dev/null 2>&1; then
+            kind_log "restoring docker0 ($docker0_address), which the private daemon removed"
+            ip link add docker0 type bridge
+            ip addr add "$docker0_address" dev docker0
+            ip link set docker0 up
+        fi
     fi
     echo "DOCKER_HOST=unix://$private_docker/docker.sock"
 }
