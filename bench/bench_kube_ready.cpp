@@ -119,7 +119,8 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
     int preview = 0;
     for (const runtime::Endpoint &e : deployed->endpoints)
         preview = e.primary ? e.localPort : preview;
-    if (!test::httpGet(preview).startsWith("HTTP/1.0 200"))
+    const QByteArray answer = test::httpGet(preview);
+    if (!answer.startsWith("HTTP/1.") || !answer.contains(" 200 OK")) // busybox httpd says 1.1
         return std::nullopt;
     Timing t;
     t.upMs = msSince(clock);
