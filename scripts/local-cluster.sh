@@ -104,7 +104,8 @@ cmd_down() {
     stop_process kube-controller-manager
     stop_process kube-apiserver
     stop_process etcd
-    node_address_down
+    # The bridge and its rules belong to a real node; a kwok cluster never made them.
+    if [ "$mode" = real ]; then node_address_down; fi
     rm -rf "$state" "$rundir"
     leftovers=$(what_is_left)
     [ -z "$leftovers" ] || die "down: these are still there: $leftovers"

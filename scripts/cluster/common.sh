@@ -77,6 +77,10 @@ stop_process() {
             sleep 0.2
         done
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 1 25); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
     fi
     rm -f "$pidfile"
 }
