@@ -41,6 +41,37 @@ template<class T> void settle(const std::shared_ptr<QPromise<T>> &promise, T val
     promise->finish();
 }
 
+// The StatusReason a Status without one stands for, by its HTTP code (apimachinery's names).
+QString reasonForCode(int code)
+{
+    switch (code) {
+    case 400:
+        return QStringLiteral("BadRequest");
+    case 401:
+        return QStringLiteral("Unauthorized");
+    case 403:
+        return QStringLiteral("Forbidden");
+    case 404:
+        return QStringLiteral("NotFound");
+    case 409:
+        return QStringLiteral("Conflict");
+    case 410:
+        return QStringLiteral("Expired");
+    case 422:
+        return QStringLiteral("Invalid");
+    case 429:
+        return QStringLiteral("TooManyRequests");
+    case 500:
+        return QStringLiteral("InternalError");
+    case 503:
+        return QStringLiteral("ServiceUnavailable");
+    case 504:
+        return QStringLiteral("Timeout");
+    default:
+        return QStringLiteral("Unknown");
+    }
+}
+
 } // namespace
 
 QJsonObject KubeReply::json() const
@@ -264,41 +295,6 @@ QString KubeClient::objectPath(const QJsonObject &object)
         return {};
     return collection + QLatin1Char('/') + name;
 }
-
-namespace {
-
-// The StatusReason a Status without one stands for, by its HTTP code (apimachinery's names).
-QString reasonForCode(int code)
-{
-    switch (code) {
-    case 400:
-        return QStringLiteral("BadRequest");
-    case 401:
-        return QStringLiteral("Unauthorized");
-    case 403:
-        return QStringLiteral("Forbidden");
-    case 404:
-        return QStringLiteral("NotFound");
-    case 409:
-        return QStringLiteral("Conflict");
-    case 410:
-        return QStringLiteral("Expired");
-    case 422:
-        return QStringLiteral("Invalid");
-    case 429:
-        return QStringLiteral("TooManyRequests");
-    case 500:
-        return QStringLiteral("InternalError");
-    case 503:
-        return QStringLiteral("ServiceUnavailable");
-    case 504:
-        return QStringLiteral("Timeout");
-    default:
-        return QStringLiteral("Unknown");
-    }
-}
-
-} // namespace
 
 core::Error KubeClient::statusError(int httpStatus, const QByteArray &body, const QString &transportError)
 {

@@ -250,7 +250,6 @@ start_real_node() {
     start_kube_proxy
     start_kube_router
     start_coredns
-    wait_node_ready
     wait_for coredns 120 kubectl_local -n kube-system rollout status deployment/coredns --timeout 5s
 }
 
