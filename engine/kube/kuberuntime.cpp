@@ -80,6 +80,14 @@ KubeRuntime::KubeRuntime(QNetworkAccessManager *nam, KubeOptions options, QObjec
 
 KubeRuntime::~KubeRuntime() = default;
 
+QString KubeRuntime::target() const
+{
+    if (!m_client)
+        return {};
+    const KubeContext &context = m_client->context();
+    return QStringLiteral("context %1 at %2").arg(context.name, context.server);
+}
+
 QFuture<core::Result<void>> KubeRuntime::probe()
 {
     if (!m_client)

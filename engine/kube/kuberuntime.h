@@ -28,6 +28,7 @@ public:
     ~KubeRuntime() override;
 
     QString name() const override { return QStringLiteral("kubernetes"); }
+    QString target() const override;
     QFuture<core::Result<void>> probe() override;
     QFuture<core::Result<void>> loadImages(const plan::RunPlan &plan) override;
     QFuture<core::Result<runtime::Deployment>> deploy(const plan::RunPlan &plan) override;

@@ -290,4 +290,30 @@ QFuture<core::Result<runtime::Runtime *>> Orchestrator::resolveRuntime(const QSt
     });
 }
 
+QFuture<RuntimeChoice> Orchestrator::chooseRuntime(const QString &wanted)
+{
+    const QString name = wanted.isEmpty() ? m_settings.defaultRuntime : wanted;
+    if (!knownRuntimeName(name))
+        return readyFuture(
+            RuntimeChoice{{}, {}, QStringLiteral("\"%1\" is not a runtime.").arg(name.left(64))});
+    const auto choice = [](const runtime::Runtime *r, const QString &reason) {
+        return RuntimeChoice{r->name(), r->target(), reason};
+    };
+    const bool automatic = name == QLatin1String("auto");
+    if (!automatic || !m_kubeRuntime) {
+        const QString reason = automatic ? QStringLiteral("auto: no Kubernetes cluster is configured")
+                                         : QStringLiteral("chosen for this run");
+        return resolveRuntime(name).then([choice, reason](const core::Result<runtime::Runtime *> &r) {
+            return r ? choice(*r, reason) : RuntimeChoice{{}, {}, r.error().message};
+        });
+    }
+    return m_kubeRuntime->probe().then(this, [this, choice](const core::Result<void> &probe) {
+        if (probe)
+            return choice(m_kubeRuntime, QStringLiteral("auto: the cluster answers"));
+        const QString why =
+            QStringLiteral("auto: the cluster does not answer (%1)").arg(probe.error().message);
+        return m_dockerRuntime ? choice(m_dockerRuntime, why) : RuntimeChoice{{}, {}, why};
+    });
+}
+
 } // namespace rr::runs

@@ -38,6 +38,14 @@ struct OrchestratorSettings
     QString defaultRuntime = QStringLiteral("auto"); // "auto" | "docker" | "kubernetes"
 };
 
+// Which runtime a run would go to now, and why: what a plan shows before Start.
+struct RuntimeChoice
+{
+    QString runtime; // "kubernetes" | "docker"; empty when none is available
+    QString target;  // the runtime's own words: kube context and server
+    QString reason;  // why this one (or why none)
+};
+
 // A request to start a run, as the control API and the CLI make it.
 struct StartOptions
 {
@@ -86,6 +94,9 @@ public:
     QList<RunRecord> runs() const; // newest first
     std::optional<RunRecord> run(const QString &runId) const;
     int activeCount() const { return int(m_active.size()); }
+
+    // Resolves `wanted` ("auto", "docker", "kubernetes"; empty = the default) as start would.
+    QFuture<RuntimeChoice> chooseRuntime(const QString &wanted);
 
     OrchestratorSettings settings() const { return m_settings; }
     core::Result<void> setSettings(const OrchestratorSettings &settings);

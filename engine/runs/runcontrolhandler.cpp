@@ -4,6 +4,7 @@
 #include "ipc/protocol.h"
 #include "plan/kuberenderer.h"
 #include "project/detection.h"
+#include "runs/continuation.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
 #include "runs/runjson.h"
@@ -14,6 +15,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QJsonArray>
+#include <QPromise>
 
 namespace rr::runs {
 
@@ -161,60 +163,86 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
         return ready(core::Unexpected(spec.error()));
     PlanRequest request = RunJson::toRequest(params.value(QStringLiteral("options")).toObject());
     request.source = params.value(QStringLiteral("source")).toString();
-    return m_fetcher->fetch(*spec).then(
-        this, [request](const core::Result<source::Checkout> &checkout) -> HandlerResult {
-            if (!checkout)
-                return core::Unexpected(checkout.error());
-            auto prepared = PlanBuilder::build(*checkout, request);
-            if (!prepared)
-                return core::Unexpected(prepared.error());
-            QJsonArray manifests;
-            for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
-                manifests.append(m);
-            QJsonArray services;
-            for (const plan::ServicePlan &s : prepared->plan.services) {
-                QStringList dependsOn;
-                for (const plan::PlanDependency &d : s.dependsOn)
-                    dependsOn.append(d.service);
-                services.append(
-                    QJsonObject{{QStringLiteral("name"), s.name},
-                                {QStringLiteral("image"), s.image},
-                                {QStringLiteral("primary"), s.primary},
-                                {QStringLiteral("build"), bool(s.build)},
-                                {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
-            }
-            // What can be chosen: every service of every profile, with its profiles and
-            // dependencies, so a client can show a selection's closure before asking again.
-            QJsonArray catalog;
-            QStringList profiles;
-            for (const project::Service &s : prepared->catalog) {
-                QStringList dependsOn;
-                for (const project::Dependency &d : s.dependsOn)
-                    dependsOn.append(d.service);
-                for (const QString &p : s.profiles)
-                    if (!profiles.contains(p))
-                        profiles.append(p);
-                catalog.append(
-                    QJsonObject{{QStringLiteral("name"), s.name},
-                                {QStringLiteral("profiles"), QJsonArray::fromStringList(s.profiles)},
-                                {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
-            }
-            profiles.sort();
-            return QJsonObject{
-                {QStringLiteral("commit"), checkout->commit},
-                {QStringLiteral("ref"), checkout->ref},
-                {QStringLiteral("mode"), prepared->mode == project::ProjectMode::Compose
-                                             ? QStringLiteral("compose")
-                                             : QStringLiteral("dockerfile")},
-                {QStringLiteral("namespace"), prepared->plan.namespaceName},
-                {QStringLiteral("services"), services},
-                {QStringLiteral("catalog"), catalog},
-                {QStringLiteral("profiles"), QJsonArray::fromStringList(profiles)},
-                {QStringLiteral("activeProfiles"), QJsonArray::fromStringList(request.profiles)},
-                {QStringLiteral("manifests"), manifests},
-                {QStringLiteral("report"), prepared->plan.report.toJson()},
-                {QStringLiteral("refused"), prepared->plan.report.hasRefusals()}};
-        });
+    // The plan, then the runtime it would run on now (probing a cluster takes a round trip).
+    const QString wanted =
+        params.value(QStringLiteral("options")).toObject().value(QStringLiteral("runtime")).toString();
+    auto promise = std::make_shared<QPromise<HandlerResult>>();
+    promise->start();
+    const auto finish = [promise](const HandlerResult &result) {
+        promise->addResult(result);
+        promise->finish();
+    };
+    whenFinished(this, m_fetcher->fetch(*spec),
+                 [this, request, wanted, finish](const core::Result<source::Checkout> &checkout) {
+                     const HandlerResult planned = planJson(checkout, request);
+                     if (!planned) {
+                         finish(planned);
+                         return;
+                     }
+                     whenFinished(this, m_orchestrator->chooseRuntime(wanted),
+                                  [planned, finish](const RuntimeChoice &choice) {
+                                      QJsonObject out = planned->toObject();
+                                      out.insert(QStringLiteral("runtime"),
+                                                 QJsonObject{{QStringLiteral("name"), choice.runtime},
+                                                             {QStringLiteral("target"), choice.target},
+                                                             {QStringLiteral("reason"), choice.reason}});
+                                      finish(out);
+                                  });
+                 });
+    return promise->future();
+}
+
+HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &checkout,
+                                          const PlanRequest &request)
+{
+    if (!checkout)
+        return core::Unexpected(checkout.error());
+    auto prepared = PlanBuilder::build(*checkout, request);
+    if (!prepared)
+        return core::Unexpected(prepared.error());
+    QJsonArray manifests;
+    for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
+        manifests.append(m);
+    QJsonArray services;
+    for (const plan::ServicePlan &s : prepared->plan.services) {
+        QStringList dependsOn;
+        for (const plan::PlanDependency &d : s.dependsOn)
+            dependsOn.append(d.service);
+        services.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                    {QStringLiteral("image"), s.image},
+                                    {QStringLiteral("primary"), s.primary},
+                                    {QStringLiteral("build"), bool(s.build)},
+                                    {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
+    }
+    // What can be chosen: every service of every profile, with its profiles and
+    // dependencies, so a client can show a selection's closure before asking again.
+    QJsonArray catalog;
+    QStringList profiles;
+    for (const project::Service &s : prepared->catalog) {
+        QStringList dependsOn;
+        for (const project::Dependency &d : s.dependsOn)
+            dependsOn.append(d.service);
+        for (const QString &p : s.profiles)
+            if (!profiles.contains(p))
+                profiles.append(p);
+        catalog.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                   {QStringLiteral("profiles"), QJsonArray::fromStringList(s.profiles)},
+                                   {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
+    }
+    profiles.sort();
+    return QJsonObject{{QStringLiteral("commit"), checkout->commit},
+                       {QStringLiteral("ref"), checkout->ref},
+                       {QStringLiteral("mode"), prepared->mode == project::ProjectMode::Compose
+                                                    ? QStringLiteral("compose")
+                                                    : QStringLiteral("dockerfile")},
+                       {QStringLiteral("namespace"), prepared->plan.namespaceName},
+                       {QStringLiteral("services"), services},
+                       {QStringLiteral("catalog"), catalog},
+                       {QStringLiteral("profiles"), QJsonArray::fromStringList(profiles)},
+                       {QStringLiteral("activeProfiles"), QJsonArray::fromStringList(request.profiles)},
+                       {QStringLiteral("manifests"), manifests},
+                       {QStringLiteral("report"), prepared->plan.report.toJson()},
+                       {QStringLiteral("refused"), prepared->plan.report.hasRefusals()}};
 }
 
 QFuture<ipc::HandlerResult> RunControlHandler::start(const QJsonObject &params)

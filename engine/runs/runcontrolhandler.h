@@ -1,6 +1,8 @@
 #pragma once
 
 #include "ipc/controlhandler.h"
+#include "runs/planrequest.h"
+#include "source/checkout.h"
 
 #include <QObject>
 
@@ -33,6 +35,9 @@ public:
 private:
     QFuture<ipc::HandlerResult> detect(const QJsonObject &params);
     QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
+    // The plan of a checkout as the control API shows it, runtime aside.
+    static ipc::HandlerResult planJson(const core::Result<source::Checkout> &checkout,
+                                       const PlanRequest &request);
     QFuture<ipc::HandlerResult> start(const QJsonObject &params);
     QFuture<ipc::HandlerResult> stop(const QJsonObject &params);
     QFuture<ipc::HandlerResult> logs(const QJsonObject &params);

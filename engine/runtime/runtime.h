@@ -53,6 +53,9 @@ public:
     ~Runtime() override;
 
     virtual QString name() const = 0; // "kubernetes" | "docker"
+    // Where this runtime's runs go, for people: the kube context and its server, or the Docker
+    // Engine. Empty when there is nothing more to say than the name.
+    virtual QString target() const { return {}; }
 
     // Whether the runtime answers at all (daemon pings, cluster reachable).
     virtual QFuture<core::Result<void>> probe() = 0;

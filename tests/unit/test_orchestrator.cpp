@@ -54,6 +54,7 @@ public:
         : m_name(std::move(name))
     {}
     QString name() const override { return m_name; }
+    QString target() const override { return QStringLiteral("scripted %1").arg(m_name); }
     QFuture<core::Result<void>> probe() override
     {
         return done<core::Result<void>>(probeOk ? core::Result<void>()
@@ -331,6 +332,30 @@ private Q_SLOTS:
         QTRY_COMPARE(state(b->run.id), RunState::Ready);
         QCOMPARE(m_orch->run(b->run.id)->runtime, QStringLiteral("kubernetes"));
         QCOMPARE(m_kube->deployed, QStringList{b->run.id});
+    }
+
+    void chooseRuntimeSaysWhereAndWhy()
+    {
+        m_orch.reset();
+        makeOrchestrator(true);
+        m_kube->probeOk = false;
+        const RuntimeChoice fallback = await(m_orch->chooseRuntime(QString()));
+        QCOMPARE(fallback.runtime, QStringLiteral("docker"));
+        QVERIFY2(fallback.reason.contains(QStringLiteral("no cluster")), qPrintable(fallback.reason));
+        m_kube->probeOk = true;
+        const RuntimeChoice preferred = await(m_orch->chooseRuntime(QStringLiteral("auto")));
+        QCOMPARE(preferred.runtime, QStringLiteral("kubernetes"));
+        QCOMPARE(preferred.target, m_kube->target());
+        QCOMPARE(await(m_orch->chooseRuntime(QStringLiteral("docker"))).runtime, QStringLiteral("docker"));
+        const RuntimeChoice unknown = await(m_orch->chooseRuntime(QStringLiteral("podman")));
+        QVERIFY(unknown.runtime.isEmpty());
+        QVERIFY2(unknown.reason.contains(QStringLiteral("podman")), qPrintable(unknown.reason));
+        // Without a Kubernetes runtime, asking for it says so instead of choosing Docker.
+        m_orch.reset();
+        makeOrchestrator(false);
+        const RuntimeChoice missing = await(m_orch->chooseRuntime(QStringLiteral("kubernetes")));
+        QVERIFY(missing.runtime.isEmpty());
+        QVERIFY2(missing.reason.contains(QStringLiteral("not available")), qPrintable(missing.reason));
     }
 
     void reconciliationMakesEveryStateTrue()

@@ -32,7 +32,7 @@ export class PanelController {
       close: () => this.close(),
       chooseMode: (mode) => this.choose({ type: 'chooseMode', mode }, true),
       choosePrimary: (service) => this.choose({ type: 'choosePrimary', service }, false),
-      chooseRuntime: (runtime) => this.choose({ type: 'chooseRuntime', runtime }, false),
+      chooseRuntime: (runtime) => this.choose({ type: 'chooseRuntime', runtime }, true),
       toggleProfile: (profile) => this.choose({ type: 'toggleProfile', profile }, true),
       toggleService: (service) => this.choose({ type: 'toggleService', service }, true),
       review: () => this.link.openConsent(this.state.choices),
@@ -108,7 +108,7 @@ export class PanelController {
   private async plan(): Promise<void> {
     const seq = ++this.planSeq;
     this.dispatch({ type: 'planning' });
-    const options = choiceOptions(this.state.choices, effectiveMode(this.state));
+    const options = { ...choiceOptions(this.state.choices, effectiveMode(this.state)), runtime: this.state.choices.runtime };
     const key = planKey(this.state);
     try {
       const plan = parsePlan(await this.link.request('plan', { source: this.state.page.source, options }));

@@ -3,7 +3,7 @@ import { h } from '../shared/dom';
 import { describeRepoPage } from '../shared/githuburl';
 import { effectiveMode, formatDuration, logTabs, type Mode, type PanelState, phaseRows, planIsStale, plannedServices, type RuntimeChoice } from '../shared/panelstate';
 import { enabledServices, neededBy } from '../shared/planchoices';
-import { describeDetection, describeReportLine, isTerminal } from '../shared/run';
+import { describeDetection, describeReportLine, describeRunsOn, isTerminal } from '../shared/run';
 import { panelCss } from './panelstyle';
 
 export interface PanelCallbacks {
@@ -152,7 +152,7 @@ export class PanelView {
       h('section', {}, h('h3', {}, 'Mode'), modeRow),
       profiles,
       h('section', {}, h('h3', {}, 'Services'), services, report, refusals),
-      h('section', {}, h('h3', {}, 'Runtime'), runtime),
+      h('section', {}, h('h3', {}, 'Runtime'), runtime, plan?.runsOn ? h('div', { class: plan.runsOn.runtime ? 'muted' : 'error', rr: 'runs-on' }, describeRunsOn(plan.runsOn)) : null),
       h('section', {}, h('button', { class: 'btn go', rr: 'start', disabled: !canStart, onClick: () => this.cb.start() }, s.busy === 'starting' ? 'Starting…' : s.planning ? 'Planning…' : `Start ${running.length} service${running.length === 1 ? '' : 's'}`)),
     );
   }

@@ -130,7 +130,7 @@ export function plannedServices(state: PanelState): string[] {
 // primary or the runtime, which Start sends without planning again).
 export function planKey(state: PanelState): string {
   const { mode, profiles, services } = choiceOptions(state.choices, effectiveMode(state));
-  return JSON.stringify([mode ?? null, profiles ?? [], services ?? []]);
+  return JSON.stringify([mode ?? null, profiles ?? [], services ?? [], state.choices.runtime]);
 }
 
 // The plan on screen was made for other choices (the user changed something since): Start

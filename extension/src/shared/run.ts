@@ -220,6 +220,21 @@ export interface PlanSummary {
   refusals: string[];
   // The report's lines worth a user's attention: adapted, dropped and refused keys.
   notes: ReportLine[];
+  // Where the run would go if started now; null from an app that does not say.
+  runsOn: RunsOn | null;
+}
+
+// The runtime a plan resolved: its name ("" when none is available), where, and why.
+export interface RunsOn {
+  runtime: string;
+  target: string;
+  reason: string;
+}
+
+export function describeRunsOn(r: RunsOn): string {
+  if (!r.runtime) return `No runtime can take this run: ${r.reason}`;
+  const name = r.runtime === 'kubernetes' ? 'Kubernetes' : r.runtime === 'docker' ? 'Docker' : r.runtime;
+  return [`Runs on ${name}`, r.target, r.reason].filter(Boolean).join(' · ');
 }
 
 function reportLine(entry: JsonObject): ReportLine | null {
@@ -255,6 +270,7 @@ export function parsePlan(value: Json | undefined): PlanSummary | null {
     refused: value.refused === true,
     refusals: notes.filter((l) => l.status === 'refused').map(describeReportLine),
     notes,
+    runsOn: isObject(value.runtime) ? { runtime: str(value.runtime, 'name'), target: str(value.runtime, 'target'), reason: str(value.runtime, 'reason') } : null,
   };
 }
 

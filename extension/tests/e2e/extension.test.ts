@@ -142,6 +142,8 @@ describe('the RepoRunner extension in Chromium', () => {
     expect(services[0]).toContain('primary');
     expect(await panel(page).locator('[data-rr=commit]').textContent()).toMatch(/^[0-9a-f]{12}$/);
     await panel(page).locator('[data-rr=runtime]').selectOption('docker');
+    // The runtime choice plans again, and the plan says where the run would go and why.
+    await expect.poll(() => panel(page).locator('[data-rr=runs-on]').textContent(), { timeout: 30_000 }).toBe('Runs on Docker · chosen for this run');
     await shot(page, '03-panel-before-start');
 
     await panel(page).locator('[data-rr=start]').click();

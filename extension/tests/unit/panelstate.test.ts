@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRepoPage } from '../../src/shared/githuburl';
 import type { JsonObject } from '../../src/shared/json';
-import { effectiveMode, formatDuration, initialPanelState, logTabs, logTailLines, type PanelAction, type PanelState, phaseRows, reducePanel } from '../../src/shared/panelstate';
-import { describeDetection, parseDetection, parsePlan, parseRun, type RunInfo } from '../../src/shared/run';
+import { effectiveMode, formatDuration, initialPanelState, logTabs, logTailLines, type PanelAction, type PanelState, phaseRows, planIsStale, reducePanel } from '../../src/shared/panelstate';
+import { describeDetection, describeRunsOn, parseDetection, parsePlan, parseRun, type RunInfo } from '../../src/shared/run';
 
 const page = parseRepoPage('https://github.com/acme/hello-web');
 if (!page) throw new Error('fixture page');
@@ -208,6 +208,23 @@ describe('decoding', () => {
       ],
     });
     expect(p?.refusals).toEqual(['web privileged: privileged containers are not allowed']);
+  });
+
+  it('shows where the run would go, and why', () => {
+    const p = parsePlan({ mode: 'compose', services: [], report: [], runtime: { name: 'kubernetes', target: 'context kind-reporunner at https://127.0.0.1:6443', reason: 'auto: the cluster answers' } });
+    expect(p?.runsOn).toEqual({ runtime: 'kubernetes', target: 'context kind-reporunner at https://127.0.0.1:6443', reason: 'auto: the cluster answers' });
+    expect(describeRunsOn(p!.runsOn!)).toBe('Runs on Kubernetes · context kind-reporunner at https://127.0.0.1:6443 · auto: the cluster answers');
+    expect(describeRunsOn({ runtime: '', target: '', reason: 'The kubernetes runtime is not available here.' })).toBe('No runtime can take this run: The kubernetes runtime is not available here.');
+    expect(parsePlan({ mode: 'compose', services: [], report: [] })?.runsOn).toBeNull();
+  });
+
+  it('waits for a new plan when the runtime changes', () => {
+    let s = reduceAll(initialPanelState(page), [{ type: 'planning' }, { type: 'planned', plan }]);
+    expect(planIsStale(s)).toBe(false);
+    s = reducePanel(s, { type: 'chooseRuntime', runtime: 'docker' });
+    expect(planIsStale(s)).toBe(true);
+    s = reduceAll(s, [{ type: 'planning' }, { type: 'planned', plan }]);
+    expect(planIsStale(s)).toBe(false);
   });
 
   it('formats durations', () => {

@@ -99,10 +99,11 @@ describe('the plan step', () => {
     expect(planIsStale(reducePanel(s, { type: 'planned', plan: late, key: planKey(planned(initialPanelState(page), [])) }))).toBe(true);
     s = planned(s, ['db', 'admin']);
     expect(planIsStale(s)).toBe(false);
-    // Changing only the primary or the runtime needs no new plan.
+    // Changing only the primary needs no new plan; the runtime does (the plan says where it runs).
     s = reducePanel(s, { type: 'choosePrimary', service: 'admin' });
-    s = reducePanel(s, { type: 'chooseRuntime', runtime: 'docker' });
     expect(planIsStale(s)).toBe(false);
+    s = reducePanel(s, { type: 'chooseRuntime', runtime: 'docker' });
+    expect(planIsStale(s)).toBe(true);
     expect(choiceOptions(s.choices, 'compose')).toEqual({ profiles: ['tools'], services: ['admin'], primary: 'admin' });
   });
 
