@@ -11,18 +11,14 @@
 # neither debootstraps nor downloads again.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-suite=bookworm
-variant=minbase
-mirror=${REPORUNNER_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-security=${REPORUNNER_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/reporunner"
 origin=chrome-extension://oipbogiebnohngapaiaihdajnhlacfle/
 
 fail() { echo "install-test: FAIL: $*" >&2; exit 1; }
 step() { echo "install-test: $*"; }
+# shellcheck source=tests/install/debian-root.sh
+. "$src/tests/install/debian-root.sh"
 
-[ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot, mounts)"
-for tool in debootstrap chroot mount flock dpkg-deb python3; do
+for tool in dpkg-deb python3; do
     command -v "$tool" >/dev/null || fail "$tool is missing (scripts/setup.sh installs it)"
 done
 
@@ -33,79 +29,14 @@ fi
 [ -f "$deb" ] || fail "no package at $deb"
 version=$(dpkg-deb -f "$deb" Version)
 
-# The clean root, made once per suite+variant and kept as a tarball.
-rootfs_tar="$cache/rootfs/$suite-$variant.tar.gz"
-mkdir -p "$cache/rootfs" "$cache/apt/archives/partial" "$cache/apt/lists-$suite/partial"
-(
-    flock 9
-    if [ ! -f "$rootfs_tar" ]; then
-        step "debootstrap --variant=$variant $suite (cached afterwards in $rootfs_tar)"
-        fresh=$(mktemp -d "$cache/rootfs/.fresh.XXXXXX")
-        trap 'rm -rf --one-file-system "$fresh"' EXIT
-        debootstrap --variant="$variant" "$suite" "$fresh/root" "$mirror" >"$fresh/log" 2>&1 ||
-            { tail -n 20 "$fresh/log" >&2; exit 1; }
-        tar -C "$fresh/root" -czf "$fresh/rootfs.tar.gz" .
-        mv "$fresh/rootfs.tar.gz" "$rootfs_tar"
-    fi
-) 9>"$cache/rootfs/.lock" || fail "could not make the $suite root"
+debian_root
 
-work=$(mktemp -d /var/tmp/reporunner-install.XXXXXX)
-R="$work/root"
-mounted=()
-cleanup() {
-    # Anything still running inside the root (a serve the host started) goes first.
-    for p in /proc/[0-9]*; do
-        if [ "$(readlink "$p/root" 2>/dev/null)" = "$R" ]; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
-    done
-    local i
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
-    done
-    # Never delete through a mount that is still there.
-    if grep -q " $R/" /proc/mounts; then
-        echo "install-test: leaving $work: something is still mounted under it" >&2
-    else
-        rm -rf --one-file-system "$work"
-    fi
-}
-trap cleanup EXIT
-bind_mount() { mkdir -p "$R$2"; mount --bind "$1" "$R$2"; mounted+=("$R$2"); }
-
-step "unpacking the $suite root"
-mkdir "$R"
-tar -C "$R" -xzf "$rootfs_tar"
-cat >"$R/etc/apt/sources.list" <<EOF
-deb $mirror $suite main
-deb $mirror $suite-updates main
-deb $security $suite-security main
-EOF
-cp /etc/resolv.conf "$R/etc/resolv.conf"
-# debootstrap leaves no /etc/hosts; an installed system has one.
-[ -f "$R/etc/hosts" ] || printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >"$R/etc/hosts"
-# No service starts inside the root.
-printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
-chmod 755 "$R/usr/sbin/policy-rc.d"
-# Only what is needed: /proc (apt, Qt and the host read it); /dev's nodes come in the tarball.
-mount -t proc proc "$R/proc"
-mounted+=("$R/proc")
-bind_mount "$cache/apt/archives" /var/cache/apt/archives
-bind_mount "$cache/apt/lists-$suite" /var/lib/apt/lists
-
-in_root() {
-    chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-        DEBIAN_FRONTEND=noninteractive XDG_RUNTIME_DIR=/run/user/0 "$@"
-}
-# apt in the root, one run at a time: concurrent runs share the cached archives and lists.
-apt_in_root() { flock "$cache/apt/.lock" chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 # Every path in the root except the mounts, caches and the places the checks write to.
 snapshot() {
     (cd "$R" && find . \( -path ./proc -o -path ./dev -o -path ./var/cache/apt -o -path ./var/lib/apt/lists \
         -o -path ./tmp -o -path ./root -o -path ./run -o -path ./var/log \) -prune -o -print | sort)
 }
 
-step "apt-get update"
-apt_in_root update -q >"$work/apt-update.log" 2>&1 || { tail -n 20 "$work/apt-update.log" >&2; fail "apt-get update"; }
 snapshot >"$work/before"
 cp "$deb" "$R/tmp/"
 step "apt-get install ./$(basename "$deb")"

@@ -361,6 +361,7 @@ describe('the RepoRunner extension in Chromium', () => {
     // A repository view whose header has no actions list: the floating button stands in.
     await softNavigate(page, '/acme/hello-web/tree/main');
     await expect.poll(() => page.locator('[data-rr=floating] [data-rr=detect-label]').textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    await page.mouse.move(0, 0); // resting colours: the pointer may still be where an earlier click left it
     await shot(page, '09-floating-button');
     await page.locator('[data-rr=floating] [data-rr=run-button]').click();
     await expect.poll(() => panel(page).locator('[data-rr=detection]').textContent(), { timeout: 10_000 }).toBe('Dockerfile found');
@@ -374,6 +375,7 @@ describe('the RepoRunner extension in Chromium', () => {
         const c = getComputedStyle(el);
         return { background: c.backgroundColor, color: c.color, border: c.borderTopColor, radius: c.borderRadius, font: c.fontSize, height: el.getBoundingClientRect().height };
       });
+    await page.mouse.move(0, 0);
     for (const mode of ['light', 'dark']) {
       await page.evaluate((m) => (document.documentElement.dataset.colorMode = m), mode);
       const ours = await look('[data-rr=run-button]');
@@ -384,6 +386,7 @@ describe('the RepoRunner extension in Chromium', () => {
     // The floating button (no header to join) follows GitHub's theme variables too.
     await softNavigate(page, '/acme/hello-web/tree/main');
     await expect.poll(() => page.locator('[data-rr=floating] [data-rr=detect-label]').textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
+    await page.mouse.move(0, 0); // resting colours: the pointer may still be where an earlier click left it
     for (const mode of ['light', 'dark']) {
       await page.evaluate((m) => (document.documentElement.dataset.colorMode = m), mode);
       const bg = await page.locator('[data-rr=floating] [data-rr=run-button]').evaluate((el) => getComputedStyle(el).backgroundColor);
