@@ -1,5 +1,7 @@
 #include "dockerruntime/portallocator.h"
 
+#include "plan/localport.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -58,10 +60,12 @@ bool PortAllocator::available(int port, const QString &protocol) const
 int PortAllocator::choose(int published, int containerPort, const QString &protocol)
 {
     int port = 0;
-    if (published > 0 && available(published, protocol))
-        port = published;
-    else if (containerPort >= 1024 && available(containerPort, protocol))
-        port = containerPort;
+    for (const int candidate : plan::LocalPort::candidates(published, containerPort)) {
+        if (candidate > 0 && available(candidate, protocol)) {
+            port = candidate;
+            break;
+        }
+    }
     for (int attempt = 0; port == 0 && attempt < 20; ++attempt) {
         const int candidate = anyFreePort(protocol);
         if (candidate > 0 && available(candidate, protocol))

@@ -5,9 +5,10 @@
 
 namespace rr::dockerruntime {
 
-// Picks the local ports a run publishes on 127.0.0.1 (PRODUCT.md §7): the compose published
-// port if free, else the container port if >= 1024 and free, else any free port. "Free" means
-// we could bind it on 127.0.0.1 just now; nothing that holds a port is ever disturbed.
+// Picks the local ports a run publishes on 127.0.0.1 (PRODUCT.md §7): the first free one of
+// plan::LocalPort's candidates (the preferred port and the next few above it, the container port
+// if >= 1024), else any free port. "Free" means we could bind it on 127.0.0.1 just now; nothing
+// that holds a port is ever disturbed.
 class PortAllocator final
 {
 public:

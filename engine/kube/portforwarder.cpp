@@ -4,6 +4,7 @@
 #include "kube/forwardtunnel.h"
 #include "kube/kubeclient.h"
 #include "kube/kubewatch.h"
+#include "plan/localport.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -61,13 +62,7 @@ PortForwarder::~PortForwarder() = default;
 core::Result<int> PortForwarder::add(const ForwardSpec &spec)
 {
     auto *server = new QTcpServer(this);
-    QList<int> candidates;
-    if (spec.preferredPort > 0)
-        candidates << spec.preferredPort;
-    if (spec.containerPort >= 1024)
-        candidates << spec.containerPort;
-    candidates << 0;
-    for (int port : candidates) {
+    for (const int port : plan::LocalPort::candidates(spec.preferredPort, spec.containerPort)) {
         if (server->listen(QHostAddress::LocalHost, quint16(port)))
             break;
     }

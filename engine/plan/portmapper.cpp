@@ -1,7 +1,7 @@
 #include "plan/portmapper.h"
 
+#include "plan/localport.h"
 #include "plan/naming.h"
-#include "plan/sandboxpolicy.h"
 
 namespace rr::plan {
 
@@ -61,7 +61,6 @@ void PortMapper::map(const project::Service &svc, const project::DockerfileFacts
 {
     Collector c{sp};
 
-    QStringList lowPorts;
     QStringList adaptations;
     for (const project::PortMapping &m : svc.ports) {
         const QString proto = kubeProtocol(m.protocol);
@@ -73,12 +72,11 @@ void PortMapper::map(const project::Service &svc, const project::DockerfileFacts
             const int host = m.publishedEnd > m.published ? m.published + i : (i == 0 ? m.published : 0);
             if (host <= 0 || p->hostPort > 0)
                 continue;
-            if (SandboxPolicy::isPrivilegedPort(host)) {
-                lowPorts << QString::number(host);
-                if (!ctx.options.allowUnsafe)
-                    continue;
-            }
-            p->hostPort = host;
+            p->hostPort = LocalPort::preferred(host);
+            if (p->hostPort != host)
+                adaptations << QStringLiteral("host port %1 \u2192 127.0.0.1:%2 (or the next free port)")
+                                   .arg(host)
+                                   .arg(p->hostPort);
         }
         if (!m.hostIp.isEmpty() && m.hostIp != QLatin1String("127.0.0.1") &&
             m.hostIp != QLatin1String("localhost"))
@@ -90,17 +88,11 @@ void PortMapper::map(const project::Service &svc, const project::DockerfileFacts
                                .arg(m.publishedEnd);
     }
     if (!svc.ports.isEmpty()) {
-        if (!lowPorts.isEmpty()) {
-            SandboxPolicy::dangerous(
-                svc, ctx, QStringLiteral("ports"),
-                QStringLiteral("host port(s) %1 below 1024").arg(lowPorts.join(QLatin1Char(','))),
-                QStringLiteral("the runtime tries them and falls back to a free port if it cannot bind"));
-        }
+        // A published port is a wish, never a reason to refuse: previews bind 127.0.0.1 only.
         adaptations.prepend(QStringLiteral("Service ports are the container ports; published ports are "
                                            "local preferences on 127.0.0.1"));
-        if (lowPorts.isEmpty() || ctx.options.allowUnsafe)
-            ctx.note(svc, QStringLiteral("ports"), adaptations.size() > 1 ? Status::Adapted : Status::Mapped,
-                     adaptations.join(QStringLiteral("; ")));
+        ctx.note(svc, QStringLiteral("ports"), adaptations.size() > 1 ? Status::Adapted : Status::Mapped,
+                 adaptations.join(QStringLiteral("; ")));
     }
 
     for (const project::PortMapping &m : svc.expose) {

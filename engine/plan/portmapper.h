@@ -5,7 +5,7 @@
 namespace rr::plan {
 
 // Internal: container ports from `ports` targets, `expose` and the Dockerfile's EXPOSE;
-// preferred host ports from `published`. Host ports below 1024 are dangerous.
+// preferred local ports from `published` (LocalPort moves those below 1024 up).
 class PortMapper final
 {
 public:

@@ -23,7 +23,7 @@ struct PlanPort
     int containerPort = 0;
     QString protocol = QStringLiteral("TCP"); // TCP, UDP or SCTP
     QString name;                             // IANA service name, unique in the service
-    int hostPort = 0;                         // preferred local port (compose `published`); 0 = none
+    int hostPort = 0; // preferred local port: compose `published`, below 1024 moved up (LocalPort); 0 = none
 };
 
 // An exec probe; times in whole seconds (Kubernetes' unit), all at least 1 except the delay.

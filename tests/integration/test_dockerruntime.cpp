@@ -4,6 +4,7 @@
 #include "docker/dockerclient.h"
 #include "docker/imagebuilder.h"
 #include "dockerruntime/dockerruntime.h"
+#include "dockerruntime/portallocator.h"
 #include "test_dockerfixture.h"
 #include "test_planfor.h"
 
@@ -138,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(web && web->primary);
         QCOMPARE(web->ports.value(0).hostPort, 8080);
 
-        // Someone else holds 8080; the container port 80 is privileged, so any free port it is.
+        // Someone else holds 8080; the next free port above it is used instead.
         QTcpServer occupant;
         const bool holding = occupant.listen(QHostAddress::LocalHost, 8080);
 
@@ -156,6 +157,7 @@ private Q_SLOTS:
         QCOMPARE(primary.url, QStringLiteral("http://127.0.0.1:%1/").arg(primary.localPort));
         if (holding) {
             QVERIFY(primary.localPort != 8080);
+            QVERIFY2(primary.localPort > 8080, qPrintable(QString::number(primary.localPort)));
             QVERIFY(occupant.isListening());
             QTcpSocket probe;
             probe.connectToHost(QStringLiteral("127.0.0.1"), 8080);
@@ -367,6 +369,46 @@ private Q_SLOTS:
         for (const QJsonValue &m : info.value(QStringLiteral("Mounts")).toArray())
             QVERIFY2(m.toObject().value(QStringLiteral("Type")).toString() != QLatin1String("bind"),
                      "a host bind mount");
+        checkGone(runId);
+    }
+
+    // Published 80 and 443 are wishes: the run starts, previewed on 127.0.0.1:8080 and :8443 (or
+    // the next free ports above them), with a ./site.conf bind from the repository in place.
+    void privilegedPublishedPortsRun()
+    {
+        QTemporaryDir dir;
+        const QString runId = newRunId(QStringLiteral("lowports"));
+        test::writeTree(dir.path(), {{QStringLiteral("site.conf"), "served-from-the-repository\n"}});
+        writeProject(
+            dir, "services:\n"
+                 "  web:\n"
+                 "    image: busybox:1.36\n"
+                 "    command: [\"sh\", \"-c\", \"mkdir -p /tmp/w && cp /etc/site.conf /tmp/w/index.html && "
+                 "httpd -p 443 -h /tmp/w && exec httpd -f -p 80 -h /tmp/w\"]\n"
+                 "    ports: [\"80:80\", \"443:443\"]\n"
+                 "    volumes:\n"
+                 "      - ./site.conf:/etc/site.conf:ro\n");
+        const runs::PreparedPlan prepared = prepare(dir.path(), runId);
+        QVERIFY(!prepared.plan.report.hasRefusals());
+        const plan::ServicePlan *web = prepared.plan.service(QStringLiteral("web"));
+        QVERIFY(web);
+        QCOMPARE(web->ports.size(), 2);
+        QCOMPARE(web->ports.at(0).hostPort, 8080);
+        QCOMPARE(web->ports.at(1).hostPort, 8443);
+        const bool free8443 = dockerruntime::PortAllocator::isFree(8443, QStringLiteral("tcp"));
+
+        auto deployed = await(m_runtime->deploy(prepared.plan));
+        QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
+        QCOMPARE(deployed->endpoints.size(), 2);
+        for (const runtime::Endpoint &e : deployed->endpoints) {
+            // Taken ports give way to the ones above; only a crowded machine gets a random one.
+            QVERIFY2(e.localPort >= 1024, qPrintable(QString::number(e.localPort)));
+            if (e.containerPort == 443 && free8443)
+                QCOMPARE(e.localPort, 8443);
+            QCOMPARE(e.url, QStringLiteral("http://127.0.0.1:%1/").arg(e.localPort));
+            QVERIFY2(httpGet(e.localPort, QStringLiteral("/")).contains("served-from-the-repository"),
+                     qPrintable(e.url));
+        }
         checkGone(runId);
     }
 

@@ -1,4 +1,5 @@
 #include "composefixtures.h"
+#include "plan/localport.h"
 #include "plan/planner.h"
 #include "testsupport.h"
 
@@ -235,7 +236,6 @@ private Q_SLOTS:
         QTest::newRow("ipc") << QStringLiteral("ipc");
         QTest::newRow("devices") << QStringLiteral("devices");
         QTest::newRow("cap_add") << QStringLiteral("cap_add");
-        QTest::newRow("ports") << QStringLiteral("ports");
     }
     void dangerousOptions()
     {
@@ -253,12 +253,6 @@ private Q_SLOTS:
             s.devices = {QStringLiteral("/dev/kvm")};
         else if (key == QLatin1String("cap_add"))
             s.capAdd = {QStringLiteral("SYS_ADMIN")};
-        else {
-            project::PortMapping pm;
-            pm.target = pm.targetEnd = 80;
-            pm.published = pm.publishedEnd = 80;
-            s.ports = {pm};
-        }
         const plan::RunPlan refused = planOf(project({s}), false);
         QCOMPARE(refused.report.find(QStringLiteral("app"), key).first().status, Status::Refused);
         QVERIFY(!plan::Planner::check(refused));
@@ -279,8 +273,47 @@ private Q_SLOTS:
         }
         if (key == QLatin1String("cap_add"))
             QVERIFY(a.capAdd.contains(QStringLiteral("SYS_ADMIN")));
-        if (key == QLatin1String("ports"))
-            QCOMPARE(a.ports.first().hostPort, 80);
+    }
+
+    // Published ports are wishes: 80 and 443 run (on 8080 and 8443), and the report says so.
+    void privilegedHostPortsMoveUp()
+    {
+        project::Service s = service(QStringLiteral("web"), {QStringLiteral("ports")});
+        for (const int port : {80, 443, 3000}) {
+            project::PortMapping pm;
+            pm.target = pm.targetEnd = port;
+            pm.published = pm.publishedEnd = port;
+            s.ports << pm;
+        }
+        const plan::RunPlan p = planOf(project({s}), false);
+        QVERIFY(!p.report.hasRefusals());
+        QVERIFY(plan::Planner::check(p));
+        const auto &ports = p.services.first().ports;
+        QCOMPARE(ports.size(), 3);
+        QCOMPARE(ports.at(0).hostPort, 8080);
+        QCOMPARE(ports.at(1).hostPort, 8443);
+        QCOMPARE(ports.at(2).hostPort, 3000);
+        const auto lines = p.report.find(QStringLiteral("web"), QStringLiteral("ports"));
+        QCOMPARE(lines.size(), 1);
+        QCOMPARE(lines.first().status, Status::Adapted);
+        QVERIFY2(lines.first().reason.contains(QStringLiteral("host port 80 \u2192 127.0.0.1:8080")),
+                 qPrintable(lines.first().reason));
+        QVERIFY(lines.first().reason.contains(QStringLiteral("host port 443 \u2192 127.0.0.1:8443")));
+        QVERIFY(!lines.first().reason.contains(QStringLiteral("3000 \u2192")));
+    }
+
+    void localPortCandidates()
+    {
+        QCOMPARE(plan::LocalPort::preferred(80), 8080);
+        QCOMPARE(plan::LocalPort::preferred(8080), 8080);
+        QCOMPARE(plan::LocalPort::preferred(0), 0);
+        const QList<int> c = plan::LocalPort::candidates(8080, 80);
+        QCOMPARE(c.size(), plan::LocalPort::NextTries + 1); // 8080..8089, then any
+        QCOMPARE(c.first(), 8080);
+        QCOMPARE(c.at(1), 8081);
+        QCOMPARE(c.last(), 0);
+        QCOMPARE(plan::LocalPort::candidates(0, 5000), (QList<int>{5000, 0}));
+        QCOMPARE(plan::LocalPort::candidates(65530, 0).size(), 6 + 1); // never past 65535
     }
 
     void safeCapabilities()
