@@ -40,6 +40,34 @@ QString canonicalish(const QString &absolute)
     return QDir::cleanPath((c.isEmpty() ? existing : c) + rest);
 }
 
+// Host paths whose mount would hand the container the host: the root, kernel and device
+// interfaces, the system's configuration and boot files, runtime state and its sockets.
+bool controlsHost(const QString &path)
+{
+    static const QStringList roots = {QStringLiteral("/proc"),
+                                      QStringLiteral("/sys"),
+                                      QStringLiteral("/dev"),
+                                      QStringLiteral("/etc"),
+                                      QStringLiteral("/boot"),
+                                      QStringLiteral("/run"),
+                                      QStringLiteral("/var/run"),
+                                      QStringLiteral("/var/lib/docker"),
+                                      QStringLiteral("/var/lib/containerd"),
+                                      QStringLiteral("/var/lib/kubelet"),
+                                      QStringLiteral("/lib/modules"),
+                                      QStringLiteral("/usr"),
+                                      QStringLiteral("/bin"),
+                                      QStringLiteral("/sbin"),
+                                      QStringLiteral("/lib"),
+                                      QStringLiteral("/root")};
+    if (path == QLatin1String("/"))
+        return true;
+    for (const QString &root : roots)
+        if (isUnder(path, root))
+            return true;
+    return path.endsWith(QLatin1String(".sock"));
+}
+
 } // namespace
 
 RepoPaths::Resolved RepoPaths::resolve(const QString &projectDir, const QString &written)
@@ -51,6 +79,7 @@ RepoPaths::Resolved RepoPaths::resolve(const QString &projectDir, const QString 
         return r;
     }
     if (written.contains(QStringLiteral("docker.sock"))) {
+        r.hostControl = true;
         r.why = QStringLiteral("the Docker socket would give the container control of the host");
         return r;
     }
@@ -63,8 +92,12 @@ RepoPaths::Resolved RepoPaths::resolve(const QString &projectDir, const QString 
     const QString joined = absolute ? written : projectDir + QLatin1Char('/') + written;
     const QString canonical = canonicalish(joined);
     if (!isUnder(canonical, root)) {
-        r.why = absolute ? QStringLiteral("an absolute host path outside the repository")
-                         : QStringLiteral("the path escapes the repository (through '..' or a symlink)");
+        r.hostControl = controlsHost(QDir::cleanPath(joined)) || controlsHost(canonical);
+        if (r.hostControl)
+            r.why = QStringLiteral("'%1' would give the container control of the host").arg(canonical);
+        else
+            r.why = absolute ? QStringLiteral("an absolute host path outside the repository")
+                             : QStringLiteral("the path escapes the repository (through '..' or a symlink)");
         return r;
     }
     r.inside = true;

@@ -14,6 +14,9 @@ public:
     struct Resolved
     {
         bool inside = false;
+        // Outside and naming something that controls the host (a runtime socket, /, /proc,
+        // /sys, /dev, /etc, ...): refused. Other paths outside are replaced by an empty volume.
+        bool hostControl = false;
         QString why;      // when not inside: a short reason for the report
         QString absolute; // canonical when it exists
         bool exists = false;

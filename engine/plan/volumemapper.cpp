@@ -128,10 +128,19 @@ void VolumeMapper::mapBind(const project::Service &svc, const project::VolumeMou
         r.inside = false;
         r.why = QStringLiteral("the target is the Docker socket");
     }
-    if (!r.inside) {
+    if (!r.inside && r.hostControl) {
         ctx.note(svc, kVolumes, Status::Refused,
                  QStringLiteral("bind mount '%1' -> %2: %3; host mounts are never allowed")
                      .arg(m.source, m.target, r.why),
+                 m.where);
+        return;
+    }
+    if (!r.inside) {
+        // The host is never mounted; the service still starts, on an empty per-run volume.
+        addEmptyDir(sp, QStringLiteral("bind-%1").arg(index), m.target, m.readOnly);
+        ctx.note(svc, kVolumes, Status::Adapted,
+                 QStringLiteral("%1: '%2' was not mounted (%3); an empty per-run volume takes its place")
+                     .arg(m.target, m.source, r.why),
                  m.where);
         return;
     }

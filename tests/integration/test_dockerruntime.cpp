@@ -412,6 +412,39 @@ private Q_SLOTS:
         checkGone(runId);
     }
 
+    // `~/data:/data` is never mounted: the service starts on an empty per-run volume it can write.
+    void outsideBindRunsOnAnEmptyVolume()
+    {
+        QTemporaryDir dir;
+        const QString runId = newRunId(QStringLiteral("homebind"));
+        writeProject(
+            dir,
+            "services:\n"
+            "  app:\n"
+            "    image: busybox:1.36\n"
+            "    command: [\"sh\", \"-c\", \"ls -A /data | wc -l; echo written > /data/f && cat /data/f; "
+            "sleep 600\"]\n"
+            "    volumes:\n"
+            "      - ~/data:/data\n");
+        const runs::PreparedPlan prepared = prepare(dir.path(), runId);
+        QVERIFY(!prepared.plan.report.hasRefusals());
+        QSignalSpy logs(m_runtime.get(), &runtime::Runtime::logLine);
+        auto deployed = await(m_runtime->deploy(prepared.plan));
+        QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
+        const auto logged = [&logs](const QString &text) {
+            return std::any_of(logs.cbegin(), logs.cend(), [&](const QList<QVariant> &a) {
+                return a.at(3).toString().trimmed() == text;
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(logged(QStringLiteral("written")), 10000);
+        QVERIFY(logged(QStringLiteral("0"))); // empty, not the user's home
+        const QJsonObject info = inspect(QStringLiteral("rr-%1-app").arg(runId));
+        for (const QJsonValue &m : info.value(QStringLiteral("Mounts")).toArray())
+            QVERIFY2(m.toObject().value(QStringLiteral("Type")).toString() != QLatin1String("bind"),
+                     "a host bind mount");
+        checkGone(runId);
+    }
+
     void outOfMemoryIsDiagnosed()
     {
         QTemporaryDir dir;

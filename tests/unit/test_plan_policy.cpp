@@ -81,14 +81,15 @@ private Q_SLOTS:
     void hostMountsAreAlwaysRefused_data()
     {
         QTest::addColumn<QString>("source");
-        QTest::newRow("absolute") << QStringLiteral("/etc");
-        QTest::newRow("home") << QStringLiteral("~/.ssh");
-        QTest::newRow("dotdot") << QStringLiteral("../host-secret.txt");
-        QTest::newRow("dotdot-inside-then-out") << QStringLiteral("./conf/../../host-secret.txt");
-        QTest::newRow("symlink-file") << QStringLiteral("./escape");
-        QTest::newRow("symlink-dir") << QStringLiteral("./outdir/host-secret.txt");
+        QTest::newRow("etc") << QStringLiteral("/etc");
+        QTest::newRow("root") << QStringLiteral("/");
+        QTest::newRow("proc") << QStringLiteral("/proc");
+        QTest::newRow("sys") << QStringLiteral("/sys/fs/cgroup");
+        QTest::newRow("device") << QStringLiteral("/dev/sda");
         QTest::newRow("docker-sock") << QStringLiteral("/var/run/docker.sock");
         QTest::newRow("docker-sock-rel") << QStringLiteral("./docker.sock");
+        QTest::newRow("containerd-sock") << QStringLiteral("/run/containerd/containerd.sock");
+        QTest::newRow("dotdot-to-etc") << QStringLiteral("../../../../../../../../etc/shadow");
     }
     void hostMountsAreAlwaysRefused()
     {
@@ -111,6 +112,42 @@ private Q_SLOTS:
             QVERIFY(check.error().message.contains(QStringLiteral("service app: volumes: ")));
             QVERIFY(check.error().details.contains(QStringLiteral("REFUSED")));
         }
+    }
+
+    // Paths outside the repository that grant nothing are never mounted either, but the service
+    // still starts: an empty per-run volume takes their place, and the report names the path.
+    void outsidePathsBecomeEmptyVolumes_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::newRow("absolute") << QStringLiteral("/srv/data");
+        QTest::newRow("home") << QStringLiteral("~/data");
+        QTest::newRow("home-ssh") << QStringLiteral("~/.ssh");
+        QTest::newRow("dotdot") << QStringLiteral("../host-secret.txt");
+        QTest::newRow("dotdot-inside-then-out") << QStringLiteral("./conf/../../host-secret.txt");
+        QTest::newRow("symlink-file") << QStringLiteral("./escape");
+        QTest::newRow("symlink-dir") << QStringLiteral("./outdir/host-secret.txt");
+    }
+    void outsidePathsBecomeEmptyVolumes()
+    {
+        QFETCH(QString, source);
+        project::Service s = service(QStringLiteral("app"), {QStringLiteral("volumes")});
+        s.volumes = {bind(source, QStringLiteral("/data"))};
+        const plan::RunPlan p = planOf(project({s}), false);
+        QVERIFY(!p.report.hasRefusals());
+        const QList<ReportEntry> e = volumeEntries(p);
+        QCOMPARE(e.size(), 1);
+        QCOMPARE(e.first().status, Status::Adapted);
+        QVERIFY2(e.first().reason.contains(QStringLiteral("'%1' was not mounted").arg(source)),
+                 qPrintable(e.first().reason));
+        QVERIFY(e.first().reason.contains(QStringLiteral("empty per-run volume")));
+        const auto &mounts = p.services.first().mounts;
+        QCOMPARE(mounts.size(), 1);
+        QCOMPARE(mounts.first().mountPath, QStringLiteral("/data"));
+        QVERIFY(plan::Planner::check(p));
+        // Nothing of the host reaches the plan: no data object carries the outside file.
+        for (const auto &d : p.dataObjects)
+            for (const QByteArray &bytes : d.data)
+                QVERIFY(!bytes.contains("nope"));
     }
 
     void repoFilesBecomeConfigMaps()
