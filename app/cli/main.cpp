@@ -1,3 +1,4 @@
+#include "authcommand.h"
 #include "clientcommand.h"
 #include "exitcode.h"
 #include "plancommand.h"
@@ -21,6 +22,7 @@ const char *const Usage =
     "  open RUN        print and open a run's preview URL\n"
     "  plan URL|PATH   print the run plan (Kubernetes manifests) and translation report\n"
     "  serve           run the engine headless, serving the control API\n"
+    "  auth ACTION     login|logout|status: the token for private repositories\n"
     "\n"
     "Run 'reporunner <command> --help' for a command's options.\n";
 
@@ -59,6 +61,10 @@ int main(int argc, char **argv)
     if (command == QLatin1String("run")) {
         rr::cli::RunCommand run;
         return runCommand(run);
+    }
+    if (command == QLatin1String("auth")) {
+        rr::cli::AuthCommand auth;
+        return runCommand(auth);
     }
     if (command == QLatin1String("serve")) {
         rr::cli::ServeCommand serve;

@@ -1,5 +1,6 @@
 #include "plancommand.h"
 
+#include "common/storedtokens.h"
 #include "exitcode.h"
 #include "plan/kuberenderer.h"
 #include "plan/yamlemitter.h"
@@ -7,6 +8,7 @@
 #include "runs/planbuilder.h"
 #include "source/fetcher.h"
 #include "source/sourcespecparser.h"
+#include "source/tokenstore.h"
 #include "terminal.h"
 
 #include <QCommandLineParser>
@@ -20,7 +22,9 @@ namespace rr::cli {
 PlanCommand::PlanCommand(QObject *parent)
     : QObject(parent)
     , m_fetcher(new source::Fetcher(this))
-{}
+{
+    app::offerStoredTokens(m_fetcher, new source::TokenStore(this));
+}
 
 void PlanCommand::fail(int exitCode, const QString &message)
 {

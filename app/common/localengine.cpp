@@ -10,6 +10,8 @@
 #include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
+#include "source/tokenstore.h"
+#include "storedtokens.h"
 
 #include <QNetworkAccessManager>
 
@@ -34,6 +36,7 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
 {
     m_store = new runs::RunStore({}, {}, this);
     m_fetcher = new source::Fetcher(this);
+    offerStoredTokens(m_fetcher, new source::TokenStore(this));
     auto host = docker::DockerHost::fromEnvironment();
     if (host) {
         m_docker = new docker::DockerClient(*host);

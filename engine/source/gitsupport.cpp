@@ -52,6 +52,12 @@ int onSideband(const char *, int, void *payload)
     return contextOf(payload).isCancelled() ? -1 : 0;
 }
 
+bool isLoopbackHost(const QString &host)
+{
+    return host == QLatin1String("localhost") || host == QLatin1String("::1") ||
+           host.startsWith(QLatin1String("127."));
+}
+
 int onCredentials(git_credential **out, const char *url, const char *usernameFromUrl, unsigned int allowed,
                   void *payload)
 {
@@ -66,8 +72,11 @@ int onCredentials(git_credential **out, const char *url, const char *usernameFro
     }
     const QUrl remote(QString::fromUtf8(url));
     const QByteArray user = usernameFromUrl ? QByteArray(usernameFromUrl) : QByteArrayLiteral("git");
-    if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && remote.scheme() == QLatin1String("https") &&
-        ctx.tokenProvider && !ctx.tokenOffered) {
+    // A token only travels encrypted, or to this machine (a local mirror).
+    const bool safeTransport = remote.scheme() == QLatin1String("https") ||
+                               (remote.scheme() == QLatin1String("http") && isLoopbackHost(remote.host()));
+    if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && safeTransport && ctx.tokenProvider &&
+        !ctx.tokenOffered) {
         ctx.tokenOffered = true;
         const QString token = ctx.tokenProvider(remote.host());
         if (!token.isEmpty()) {
@@ -121,8 +130,9 @@ core::Error lastError(int code, const FetchContext &context, const QString &what
     if (code == GIT_EAUTH || context.authRejected)
         return core::makeError(
             ErrorCategory::Source, QStringLiteral("source.auth_failed"),
-            QStringLiteral("%1: the remote requires authentication (%2). For a private GitHub "
-                           "repository, store a token in the settings.")
+            QStringLiteral("%1: authentication required (%2). For a private repository, store an "
+                           "access token for its host: `reporunner auth login --host HOST` (the "
+                           "token is read from standard input) or the app's settings.")
                 .arg(what, detail));
     if (code == GIT_ENOTFOUND)
         return core::makeError(ErrorCategory::Source, QStringLiteral("source.not_found"),

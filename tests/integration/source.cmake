@@ -5,4 +5,6 @@ reporunner_add_test(NAME test_source_fetch SOURCES test_source_fetch.cpp
   LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 240)
 # Starts its own D-Bus session and gnome-keyring (packages dbus, gnome-keyring).
 reporunner_add_test(NAME test_source_token SOURCES test_source_token.cpp
-  LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120)
+  LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120
+  ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
+add_dependencies(test_source_token reporunner)

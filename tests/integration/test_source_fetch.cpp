@@ -9,6 +9,7 @@
 #include "source/sourcespecparser.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -218,6 +219,60 @@ private Q_SLOTS:
         QCOMPARE(checkout->ref, QStringLiteral("feature/x"));
         QCOMPARE(checkout->spec.subdir, QStringLiteral("sub/dir"));
         QCOMPARE(checkout->commit, m_featureHead);
+    }
+
+    // A private repository: its http-backend demands a token. Without one the clone fails with
+    // "authentication required" and what to do; with the token the fetcher is given, it clones,
+    // and the token appears nowhere in the checkout, its remote URL or the error text.
+    void privateRepositoryNeedsTheStoredToken()
+    {
+        const QString token = QStringLiteral("rr-test-token-0c7e51");
+        GitServer gated;
+        QVERIFY(gated.isValid());
+        ScratchRepo repo(QStringLiteral("main"));
+        const QString head = repo.commit({{QStringLiteral("compose.yaml"), "services: {}\n"}});
+        QVERIFY2(repo.publish(gated.root() + QStringLiteral("/o/private.git"), QStringLiteral("main")),
+                 qPrintable(repo.error()));
+        QVERIFY2(gated.startHttp(token), qPrintable(gated.errorString()));
+        const QString url = gated.httpUrl(QStringLiteral("o/private.git"));
+
+        const auto refused = fetch(url);
+        QVERIFY(!refused.has_value());
+        QCOMPARE(refused.error().code, QStringLiteral("source.auth_failed"));
+        QVERIFY2(refused.error().message.contains(QStringLiteral("authentication required")),
+                 qPrintable(refused.error().message));
+        QVERIFY(refused.error().message.contains(QStringLiteral("reporunner auth login")));
+
+        QStringList askedFor;
+        Fetcher fetcher;
+        fetcher.setTokenProvider([&askedFor, token](const QString &host) {
+            askedFor << host;
+            return token;
+        });
+        FetchOptions options;
+        options.cacheDir = m_cache->path();
+        const auto cloned = await(fetcher.fetch(spec(url), options));
+        QVERIFY2(cloned.has_value(), qPrintable(cloned ? QString() : cloned.error().message));
+        QCOMPARE(cloned->commit, head);
+        QCOMPARE(askedFor.value(0), QStringLiteral("127.0.0.1"));
+        QVERIFY(!cloned->spec.remoteUrl.contains(token));
+        QDirIterator files(m_cache->path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            QFile f(files.next());
+            if (f.size() < 1024 * 1024 && f.open(QIODevice::ReadOnly))
+                QVERIFY2(!f.readAll().contains(token.toUtf8()), qPrintable(f.fileName()));
+        }
+
+        // A wrong token is rejected once, with the same clear error, and not retried forever.
+        Fetcher wrong;
+        wrong.setTokenProvider([](const QString &) { return QStringLiteral("not-the-token"); });
+        FetchOptions fresh;
+        QTemporaryDir otherCache;
+        fresh.cacheDir = otherCache.path();
+        const auto rejected = await(wrong.fetch(spec(url), fresh));
+        QVERIFY(!rejected.has_value());
+        QCOMPARE(rejected.error().code, QStringLiteral("source.auth_failed"));
+        QVERIFY(!rejected.error().message.contains(QStringLiteral("not-the-token")));
     }
 
     void pinnedCommit_data() { transports_data(); }

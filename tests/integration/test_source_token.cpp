@@ -107,6 +107,45 @@ private Q_SLOTS:
         QVERIFY(read.has_value() && read->isEmpty());
     }
 
+    // `reporunner auth`: the token comes from standard input into the keychain, status shows
+    // only its length and last characters, logout removes it; it never appears in argv.
+    void cliLoginStatusLogout()
+    {
+        const QString cli = qEnvironmentVariable("REPORUNNER_CLI");
+        QVERIFY2(!cli.isEmpty(), "REPORUNNER_CLI is not set");
+        const QString host = QStringLiteral("git.private.example");
+        const QStringList at = {QStringLiteral("--host"), host};
+        const auto login =
+            rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("login")} + at, {},
+                          "cli_token_value_9d2f\n");
+        QVERIFY2(login.exitCode == 0, login.err.constData());
+        QVERIFY(!login.out.contains("cli_token_value_9d2f"));
+        auto read = await(TokenStore().read(host));
+        QVERIFY(read.has_value());
+        QCOMPARE(*read, QStringLiteral("cli_token_value_9d2f"));
+
+        const auto status =
+            rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("status")} + at);
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY2(status.out.contains("a token is stored (20 characters"), status.out.constData());
+        QVERIFY(!status.out.contains("cli_token_value"));
+
+        const auto empty =
+            rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("login")} + at);
+        QCOMPARE(empty.exitCode, 2); // nothing on stdin: nothing stored, the old token kept
+        QCOMPARE(*await(TokenStore().read(host)), QStringLiteral("cli_token_value_9d2f"));
+
+        const auto logout =
+            rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("logout")} + at);
+        QVERIFY2(logout.exitCode == 0, logout.err.constData());
+        read = await(TokenStore().read(host));
+        QVERIFY(read.has_value() && read->isEmpty());
+        const auto none =
+            rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("status")} + at);
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY(none.out.contains("no token stored"));
+    }
+
     void workerThreadRead()
     {
         TokenStore store;

@@ -81,7 +81,7 @@ bool GitServer::startDaemon()
     return waitForPort(*m_daemon, m_daemonPort);
 }
 
-bool GitServer::startHttp()
+bool GitServer::startHttp(const QString &requiredToken)
 {
     const QString cgiDir = m_web.path() + QStringLiteral("/cgi-bin");
     QDir().mkpath(cgiDir);
@@ -110,9 +110,43 @@ bool GitServer::startHttp()
     m_http->setStandardOutputFile(m_web.path() + QStringLiteral("/http.log"));
     m_http->setStandardErrorFile(m_web.path() + QStringLiteral("/http.log"), QIODevice::Append);
     m_http->setWorkingDirectory(m_web.path());
+    if (requiredToken.isEmpty()) {
+        m_http->start(QStringLiteral("/usr/bin/python3"),
+                      {QStringLiteral("-m"), QStringLiteral("http.server"), QStringLiteral("--cgi"),
+                       QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QString::number(m_httpPort)});
+        return waitForPort(*m_http, m_httpPort);
+    }
+    // http.server's CGI handler behind a basic-auth gate; the token comes through the environment.
+    static const char *const gate = R"(
+import base64, http.server, os, sys
+token = os.environ['GIT_TEST_TOKEN'].encode()
+class Gate(http.server.CGIHTTPRequestHandler):
+    def authorised(self):
+        header = self.headers.get('Authorization', '')
+        if not header.startswith('Basic '):
+            return False
+        try:
+            return base64.b64decode(header[6:]).partition(b':')[2] == token
+        except Exception:
+            return False
+    def gated(self, serve):
+        if self.authorised():
+            return serve()
+        self.send_response(401)
+        self.send_header('WWW-Authenticate', 'Basic realm="git"')
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+    def do_GET(self):
+        self.gated(super().do_GET)
+    def do_POST(self):
+        self.gated(super().do_POST)
+http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), Gate).serve_forever()
+)";
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GIT_TEST_TOKEN"), requiredToken);
+    m_http->setProcessEnvironment(env);
     m_http->start(QStringLiteral("/usr/bin/python3"),
-                  {QStringLiteral("-m"), QStringLiteral("http.server"), QStringLiteral("--cgi"),
-                   QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QString::number(m_httpPort)});
+                  {QStringLiteral("-c"), QString::fromLatin1(gate), QString::number(m_httpPort)});
     return waitForPort(*m_http, m_httpPort);
 }
 

@@ -23,7 +23,9 @@ public:
 
     // Start and wait until the port answers; false with errorString() on failure.
     bool startDaemon();
-    bool startHttp();
+    // With `requiredToken`, every request must carry it as HTTP basic auth's password (any
+    // user), as a private repository's host would demand; others get 401.
+    bool startHttp(const QString &requiredToken = {});
     void stop();
 
     QString daemonUrl(const QString &repoPath) const; // git://127.0.0.1:P/<repoPath>

@@ -1,0 +1,14 @@
+#pragma once
+
+namespace rr::source {
+class Fetcher;
+class TokenStore;
+} // namespace rr::source
+
+namespace rr::app {
+
+// Lets `fetcher` offer the keychain's token for a host when a remote asks for credentials.
+// The token is read on the fetch's worker thread when needed and kept nowhere else.
+void offerStoredTokens(source::Fetcher *fetcher, source::TokenStore *tokens);
+
+} // namespace rr::app
