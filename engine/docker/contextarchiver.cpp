@@ -272,8 +272,13 @@ ContextArchiver::ContextArchiver(const QString &root, const QString &dockerfile)
 core::Result<DockerIgnore> ContextArchiver::loadIgnore() const
 {
     DockerIgnore ignore;
-    const QByteArray path = QFile::encodeName(m_root + QStringLiteral("/.dockerignore"));
+    // BuildKit's rule: `<Dockerfile>.dockerignore` next to the Dockerfile wins over the
+    // context's own .dockerignore.
     struct stat st;
+    QByteArray path =
+        QFile::encodeName(m_root + QLatin1Char('/') + m_dockerfile + QStringLiteral(".dockerignore"));
+    if (::lstat(path.constData(), &st) != 0 || !S_ISREG(st.st_mode))
+        path = QFile::encodeName(m_root + QStringLiteral("/.dockerignore"));
     if (::lstat(path.constData(), &st) == 0 && S_ISREG(st.st_mode)) {
         QFile file(QFile::decodeName(path));
         if (!file.open(QIODevice::ReadOnly))

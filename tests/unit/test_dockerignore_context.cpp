@@ -121,6 +121,31 @@ private Q_SLOTS:
         QVERIFY(!entries.contains(QStringLiteral("build/other")));
     }
 
+    // BuildKit's per-Dockerfile ignore file (`<Dockerfile>.dockerignore`) wins over the root one.
+    void perDockerfileIgnoreWins()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(dir.path(), {{"web/Dockerfile", "FROM scratch\n"},
+                                         {"web/Dockerfile.dockerignore", "secrets\n"},
+                                         {".dockerignore", "assets\n"},
+                                         {"secrets/key", "k"},
+                                         {"assets/logo.svg", "svg"}});
+        QTemporaryDir out;
+        ContextArchiver own(dir.path(), QStringLiteral("web/Dockerfile"));
+        QVERIFY(own.writeTar(out.filePath(QStringLiteral("own.tar"))).has_value());
+        const auto entries = readTar(out.filePath(QStringLiteral("own.tar")));
+        QVERIFY(!entries.contains(QStringLiteral("secrets/key")));
+        QVERIFY(entries.contains(QStringLiteral("assets/logo.svg"))); // the root file is not read
+
+        // Another Dockerfile in the same context has no file of its own: the root one applies.
+        rr::test::writeTree(dir.path(), {{"api.Dockerfile", "FROM scratch\n"}});
+        ContextArchiver root(dir.path(), QStringLiteral("api.Dockerfile"));
+        QVERIFY(root.writeTar(out.filePath(QStringLiteral("root.tar"))).has_value());
+        const auto rootEntries = readTar(out.filePath(QStringLiteral("root.tar")));
+        QVERIFY(rootEntries.contains(QStringLiteral("secrets/key")));
+        QVERIFY(!rootEntries.contains(QStringLiteral("assets/logo.svg")));
+    }
+
     void missingDockerfileFails()
     {
         QTemporaryDir dir;
