@@ -22,6 +22,9 @@ PlanFlags::PlanFlags(QCommandLineParser &parser)
             QStringLiteral("VAR=value"))
     , m_dockerfile(QStringLiteral("dockerfile"), QStringLiteral("use this Dockerfile"),
                    QStringLiteral("path"))
+    , m_file(QStringList{QStringLiteral("f"), QStringLiteral("file")},
+             QStringLiteral("use this compose file instead of the detected ones (repeatable, in order)"),
+             QStringLiteral("path"))
     , m_primary(QStringLiteral("primary"), QStringLiteral("the service the preview opens"),
                 QStringLiteral("name"))
     , m_unsafe(QStringLiteral("allow-unsafe"),
@@ -30,7 +33,8 @@ PlanFlags::PlanFlags(QCommandLineParser &parser)
 {
     parser.addPositionalArgument(QStringLiteral("source"),
                                  QStringLiteral("GitHub URL, git remote or local folder"));
-    parser.addOptions({m_mode, m_profile, m_service, m_set, m_dockerfile, m_primary, m_unsafe, m_offline});
+    parser.addOptions(
+        {m_mode, m_profile, m_service, m_set, m_dockerfile, m_file, m_primary, m_unsafe, m_offline});
 }
 
 core::Result<runs::PlanRequest> PlanFlags::read(const QCommandLineParser &parser) const
@@ -51,6 +55,7 @@ core::Result<runs::PlanRequest> PlanFlags::read(const QCommandLineParser &parser
     request.profiles = parser.values(m_profile);
     request.services = parser.values(m_service);
     request.dockerfile = parser.value(m_dockerfile);
+    request.composeFiles = parser.values(m_file);
     request.primaryService = parser.value(m_primary);
     request.allowUnsafe = parser.isSet(m_unsafe);
     request.offline = parser.isSet(m_offline);

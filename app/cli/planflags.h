@@ -24,6 +24,7 @@ private:
     QCommandLineOption m_service;
     QCommandLineOption m_set;
     QCommandLineOption m_dockerfile;
+    QCommandLineOption m_file;
     QCommandLineOption m_primary;
     QCommandLineOption m_unsafe;
     QCommandLineOption m_offline;

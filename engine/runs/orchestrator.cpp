@@ -8,6 +8,7 @@
 #include "runtime/runtime.h"
 #include "source/sourcespecparser.h"
 
+#include <QCryptographicHash>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -115,21 +116,36 @@ void Orchestrator::onRunFinished(const QString &runId)
         run->deleteLater();
 }
 
-QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptions &options)
+QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptions &options,
+                                const QString &runtime)
 {
-    // The commit is only known after the fetch; the ref as asked names it for the user.
-    QStringList services = options.request.services;
+    // Every input that changes what runs, so only identical requests share a run. The commit is
+    // only known after the fetch; the ref as asked names it. Values may be secrets: only their
+    // digest is kept.
+    const PlanRequest &r = options.request;
+    QStringList services = r.services;
     services.sort();
-    const QString mode = !options.request.mode ? QStringLiteral("default")
-                         : *options.request.mode == project::ProjectMode::Compose
-                             ? QStringLiteral("compose")
-                             : QStringLiteral("dockerfile");
+    QStringList profiles = r.profiles;
+    profiles.sort();
+    QCryptographicHash values(QCryptographicHash::Sha256);
+    for (auto it = r.values.constBegin(); it != r.values.constEnd(); ++it)
+        values.addData(QStringLiteral("%1=%2\n").arg(it.key(), it.value()).toUtf8());
+    const QString mode = !r.mode                                    ? QStringLiteral("default")
+                         : *r.mode == project::ProjectMode::Compose ? QStringLiteral("compose")
+                                                                    : QStringLiteral("dockerfile");
     return QStringList{spec.isLocal() ? spec.localPath : spec.remoteUrl,
                        spec.subdir,
                        spec.ref,
                        mode,
-                       options.request.dockerfile,
-                       services.join(QLatin1Char(','))}
+                       r.dockerfile,
+                       r.composeFiles.join(QLatin1Char(',')),
+                       profiles.join(QLatin1Char(',')),
+                       services.join(QLatin1Char(',')),
+                       r.primaryService,
+                       QString::fromLatin1(values.result().toHex().left(16)),
+                       r.allowUnsafe ? QStringLiteral("unsafe") : QStringLiteral("safe"),
+                       r.offline ? QStringLiteral("offline") : QStringLiteral("online"),
+                       runtime}
         .join(QLatin1Char('|'));
 }
 
@@ -157,7 +173,7 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
     if (!options.path.isEmpty())
         spec->subdir = options.path;
 
-    const QString key = dedupeKey(*spec, options);
+    const QString key = dedupeKey(*spec, options, wanted);
     for (Run *active : std::as_const(m_active)) {
         const RunRecord &r = active->record();
         if (r.dedupeKey != key || r.state == RunState::Stopping || isTerminal(r.state))

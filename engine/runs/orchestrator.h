@@ -119,7 +119,8 @@ private:
     void reconcile(const QList<RunRecord> &history);
     void sweepOrphans(runtime::Runtime *runtime);
     void reconcileStepDone();
-    static QString dedupeKey(const source::SourceSpec &spec, const StartOptions &options);
+    static QString dedupeKey(const source::SourceSpec &spec, const StartOptions &options,
+                             const QString &runtime);
 
     RunStore *m_store;
     source::Fetcher *m_fetcher;

@@ -115,13 +115,53 @@ core::Result<QMap<QString, project::DockerfileFacts>> readFacts(const project::C
     return facts;
 }
 
+bool isYaml(const QString &file)
+{
+    return file.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive) ||
+           file.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive);
+}
+
+// What the user chose over detection: -f files, or the file a /blob/ URL names (a compose
+// file, else a Dockerfile). Each must be a file inside the project.
+core::Result<PlanRequest> withChosenFiles(const source::Checkout &checkout, PlanRequest request)
+{
+    if (request.composeFiles.isEmpty() && !checkout.selectedFile.isEmpty()) {
+        if (isYaml(checkout.selectedFile)) {
+            request.composeFiles = {checkout.selectedFile};
+            request.mode = request.mode.value_or(project::ProjectMode::Compose);
+        } else if (request.dockerfile.isEmpty()) {
+            request.dockerfile = checkout.selectedFile;
+        }
+    }
+    for (const QString &file : std::as_const(request.composeFiles)) {
+        const QString path = QDir(checkout.projectDir).filePath(file);
+        if (!QFileInfo(path).isFile() || !insideFolder(checkout.projectDir, path))
+            return core::fail(ErrorCategory::Input, QStringLiteral("project.compose_file_missing"),
+                              QStringLiteral("The compose file \"%1\" is not a file in the project folder.")
+                                  .arg(file.left(200)));
+    }
+    if (!request.composeFiles.isEmpty())
+        request.mode = request.mode.value_or(project::ProjectMode::Compose);
+    return request;
+}
+
 } // namespace
 
-core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, const PlanRequest &request)
+core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, const PlanRequest &asked)
 {
+    const auto chosen = withChosenFiles(checkout, asked);
+    if (!chosen)
+        return core::fail(chosen.error());
+    const PlanRequest &request = *chosen;
     auto detection = project::Detector::detectFolder(checkout.projectDir);
-    if (!detection)
+    if (!detection && request.composeFiles.isEmpty())
         return core::fail(detection.error());
+    if (!request.composeFiles.isEmpty()) {
+        // Named files replace detection's (which may have found none under their names).
+        if (!detection)
+            detection = project::Detection{QFileInfo(checkout.projectDir).canonicalFilePath(), {}, {}, {}};
+        detection->composeFiles = request.composeFiles;
+    }
 
     PreparedPlan out;
     out.checkout = checkout;

@@ -16,6 +16,7 @@ struct PlanRequest
     QString source;                           // URL, git remote or local folder
     std::optional<project::ProjectMode> mode; // empty = compose when present, else Dockerfile
     QString dockerfile;                       // pick a specific Dockerfile (relative to the project root)
+    QStringList composeFiles; // -f: these compose files, in order, instead of the detected ones
     QStringList profiles;
     QStringList services; // selection; dependencies are always included
     QString primaryService;

@@ -74,6 +74,7 @@ QJsonObject RunJson::fromRequest(const PlanRequest &r)
         values.insert(it.key(), it.value());
     QJsonObject o{{QStringLiteral("source"), r.source},
                   {QStringLiteral("dockerfile"), r.dockerfile},
+                  {QStringLiteral("files"), toArray(r.composeFiles)},
                   {QStringLiteral("profiles"), toArray(r.profiles)},
                   {QStringLiteral("services"), toArray(r.services)},
                   {QStringLiteral("primary"), r.primaryService},
@@ -97,6 +98,7 @@ PlanRequest RunJson::toRequest(const QJsonObject &o)
     else if (mode == QLatin1String("dockerfile"))
         r.mode = project::ProjectMode::Dockerfile;
     r.dockerfile = o.value(QStringLiteral("dockerfile")).toString();
+    r.composeFiles = toList(o.value(QStringLiteral("files")));
     r.profiles = toList(o.value(QStringLiteral("profiles")));
     r.services = toList(o.value(QStringLiteral("services")));
     r.primaryService = o.value(QStringLiteral("primary")).toString();

@@ -16,6 +16,7 @@ struct Checkout
     QString ref;           // resolved branch or tag name; empty when a commit was pinned
     QString defaultBranch; // the remote HEAD's branch (never assumed)
     SourceSpec spec;       // the request, with ref/subdir resolved against the remote's refs
+    QString selectedFile;  // a /blob/ URL's file (in projectDir): the compose file or Dockerfile to use
 
     // What this fetch cost; a re-run of an unchanged remote receives nothing.
     qint64 receivedBytes = 0;

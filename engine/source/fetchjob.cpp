@@ -40,6 +40,7 @@ struct ResolvedRef
     QString subdir;
     bool isCommit = false;
     bool isTag = false;
+    QString selectedFile = {}; // from a /blob/ URL: the file, in `subdir`
 };
 
 core::Result<ResolvedRef> resolveRef(const SourceSpec &spec, const RemoteState &state)
@@ -55,6 +56,8 @@ core::Result<ResolvedRef> resolveRef(const SourceSpec &spec, const RemoteState &
         r.isTag = split.isTag;
         r.isCommit = !split.matched;
         r.subdir = spec.refPathIsFile ? parentPath(split.path) : split.path;
+        if (spec.refPathIsFile)
+            r.selectedFile = split.path.mid(split.path.lastIndexOf(QLatin1Char('/')) + 1);
     }
     if (r.ref.isEmpty()) {
         if (state.defaultBranch.isEmpty())
@@ -178,6 +181,7 @@ core::Result<Checkout> FetchJob::runRemote(const SourceSpec &spec, const FetchOp
     out.spec.ref = resolved.isCommit ? out.commit : resolved.ref;
     out.spec.refIsCommit = resolved.isCommit;
     out.spec.subdir = resolved.subdir;
+    out.selectedFile = resolved.selectedFile;
 
     // One folder per commit; a sibling marker says it was written completely.
     const QString worktree = cacheDir + QStringLiteral("/worktrees/") + GitRepoCache::keyFor(spec.remoteUrl) +

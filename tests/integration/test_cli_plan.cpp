@@ -176,6 +176,36 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("busybox:1.36"));
     }
 
+    // -f picks compose files over detection, in order (the second overrides the first), even
+    // under a name detection does not look for; a file outside the project is refused.
+    void composeFilesChosenWithF()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(
+            dir.path(),
+            {{QStringLiteral("compose.yaml"), "services:\n  detected:\n    image: busybox:1.36\n"},
+             {QStringLiteral("ops/stack.yml"), "services:\n  chosen:\n    image: busybox:1.35\n"},
+             {QStringLiteral("ops/stack.prod.yml"), "services:\n  chosen:\n    image: busybox:1.36\n"}});
+        const ProcessResult r =
+            plan({dir.path(), QStringLiteral("-f"), QStringLiteral("ops/stack.yml"), QStringLiteral("--file"),
+                  QStringLiteral("ops/stack.prod.yml"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("busybox:1.36"));
+        QVERIFY(!r.out.contains("busybox:1.35"));
+        const QJsonArray manifests =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("manifests")).toArray();
+        QStringList deployments;
+        for (const QJsonObject &d : objectsOfKind(manifests, QStringLiteral("Deployment")))
+            deployments << d[QStringLiteral("metadata")][QStringLiteral("name")].toString();
+        QCOMPARE(deployments, QStringList{QStringLiteral("chosen")});
+
+        for (const QString &bad : {QStringLiteral("ops/missing.yml"), QStringLiteral("../outside.yml")}) {
+            const ProcessResult missing = plan({dir.path(), QStringLiteral("-f"), bad});
+            QCOMPARE(missing.exitCode, 2);
+            QVERIFY2(missing.err.contains("is not a file in the project folder"), missing.err.constData());
+        }
+    }
+
     void missingSourceIsAUsageError()
     {
         const ProcessResult r = plan({QStringLiteral("/nonexistent/folder/for/reporunner")});

@@ -275,6 +275,22 @@ private Q_SLOTS:
         QVERIFY(!rejected.error().message.contains(QStringLiteral("not-the-token")));
     }
 
+    // A /blob/<ref>/<path> URL: the file's folder is the project, and the file is the one chosen.
+    void blobUrlSelectsTheFile()
+    {
+        const auto checkout = fetch(pageSpec(QStringLiteral("http"), QStringLiteral("o/app"),
+                                             QStringLiteral("/blob/feature/x/sub/dir/compose.yaml")));
+        QVERIFY2(checkout.has_value(), qPrintable(checkout ? QString() : checkout.error().message));
+        QCOMPARE(checkout->ref, QStringLiteral("feature/x"));
+        QCOMPARE(checkout->spec.subdir, QStringLiteral("sub/dir"));
+        QCOMPARE(checkout->selectedFile, QStringLiteral("compose.yaml"));
+        QVERIFY(checkout->projectDir.endsWith(QStringLiteral("/sub/dir")));
+        const auto tree = fetch(pageSpec(QStringLiteral("http"), QStringLiteral("o/app"),
+                                         QStringLiteral("/tree/feature/x/sub/dir")));
+        QVERIFY(tree.has_value());
+        QVERIFY(tree->selectedFile.isEmpty());
+    }
+
     void pinnedCommit_data() { transports_data(); }
     void pinnedCommit()
     {

@@ -3,6 +3,7 @@
 #include "ipc/protocol.h"
 #include "runs/buildqueue.h"
 #include "runs/orchestrator.h"
+#include "runs/planbuilder.h"
 #include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "runtime/runtime.h"
@@ -15,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 using namespace rr;
 using namespace rr::runs;
@@ -356,6 +359,67 @@ private Q_SLOTS:
         const RuntimeChoice missing = await(m_orch->chooseRuntime(QStringLiteral("kubernetes")));
         QVERIFY(missing.runtime.isEmpty());
         QVERIFY2(missing.reason.contains(QStringLiteral("not available")), qPrintable(missing.reason));
+    }
+
+    // The file a /blob/ URL names is the one planned: a compose file over the detected one,
+    // or a Dockerfile (Dockerfile mode).
+    void blobFileIsTheOnePlanned()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(
+            dir.path(),
+            {{QStringLiteral("compose.yaml"), "services:\n  main:\n    image: busybox:1.36\n"},
+             {QStringLiteral("docker-compose.prod.yml"), "services:\n  prod:\n    image: busybox:1.36\n"},
+             {QStringLiteral("tools.Dockerfile"), "FROM busybox:1.36\n"}});
+        source::Checkout checkout;
+        checkout.projectDir = dir.path();
+        checkout.worktree = dir.path();
+        checkout.selectedFile = QStringLiteral("docker-compose.prod.yml");
+        auto compose = PlanBuilder::build(checkout, {});
+        QVERIFY2(compose.has_value(), qPrintable(compose ? QString() : compose.error().message));
+        QCOMPARE(compose->plan.services.size(), 1);
+        QCOMPARE(compose->plan.services.first().name, QStringLiteral("prod"));
+
+        checkout.selectedFile = QStringLiteral("tools.Dockerfile");
+        auto dockerfile = PlanBuilder::build(checkout, {});
+        QVERIFY2(dockerfile.has_value(), qPrintable(dockerfile ? QString() : dockerfile.error().message));
+        QCOMPARE(dockerfile->mode, project::ProjectMode::Dockerfile);
+        QVERIFY(dockerfile->plan.services.first().build.has_value());
+        QCOMPARE(dockerfile->plan.services.first().build->dockerfile, QStringLiteral("tools.Dockerfile"));
+    }
+
+    // Idempotent start: the same inputs return the run; any plan option that differs starts another.
+    void identicalRequestsShareARunOthersDoNot()
+    {
+        StartOptions a = options();
+        a.request.values = {{QStringLiteral("TAG"), QStringLiteral("1")}};
+        auto first = m_orch->start(a);
+        QVERIFY(first.has_value());
+        auto same = m_orch->start(a);
+        QVERIFY(same.has_value() && same->existing);
+        QCOMPARE(same->run.id, first->run.id);
+        QVERIFY(!first->run.dedupeKey.contains(QStringLiteral("TAG=1"))); // values only as a digest
+        const QList<std::function<void(StartOptions &)>> changes = {
+            [](StartOptions &o) {
+                o.request.values = {{QStringLiteral("TAG"), QStringLiteral("2")}};
+            },
+            [](StartOptions &o) { o.request.offline = true; },
+            [](StartOptions &o) { o.request.allowUnsafe = true; },
+            [](StartOptions &o) { o.request.primaryService = QStringLiteral("web"); },
+            [](StartOptions &o) { o.request.profiles = {QStringLiteral("debug")}; },
+            [](StartOptions &o) { o.request.composeFiles = {QStringLiteral("compose.yaml")}; },
+            [](StartOptions &o) { o.runtime = QStringLiteral("docker"); },
+        };
+        QSet<QString> ids{first->run.id};
+        for (const auto &change : changes) {
+            StartOptions o = a;
+            change(o);
+            auto other = m_orch->start(o);
+            QVERIFY(other.has_value());
+            QVERIFY(!other->existing);
+            QVERIFY(!ids.contains(other->run.id));
+            ids.insert(other->run.id);
+        }
     }
 
     void reconciliationMakesEveryStateTrue()
