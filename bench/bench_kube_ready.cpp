@@ -7,9 +7,9 @@
 // one of scripts/local-cluster.sh, where the images are built by Docker and pushed to its
 // registry once before timing, and both sides run the same registry references.
 #include "kube/kuberuntime.h"
+#include "kuberender/kuberenderer.h"
+#include "kuberender/yamlemitter.h"
 #include "kubetestenv.h"
-#include "plan/kuberenderer.h"
-#include "plan/yamlemitter.h"
 #include "test_clusterimages.h"
 #include "test_kube_support.h"
 #include "test_planfor.h"
@@ -148,7 +148,7 @@ std::optional<Timing> withKubectl(const KubeTestEnv &env, const plan::RunPlan &p
     const QString file = dir + QStringLiteral("/objects-") + plan.runId + QStringLiteral(".yaml");
     QFile out(file);
     if (!out.open(QIODevice::WriteOnly) ||
-        out.write(plan::toYamlStream(plan::KubeRenderer::render(plan))) < 0)
+        out.write(kuberender::toYamlStream(kuberender::KubeRenderer::render(plan))) < 0)
         return std::nullopt;
     out.close();
     const QString ns = plan.namespaceName;

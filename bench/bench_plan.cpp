@@ -1,7 +1,7 @@
 // Plan benchmark: detect + parse + plan (+ render) time for generated compose projects of
 // growing size and for every bundled example, next to `docker-compose config` (the parse
 // and normalise step a Compose user would otherwise run) on the same files.
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
 #include "runs/planbuilder.h"
 
 #include <QCoreApplication>
@@ -78,7 +78,7 @@ Timing timeOurs(const QString &dir, int reps)
         auto prepared = rr::runs::PlanBuilder::build(checkout, request);
         if (!prepared)
             qFatal("plan failed for %s: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
-        t.objects = int(rr::plan::KubeRenderer::render(prepared->plan).size());
+        t.objects = int(rr::kuberender::KubeRenderer::render(prepared->plan).size());
         samples << double(timer.nsecsElapsed()) / 1e6;
     }
     std::sort(samples.begin(), samples.end());

@@ -1,9 +1,9 @@
 // The orchestrator's state machine, idempotency, de-duplication, cancellation and start-up
 // reconciliation, against a scriptable runtime (the real runtimes have integration tests).
+#include "control/runcontrolhandler.h"
 #include "ipc/protocol.h"
 #include "runs/buildqueue.h"
 #include "runs/orchestrator.h"
-#include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "runtime/runtime.h"
 #include "source/fetcher.h"
@@ -407,7 +407,7 @@ private Q_SLOTS:
 
     void controlHandlerMapsTheMethods()
     {
-        RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
         auto call = [&handler](const QString &method, const QJsonObject &params) -> ipc::HandlerResult {
             auto f = handler.handle(method, params);
             QDeadlineTimer deadline(10000);

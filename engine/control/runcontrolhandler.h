@@ -12,8 +12,10 @@ class Fetcher;
 }
 
 namespace rr::runs {
-
 class Orchestrator;
+}
+
+namespace rr::control {
 
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
 // the detector and the planner, and pushes run updates and log lines to subscribers.
@@ -23,7 +25,7 @@ class RunControlHandler final : public QObject, public ipc::ControlHandler
     Q_DISABLE_COPY_MOVE(RunControlHandler)
 
 public:
-    RunControlHandler(Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent = nullptr);
+    RunControlHandler(runs::Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent = nullptr);
 
     // Where events go; the server is built with this handler, so it is set afterwards.
     void setServer(ipc::ControlServer *server) { m_server = server; }
@@ -39,9 +41,9 @@ private:
     ipc::HandlerResult openPreview(const QJsonObject &params) const;
     ipc::HandlerResult settings(const QJsonObject &params);
 
-    Orchestrator *m_orchestrator;
+    runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
     ipc::ControlServer *m_server = nullptr;
 };
 
-} // namespace rr::runs
+} // namespace rr::control

@@ -1,8 +1,8 @@
-#include "runs/runcontrolhandler.h"
+#include "control/runcontrolhandler.h"
 
 #include "ipc/controlserver.h"
 #include "ipc/protocol.h"
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
 #include "project/detection.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
@@ -15,7 +15,18 @@
 #include <QDir>
 #include <QJsonArray>
 
-namespace rr::runs {
+namespace rr::control {
+
+using runs::LogLine;
+using runs::Orchestrator;
+using runs::OrchestratorSettings;
+using runs::PlanBuilder;
+using runs::PlanRequest;
+using runs::RunJson;
+using runs::RunRecord;
+using runs::RunState;
+using runs::RunStore;
+using runs::StartOptions;
 
 namespace {
 
@@ -169,7 +180,7 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
             if (!prepared)
                 return core::Unexpected(prepared.error());
             QJsonArray manifests;
-            for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
+            for (const QJsonObject &m : kuberender::KubeRenderer::render(prepared->plan))
                 manifests.append(m);
             QJsonArray services;
             for (const plan::ServicePlan &s : prepared->plan.services) {
@@ -294,7 +305,7 @@ ipc::HandlerResult RunControlHandler::openPreview(const QJsonObject &params) con
                           QStringLiteral("Run %1 has no preview %2(it is %3).")
                               .arg(runId,
                                    service.isEmpty() ? QString() : QStringLiteral("for %1 ").arg(service),
-                                   stateName(run->state)));
+                                   runs::stateName(run->state)));
     return QJsonObject{{QStringLiteral("url"), url}};
 }
 
@@ -322,4 +333,4 @@ ipc::HandlerResult RunControlHandler::settings(const QJsonObject &params)
                        {QStringLiteral("defaultRuntime"), s.defaultRuntime}};
 }
 
-} // namespace rr::runs
+} // namespace rr::control
