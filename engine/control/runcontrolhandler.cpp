@@ -3,7 +3,7 @@
 #include "ipc/controlserver.h"
 #include "ipc/protocol.h"
 #include "kuberender/kuberenderer.h"
-#include "project/detection.h"
+#include "project/detector.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
 #include "runs/runjson.h"
