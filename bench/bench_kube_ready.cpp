@@ -21,6 +21,7 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPromise>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -131,14 +132,20 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
     return t;
 }
 
+// The local cluster's own kubectl (built with it), else the one on PATH; empty when neither.
+QString kubectlProgram(const KubeTestEnv &env)
+{
+    return env.kubectl().isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("kubectl"))
+                                   : env.kubectl();
+}
+
 bool kubectl(const KubeTestEnv &env, const QStringList &args)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    // The local cluster's own kubectl (built with it), else the one on PATH; a missing one fails.
-    const QString program = env.kubectl().isEmpty() ? QStringLiteral("kubectl") : env.kubectl();
-    p.start(program, QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
-    p.waitForFinished(180000);
+    p.start(kubectlProgram(env), QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
+    if (!p.waitForFinished(180000) && p.error() == QProcess::FailedToStart)
+        std::fprintf(stderr, "kubectl could not start: %s\n", qPrintable(p.errorString()));
     p.readAllStandardOutput();
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
@@ -191,6 +198,13 @@ int main(int argc, char **argv)
     if (!env.isSimulated() && !env.runsPods()) {
         std::fprintf(stderr, "skipped: kwok fakes the pods, so there is no READY to time\n");
         return 77;
+    }
+    // The comparison side is kubectl: without it there is no figure to print next to ours.
+    if (kubectlProgram(env).isEmpty()) {
+        std::fprintf(stderr,
+                     "bench_kube_ready: kubectl is not installed (Debian package kubernetes-client) and "
+                     "the cluster brings none\n");
+        return 1;
     }
     test::TinyHttpServer pods("bench");
     const QString target = QStringLiteral("127.0.0.1:%1").arg(pods.serverPort());
