@@ -20,7 +20,6 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
-#include <QPromise>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -101,11 +100,8 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
     // by the warm-up round and found on the node afterwards.
     options.imagePullPolicy = env.runsPods() ? QStringLiteral("IfNotPresent") : QStringLiteral("Never");
     options.imageLoader = [](const kube::ImageLoadRequest &) {
-        QPromise<core::Result<kube::ImageMap>> ready; // images are already on the node
-        ready.start();
-        ready.addResult(kube::ImageMap());
-        ready.finish();
-        return ready.future();
+        // The images are already on the node.
+        return core::promises::ready(core::Result<kube::ImageMap>(kube::ImageMap()));
     };
     kube::KubeRuntime runtime(nam, options);
     if (!test::awaitFuture(runtime.loadImages(plan), 60000))
