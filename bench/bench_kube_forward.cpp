@@ -18,6 +18,7 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -133,6 +134,15 @@ int main(int argc, char **argv)
         return 77;
     }
     const bool real = env.runsPods();
+    // On a real cluster the comparison side is kubectl port-forward: without it, no figure.
+    const QString kubectlProgram =
+        env.kubectl().isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("kubectl")) : env.kubectl();
+    if (real && kubectlProgram.isEmpty()) {
+        std::fprintf(stderr,
+                     "bench_kube_forward: kubectl is not installed (Debian package kubernetes-client) "
+                     "and the cluster brings none\n");
+        return 1;
+    }
     Source source(total);
     rr::test::ClusterImages images(env);
     QString image = QStringLiteral("rr/source:1");
@@ -210,6 +220,15 @@ int main(int argc, char **argv)
         kubectl.kill();
         kubectl.waitForFinished();
     }
+    // A side that moved nothing has no rate: fail rather than print a zero.
+    if (direct <= 0 || tunnel <= 0 || (real && viaKubectl <= 0)) {
+        std::fprintf(stderr, "bench_kube_forward: a transfer failed (direct %s, ours %s, kubectl %s)\n",
+                     direct > 0 ? "ok" : "failed", tunnel > 0 ? "ok" : "failed",
+                     !real            ? "not run"
+                     : viaKubectl > 0 ? "ok"
+                                      : "failed");
+        return 1;
+    }
     std::printf("bench_kube_forward: %lld MiB per read, on %s\n", static_cast<long long>(total >> 20),
                 real ? "a real cluster (the pod's bytes cross the kubelet)" : "the test API server");
     std::printf("  direct %-22s: %8.1f MiB/s\n", real ? "to the pod IP" : "loopback TCP",
@@ -217,11 +236,11 @@ int main(int argc, char **argv)
     std::printf("  ours, v4 WebSocket tunnel    : %8.1f MiB/s\n", tunnel / (1024 * 1024));
     if (real)
         std::printf("  kubectl port-forward (SPDY)  : %8.1f MiB/s\n", viaKubectl / (1024 * 1024));
-    std::printf("  ratio ours/direct            : %8.3f\n", direct > 0 ? tunnel / direct : 0.0);
+    std::printf("  ratio ours/direct            : %8.3f\n", tunnel / direct);
     if (real)
-        std::printf("  ratio ours/kubectl           : %8.3f\n", viaKubectl > 0 ? tunnel / viaKubectl : 0.0);
+        std::printf("  ratio ours/kubectl           : %8.3f\n", tunnel / viaKubectl);
     forwarder.closeAll();
     pods.stop();
     await(client.remove(QStringLiteral("/api/v1/namespaces/") + ns));
-    return direct > 0 && tunnel > 0 && viaKubectl != 0 ? 0 : 1;
+    return 0;
 }

@@ -7,9 +7,9 @@
 // one of scripts/local-cluster.sh, where the images are built by Docker and pushed to its
 // registry once before timing, and both sides run the same registry references.
 #include "kube/kuberuntime.h"
+#include "kuberender/kuberenderer.h"
+#include "kuberender/yamlemitter.h"
 #include "kubetestenv.h"
-#include "plan/kuberenderer.h"
-#include "plan/yamlemitter.h"
 #include "test_clusterimages.h"
 #include "test_kube_support.h"
 #include "test_planfor.h"
@@ -20,7 +20,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
-#include <QPromise>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -100,11 +100,8 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
     // by the warm-up round and found on the node afterwards.
     options.imagePullPolicy = env.runsPods() ? QStringLiteral("IfNotPresent") : QStringLiteral("Never");
     options.imageLoader = [](const kube::ImageLoadRequest &) {
-        QPromise<core::Result<kube::ImageMap>> ready; // images are already on the node
-        ready.start();
-        ready.addResult(kube::ImageMap());
-        ready.finish();
-        return ready.future();
+        // The images are already on the node.
+        return core::promises::ready(core::Result<kube::ImageMap>(kube::ImageMap()));
     };
     kube::KubeRuntime runtime(nam, options);
     if (!test::awaitFuture(runtime.loadImages(plan), 60000))
@@ -131,14 +128,20 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
     return t;
 }
 
+// The local cluster's own kubectl (built with it), else the one on PATH; empty when neither.
+QString kubectlProgram(const KubeTestEnv &env)
+{
+    return env.kubectl().isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("kubectl"))
+                                   : env.kubectl();
+}
+
 bool kubectl(const KubeTestEnv &env, const QStringList &args)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    // The local cluster's own kubectl (built with it), else the one on PATH; a missing one fails.
-    const QString program = env.kubectl().isEmpty() ? QStringLiteral("kubectl") : env.kubectl();
-    p.start(program, QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
-    p.waitForFinished(180000);
+    p.start(kubectlProgram(env), QStringList{QStringLiteral("--kubeconfig"), env.kubeconfig()} + args);
+    if (!p.waitForFinished(180000) && p.error() == QProcess::FailedToStart)
+        std::fprintf(stderr, "kubectl could not start: %s\n", qPrintable(p.errorString()));
     p.readAllStandardOutput();
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
@@ -148,7 +151,7 @@ std::optional<Timing> withKubectl(const KubeTestEnv &env, const plan::RunPlan &p
     const QString file = dir + QStringLiteral("/objects-") + plan.runId + QStringLiteral(".yaml");
     QFile out(file);
     if (!out.open(QIODevice::WriteOnly) ||
-        out.write(plan::toYamlStream(plan::KubeRenderer::render(plan))) < 0)
+        out.write(kuberender::toYamlStream(kuberender::KubeRenderer::render(plan))) < 0)
         return std::nullopt;
     out.close();
     const QString ns = plan.namespaceName;
@@ -191,6 +194,13 @@ int main(int argc, char **argv)
     if (!env.isSimulated() && !env.runsPods()) {
         std::fprintf(stderr, "skipped: kwok fakes the pods, so there is no READY to time\n");
         return 77;
+    }
+    // The comparison side is kubectl: without it there is no figure to print next to ours.
+    if (kubectlProgram(env).isEmpty()) {
+        std::fprintf(stderr,
+                     "bench_kube_ready: kubectl is not installed (Debian package kubernetes-client) and "
+                     "the cluster brings none\n");
+        return 1;
     }
     test::TinyHttpServer pods("bench");
     const QString target = QStringLiteral("127.0.0.1:%1").arg(pods.serverPort());

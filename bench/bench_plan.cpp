@@ -1,7 +1,8 @@
-// Plan benchmark: detect + parse + plan (+ render) time for generated compose projects of
-// growing size and for every bundled example, next to `docker-compose config` (the parse
-// and normalise step a Compose user would otherwise run) on the same files.
-#include "plan/kuberenderer.h"
+// Plan benchmark: generated compose projects of growing size and the bundled compose examples,
+// planned by our code in-process (warm) and by our CLI as a new process (cold start included),
+// next to `docker-compose config` (the parse and normalise step a Compose user would otherwise
+// run, also a new process) on the same files, with how each grows from 10 to 200 services.
+#include "kuberender/kuberenderer.h"
 #include "runs/planbuilder.h"
 
 #include <QCoreApplication>
@@ -78,7 +79,7 @@ Timing timeOurs(const QString &dir, int reps)
         auto prepared = rr::runs::PlanBuilder::build(checkout, request);
         if (!prepared)
             qFatal("plan failed for %s: %s", qPrintable(dir), qPrintable(prepared.error().toString()));
-        t.objects = int(rr::plan::KubeRenderer::render(prepared->plan).size());
+        t.objects = int(rr::kuberender::KubeRenderer::render(prepared->plan).size());
         samples << double(timer.nsecsElapsed()) / 1e6;
     }
     std::sort(samples.begin(), samples.end());
@@ -87,32 +88,64 @@ Timing timeOurs(const QString &dir, int reps)
     return t;
 }
 
-// docker-compose 1.29 needs no daemon for `config`; -1 when it is not installed.
-double timeCompose(const QString &dir, int reps)
+double medianOf(QList<double> samples)
 {
-    const QString exe = QStandardPaths::findExecutable(QStringLiteral("docker-compose"));
-    if (exe.isEmpty())
-        return -1;
-    QList<double> samples;
-    for (int r = 0; r < reps; ++r) {
-        QProcess p;
-        p.setWorkingDirectory(dir);
-        QElapsedTimer timer;
-        timer.start();
-        p.start(exe, {QStringLiteral("config"), QStringLiteral("-q")});
-        p.waitForFinished(120000);
-        if (p.exitCode() != 0)
-            return -1;
-        samples << double(timer.nsecsElapsed()) / 1e6;
-    }
     std::sort(samples.begin(), samples.end());
     return samples.at(samples.size() / 2);
 }
 
-void row(const QString &name, int services, const Timing &ours, double compose)
+// Median wall time of `program args` run in `dir`, process start-up included; a run that fails
+// ends the bench, so no figure stands for work that was not done.
+double timeProcess(const QString &program, const QStringList &args, const QString &dir, int reps)
 {
-    std::printf("%-26s %8d %10.2f %10.2f %8d %14s\n", qPrintable(name), services, ours.medianMs, ours.minMs,
-                ours.objects, compose < 0 ? "n/a" : qPrintable(QString::number(compose, 'f', 1)));
+    QList<double> samples;
+    for (int r = 0; r < reps; ++r) {
+        QProcess p;
+        p.setWorkingDirectory(dir);
+        p.setStandardOutputFile(QProcess::nullDevice());
+        QElapsedTimer timer;
+        timer.start();
+        p.start(program, args);
+        if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+            qFatal("%s %s failed in %s: %s", qPrintable(program), qPrintable(args.join(QLatin1Char(' '))),
+                   qPrintable(dir), p.readAllStandardError().constData());
+        samples << double(timer.nsecsElapsed()) / 1e6;
+    }
+    return medianOf(samples);
+}
+
+// What a Compose user runs to parse and normalise the same files (docker-compose 1.29 needs no
+// daemon for it).
+double timeCompose(const QString &exe, const QString &dir, int reps)
+{
+    return timeProcess(exe, {QStringLiteral("config"), QStringLiteral("-q")}, dir, reps);
+}
+
+// Our CLI doing the same job as a user would run it: a new process that fetches the folder,
+// detects, parses, plans and renders, printing the manifests (to /dev/null).
+double timeCli(const QString &cli, const QString &dir, int reps)
+{
+    return timeProcess(cli, {QStringLiteral("plan"), dir, QStringLiteral("--json")}, dir, reps);
+}
+
+struct Row
+{
+    Timing inProcess;
+    double cliMs = 0;
+    double composeMs = 0;
+};
+
+void row(const QString &name, int services, const Row &r)
+{
+    std::printf("%-22s %8s %10.2f %8d %12.1f %14.1f\n", qPrintable(name),
+                services < 0 ? "-" : qPrintable(QString::number(services)), r.inProcess.medianMs,
+                r.inProcess.objects, r.cliMs, r.composeMs);
+}
+
+// t ~ n^k between the smallest and the largest project.
+double exponent(double smallMs, double largeMs, int smallN, int largeN)
+{
+    return std::log(largeMs / smallMs) / std::log(double(largeN) / smallN);
 }
 
 } // namespace
@@ -123,32 +156,72 @@ int main(int argc, char **argv)
     QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*.debug=false\nreporunner.*.info=false"));
     const bool smoke = app.arguments().contains(QStringLiteral("--smoke"));
     const int reps = smoke ? 1 : 15;
-    const int composeReps = smoke ? 0 : 3;
-    const QList<int> sizes = smoke ? QList<int>{5, 50} : QList<int>{10, 50, 100, 200};
+    const int processReps = smoke ? 1 : 5;
+    const QList<int> sizes = smoke ? QList<int>{10, 200} : QList<int>{10, 50, 100, 200};
 
-    std::printf("plan benchmark: detect + parse + Dockerfile facts + plan + render (median of %d)\n", reps);
-    std::printf("%-26s %8s %10s %10s %8s %14s\n", "project", "services", "median ms", "min ms", "objects",
+    // Both sides are measured or the bench fails: no row leaves a column out.
+    const QString compose = QStandardPaths::findExecutable(QStringLiteral("docker-compose"));
+    const QString cli = qEnvironmentVariable("REPORUNNER_CLI", QStringLiteral(REPORUNNER_CLI_PATH));
+    QStringList missing;
+    if (compose.isEmpty())
+        missing << QStringLiteral("docker-compose (Debian package docker-compose) is not on PATH");
+    if (cli.isEmpty() || !QFileInfo(cli).isExecutable())
+        missing << QStringLiteral(
+                       "the reporunner CLI is not built (%1); build the `reporunner` target or set "
+                       "REPORUNNER_CLI")
+                       .arg(cli.isEmpty() ? QStringLiteral("REPORUNNER_BUILD_APP=OFF") : cli);
+    if (!missing.isEmpty()) {
+        for (const QString &why : std::as_const(missing))
+            std::fprintf(stderr, "bench_plan: %s\n", qPrintable(why));
+        return 1;
+    }
+
+    std::printf("plan benchmark: the same generated compose projects (and the bundled examples)\n");
+    std::printf("  in-process: detect + parse + Dockerfile facts + plan + render, warm (median of %d)\n",
+                reps);
+    std::printf(
+        "  CLI: `reporunner plan <dir> --json` as a new process, cold start included (median of %d)\n",
+        processReps);
+    std::printf(
+        "  compose: `docker-compose config -q` as a new process, cold start included (median of %d)\n",
+        processReps);
+    std::printf("%-22s %8s %10s %8s %12s %14s\n", "project", "services", "in-proc ms", "objects", "CLI ms",
                 "compose cfg ms");
     QTemporaryDir tmp;
-    QList<QPair<int, double>> growth;
+    QList<QPair<int, Row>> growth;
     for (int n : sizes) {
         const QString dir = tmp.path() + QStringLiteral("/gen%1").arg(n);
         generateProject(dir, n);
-        const Timing t = timeOurs(dir, reps);
-        row(QStringLiteral("generated-%1").arg(n), n, t, composeReps ? timeCompose(dir, composeReps) : -1);
-        if (n == 50)
-            std::printf("%-26s per service: %.3f ms\n", "", t.medianMs / n);
-        growth.append({n, t.medianMs});
+        Row r;
+        r.inProcess = timeOurs(dir, reps);
+        r.cliMs = timeCli(cli, dir, processReps);
+        r.composeMs = timeCompose(compose, dir, processReps);
+        row(QStringLiteral("generated-%1").arg(n), n, r);
+        growth.append({n, r});
     }
-    // How time grows with service count: t ~ n^k, k from the smallest and largest sizes.
-    const double k = std::log(growth.last().second / growth.first().second) /
-                     std::log(double(growth.last().first) / growth.first().first);
-    std::printf("%-26s growth exponent k (t ~ n^k): %.2f\n", "", k);
+    const auto &[smallN, small] = growth.first();
+    const auto &[largeN, large] = growth.last();
+    std::printf("growth from %d to %d services (time ratio; exponent k in t ~ n^k):\n", smallN, largeN);
+    const auto growthRow = [&](const char *what, double a, double b) {
+        std::printf("  %-12s x%-8.2f k = %.2f\n", what, b / a, exponent(a, b, smallN, largeN));
+    };
+    growthRow("in-process", small.inProcess.medianMs, large.inProcess.medianMs);
+    growthRow("CLI", small.cliMs, large.cliMs);
+    growthRow("compose", small.composeMs, large.composeMs);
+
     const QDir examples(QStringLiteral(REPORUNNER_SOURCE_DIR "/examples"));
     for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         const QString dir = examples.filePath(name);
-        const Timing t = timeOurs(dir, reps);
-        row(QStringLiteral("example/") + name, -1, t, composeReps ? timeCompose(dir, composeReps) : -1);
+        if (!QFileInfo::exists(dir + QStringLiteral("/compose.yaml")) &&
+            !QFileInfo::exists(dir + QStringLiteral("/docker-compose.yml")) &&
+            !QFileInfo::exists(dir + QStringLiteral("/compose.yml")) &&
+            !QFileInfo::exists(dir + QStringLiteral("/docker-compose.yaml")))
+            continue; // a Dockerfile-only example has nothing for docker-compose to compare
+        Row r;
+        r.inProcess = timeOurs(dir, reps);
+        r.cliMs = timeCli(cli, dir, processReps);
+        r.composeMs = timeCompose(compose, dir, processReps);
+        row(QStringLiteral("example/") + name, -1, r);
     }
     return 0;
 }

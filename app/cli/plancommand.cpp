@@ -2,8 +2,8 @@
 
 #include "common/storedtokens.h"
 #include "exitcode.h"
-#include "plan/kuberenderer.h"
-#include "plan/yamlemitter.h"
+#include "kuberender/kuberenderer.h"
+#include "kuberender/yamlemitter.h"
 #include "planflags.h"
 #include "runs/planbuilder.h"
 #include "source/fetcher.h"
@@ -72,7 +72,7 @@ void PlanCommand::start(const QStringList &arguments)
             if (!prepared)
                 return fail(exitCodeFor(prepared.error().category), prepared.error().toString());
             const plan::RunPlan &runPlan = prepared->plan;
-            const QList<QJsonObject> manifests = plan::KubeRenderer::render(runPlan);
+            const QList<QJsonObject> manifests = kuberender::KubeRenderer::render(runPlan);
             if (m_json) {
                 QJsonArray objects;
                 for (const QJsonObject &o : manifests)
@@ -86,7 +86,7 @@ void PlanCommand::start(const QStringList &arguments)
                                 {QStringLiteral("report"), runPlan.report.toJson()}};
                 Terminal::out(QJsonDocument(doc).toJson(QJsonDocument::Indented));
             } else {
-                Terminal::out(plan::toYamlStream(manifests));
+                Terminal::out(kuberender::toYamlStream(manifests));
                 Terminal::err(runPlan.report.toText().toUtf8());
             }
             if (runPlan.report.hasRefusals()) {

@@ -2,12 +2,12 @@
 
 #include "clusterchoice.h"
 
+#include "control/runcontrolhandler.h"
 #include "docker/dockerclient.h"
 #include "dockerruntime/dockerruntime.h"
 #include "ipc/controlserver.h"
 #include "kube/kuberuntime.h"
 #include "runs/orchestrator.h"
-#include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
 #include "source/tokenstore.h"
@@ -55,7 +55,7 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
                       return QtFuture::makeReadyFuture(core::Result<void>(opened));
                   m_orchestrator =
                       new runs::Orchestrator(m_store, m_fetcher, m_docker, m_dockerRuntime, m_kubeRuntime);
-                  m_handler = new runs::RunControlHandler(m_orchestrator, m_fetcher);
+                  m_handler = new control::RunControlHandler(m_orchestrator, m_fetcher);
                   ipc::ServerOptions options;
                   options.socketPath = socketPath;
                   m_server = new ipc::ControlServer(m_handler, options);

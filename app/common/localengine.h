@@ -23,9 +23,11 @@ class Fetcher;
 }
 namespace rr::runs {
 class Orchestrator;
-class RunControlHandler;
 class RunStore;
 } // namespace rr::runs
+namespace rr::control {
+class RunControlHandler;
+}
 
 namespace rr::app {
 
@@ -51,7 +53,7 @@ private:
     QNetworkAccessManager *m_network = nullptr;
     runtime::Runtime *m_kubeRuntime = nullptr;
     runs::Orchestrator *m_orchestrator = nullptr;
-    runs::RunControlHandler *m_handler = nullptr;
+    control::RunControlHandler *m_handler = nullptr;
     ipc::ControlServer *m_server = nullptr;
 };
 

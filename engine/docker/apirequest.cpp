@@ -37,6 +37,11 @@ ApiRequest ApiRequest::del(const QString &path, const QUrlQuery &query)
     return r;
 }
 
+QString ApiRequest::pathSegment(const QString &value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value, ":@/"));
+}
+
 void ApiRequest::addParam(QUrlQuery &query, const QString &key, const QString &value)
 {
     query.addQueryItem(QString::fromLatin1(QUrl::toPercentEncoding(key)),

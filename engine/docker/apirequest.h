@@ -25,6 +25,12 @@ struct ApiRequest
     static ApiRequest get(const QString &path, const QUrlQuery &query = {});
     static ApiRequest post(const QString &path, const QUrlQuery &query = {}, const QByteArray &json = {});
     static ApiRequest del(const QString &path, const QUrlQuery &query = {});
+    // One value placed in the path ("/images/%1/json", "/containers/%1/start"): percent-encodes
+    // everything but RFC 3986's unreserved characters and the ':', '@' and '/' that image
+    // references carry (registry:5000/team/app:1.0@sha256:...), which the Engine API reads as they
+    // are. It does not make a dot segment ("..") harmless, since the daemon decodes the path before
+    // routing: pass ids, names and references, never paths a user typed.
+    static QString pathSegment(const QString &value);
     // Adds key=value fully percent-encoded: QUrlQuery leaves '+' alone, which Go decodes as a space.
     static void addParam(QUrlQuery &query, const QString &key, const QString &value);
 };

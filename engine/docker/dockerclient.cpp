@@ -1,18 +1,12 @@
 #include "docker/dockerclient.h"
 
 #include <QJsonDocument>
-#include <QUrl>
 
 namespace rr::docker {
 
 using core::ErrorCategory;
 
 namespace {
-
-QString encode(const QString &segment)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(segment, "/:@"));
-}
 
 template<class T> core::Result<T> jsonAs(core::Result<QJsonValue> &&value)
 {
@@ -105,7 +99,8 @@ QFuture<core::Result<ApiResponse>> DockerClient::stream(const ApiRequest &reques
 
 QFuture<core::Result<QJsonObject>> DockerClient::inspectImage(const QString &reference)
 {
-    const ApiRequest r = ApiRequest::get(QStringLiteral("/images/%1/json").arg(encode(reference)));
+    const ApiRequest r =
+        ApiRequest::get(QStringLiteral("/images/%1/json").arg(ApiRequest::pathSegment(reference)));
     return run<QJsonObject>([r](DockerConnection &c, const CancelCheck &cancelled) {
         return jsonAs<QJsonObject>(c.callJson(r, cancelled));
     });
@@ -113,7 +108,8 @@ QFuture<core::Result<QJsonObject>> DockerClient::inspectImage(const QString &ref
 
 QFuture<core::Result<bool>> DockerClient::imageExists(const QString &reference)
 {
-    const ApiRequest r = ApiRequest::get(QStringLiteral("/images/%1/json").arg(encode(reference)));
+    const ApiRequest r =
+        ApiRequest::get(QStringLiteral("/images/%1/json").arg(ApiRequest::pathSegment(reference)));
     return run<bool>([r](DockerConnection &c, const CancelCheck &cancelled) -> core::Result<bool> {
         auto answer = c.call(r, cancelled);
         if (answer)
@@ -137,7 +133,7 @@ QFuture<core::Result<QJsonValue>> DockerClient::removeImage(const QString &refer
     QUrlQuery q;
     if (force)
         q.addQueryItem(QStringLiteral("force"), QStringLiteral("1"));
-    return sendJson(ApiRequest::del(QStringLiteral("/images/%1").arg(encode(reference)), q));
+    return sendJson(ApiRequest::del(QStringLiteral("/images/%1").arg(ApiRequest::pathSegment(reference)), q));
 }
 
 QFuture<core::Result<QString>> DockerClient::createContainer(const QString &name, const QJsonObject &config)
@@ -157,14 +153,16 @@ QFuture<core::Result<QString>> DockerClient::createContainer(const QString &name
 
 QFuture<core::Result<QJsonValue>> DockerClient::startContainer(const QString &id)
 {
-    return sendJson(ApiRequest::post(QStringLiteral("/containers/%1/start").arg(encode(id))));
+    return sendJson(
+        ApiRequest::post(QStringLiteral("/containers/%1/start").arg(ApiRequest::pathSegment(id))));
 }
 
 QFuture<core::Result<QJsonValue>> DockerClient::stopContainer(const QString &id, int timeoutSeconds)
 {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("t"), QString::number(timeoutSeconds));
-    ApiRequest r = ApiRequest::post(QStringLiteral("/containers/%1/stop").arg(encode(id)), q);
+    ApiRequest r =
+        ApiRequest::post(QStringLiteral("/containers/%1/stop").arg(ApiRequest::pathSegment(id)), q);
     r.timeoutMs = (timeoutSeconds + 60) * 1000;
     return sendJson(r);
 }
@@ -174,12 +172,13 @@ QFuture<core::Result<QJsonValue>> DockerClient::removeContainer(const QString &i
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("force"), force ? QStringLiteral("1") : QStringLiteral("0"));
     q.addQueryItem(QStringLiteral("v"), QStringLiteral("1"));
-    return sendJson(ApiRequest::del(QStringLiteral("/containers/%1").arg(encode(id)), q));
+    return sendJson(ApiRequest::del(QStringLiteral("/containers/%1").arg(ApiRequest::pathSegment(id)), q));
 }
 
 QFuture<core::Result<QJsonObject>> DockerClient::inspectContainer(const QString &id)
 {
-    const ApiRequest r = ApiRequest::get(QStringLiteral("/containers/%1/json").arg(encode(id)));
+    const ApiRequest r =
+        ApiRequest::get(QStringLiteral("/containers/%1/json").arg(ApiRequest::pathSegment(id)));
     return run<QJsonObject>([r](DockerConnection &c, const CancelCheck &cancelled) {
         return jsonAs<QJsonObject>(c.callJson(r, cancelled));
     });
@@ -198,7 +197,7 @@ QFuture<core::Result<QJsonArray>> DockerClient::listContainers(const QStringList
 
 QFuture<core::Result<int>> DockerClient::waitContainer(const QString &id)
 {
-    ApiRequest r = ApiRequest::post(QStringLiteral("/containers/%1/wait").arg(encode(id)));
+    ApiRequest r = ApiRequest::post(QStringLiteral("/containers/%1/wait").arg(ApiRequest::pathSegment(id)));
     r.timeoutMs = 0;
     return run<int>([r](DockerConnection &c, const CancelCheck &cancelled) -> core::Result<int> {
         auto answer = c.callJson(r, cancelled);
@@ -220,7 +219,8 @@ QFuture<core::Result<QList<LogFrame>>> DockerClient::containerLogs(const QString
     q.addQueryItem(QStringLiteral("stdout"), QStringLiteral("1"));
     q.addQueryItem(QStringLiteral("stderr"), QStringLiteral("1"));
     q.addQueryItem(QStringLiteral("tail"), tail < 0 ? QStringLiteral("all") : QString::number(tail));
-    const ApiRequest r = ApiRequest::get(QStringLiteral("/containers/%1/logs").arg(encode(id)), q);
+    const ApiRequest r =
+        ApiRequest::get(QStringLiteral("/containers/%1/logs").arg(ApiRequest::pathSegment(id)), q);
     return run<QList<LogFrame>>(
         [r, tty](DockerConnection &c, const CancelCheck &cancelled) -> core::Result<QList<LogFrame>> {
             auto demuxer = std::make_shared<LogDemuxer>(tty);
@@ -252,7 +252,7 @@ QFuture<core::Result<QString>> DockerClient::createNetwork(const QString &name, 
 
 QFuture<core::Result<QJsonValue>> DockerClient::removeNetwork(const QString &id)
 {
-    return sendJson(ApiRequest::del(QStringLiteral("/networks/%1").arg(encode(id))));
+    return sendJson(ApiRequest::del(QStringLiteral("/networks/%1").arg(ApiRequest::pathSegment(id))));
 }
 
 QFuture<core::Result<QJsonArray>> DockerClient::listNetworks(const QStringList &labels)
@@ -281,7 +281,7 @@ QFuture<core::Result<QJsonValue>> DockerClient::removeVolume(const QString &name
     QUrlQuery q;
     if (force)
         q.addQueryItem(QStringLiteral("force"), QStringLiteral("1"));
-    return sendJson(ApiRequest::del(QStringLiteral("/volumes/%1").arg(encode(name)), q));
+    return sendJson(ApiRequest::del(QStringLiteral("/volumes/%1").arg(ApiRequest::pathSegment(name)), q));
 }
 
 QFuture<core::Result<QJsonArray>> DockerClient::listVolumes(const QStringList &labels)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/promises.h"
 #include "core/result.h"
 #include "docker/apirequest.h"
 #include "docker/apiresponse.h"
@@ -14,7 +15,6 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
-#include <QPromise>
 #include <QStringList>
 #include <QThreadPool>
 
@@ -99,16 +99,13 @@ private:
 
 template<class T> QFuture<core::Result<T>> DockerClient::run(Job<T> job)
 {
-    auto promise = std::make_shared<QPromise<core::Result<T>>>();
+    auto promise = core::promises::started<core::Result<T>>();
     QFuture<core::Result<T>> future = promise->future();
-    promise->start();
     auto flag = registerJob();
     auto connection = m_connection;
     m_pool.start([promise, flag, connection, job = std::move(job)] {
         const CancelCheck cancelled = [promise, flag] { return flag->load() || promise->isCanceled(); };
-        core::Result<T> result = job(*connection, cancelled);
-        promise->addResult(std::move(result));
-        promise->finish();
+        core::promises::settle(promise, job(*connection, cancelled));
     });
     return future;
 }

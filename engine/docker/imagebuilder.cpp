@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryFile>
-#include <QUrl>
 
 #include <algorithm>
 
@@ -146,8 +145,7 @@ core::Result<BuildResult> ImageBuilder::runBuild(DockerConnection &connection, c
                           QStringLiteral("A build needs a repository or a tag."));
 
     const ApiRequest inspect =
-        ApiRequest::get(QStringLiteral("/images/%1/json")
-                            .arg(QString::fromLatin1(QUrl::toPercentEncoding(result.reference, "/:@"))));
+        ApiRequest::get(QStringLiteral("/images/%1/json").arg(ApiRequest::pathSegment(result.reference)));
     if (!request.noCache) {
         auto existing = connection.callJson(inspect, cancelled);
         if (existing) {
@@ -259,8 +257,7 @@ QFuture<core::Result<QStringList>> ImageBuilder::prune(const QString &repoLabel,
                     refs << sorted[i].value(QStringLiteral("Id")).toString();
                 for (const QString &ref : std::as_const(refs)) {
                     auto gone = c.call(
-                        ApiRequest::del(QStringLiteral("/images/%1")
-                                            .arg(QString::fromLatin1(QUrl::toPercentEncoding(ref, "/:@")))),
+                        ApiRequest::del(QStringLiteral("/images/%1").arg(ApiRequest::pathSegment(ref))),
                         cancelled);
                     if (gone)
                         removed << ref;

@@ -4,20 +4,9 @@
 #include "docker/dockerclient.h"
 #include "docker/dockerconnection.h"
 
-#include <QUrl>
-
 namespace rr::docker {
 
 using core::ErrorCategory;
-
-namespace {
-
-QString encoded(const QString &reference)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(reference));
-}
-
-} // namespace
 
 QByteArray ImagePusher::anonymousAuth()
 {
@@ -33,7 +22,8 @@ core::Result<PushReport> ImagePusher::pushBlocking(DockerConnection &connection,
     ApiRequest::addParam(tagQuery, QStringLiteral("repo"), repository);
     ApiRequest::addParam(tagQuery, QStringLiteral("tag"), tag);
     const auto tagged = connection.call(
-        ApiRequest::post(QStringLiteral("/images/%1/tag").arg(encoded(image)), tagQuery), cancelled);
+        ApiRequest::post(QStringLiteral("/images/%1/tag").arg(ApiRequest::pathSegment(image)), tagQuery),
+        cancelled);
     if (!tagged) {
         if (tagged.error().code == QLatin1String("docker.not_found"))
             return core::fail(
@@ -44,8 +34,8 @@ core::Result<PushReport> ImagePusher::pushBlocking(DockerConnection &connection,
 
     QUrlQuery pushQuery;
     ApiRequest::addParam(pushQuery, QStringLiteral("tag"), tag);
-    ApiRequest request =
-        ApiRequest::post(QStringLiteral("/images/%1/push").arg(encoded(repository)), pushQuery);
+    ApiRequest request = ApiRequest::post(
+        QStringLiteral("/images/%1/push").arg(ApiRequest::pathSegment(repository)), pushQuery);
     request.timeoutMs = 0; // a large first push may take minutes; cancellation still applies
     request.headers.append({QByteArrayLiteral("X-Registry-Auth"), anonymousAuth()});
     PushProgress progress;

@@ -1,6 +1,7 @@
 #include "ipc/controlclient.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 #include "ipc/controlhandler.h"
 #include "ipc/messagecodec.h"
 
@@ -153,8 +154,7 @@ void ControlClient::complete(qint64 id, core::Result<QJsonValue> result)
     m_pending.erase(it);
     pending->timer->stop();
     pending->timer->deleteLater();
-    pending->promise.addResult(std::move(result));
-    pending->promise.finish();
+    core::promises::settle(pending->promise, std::move(result));
 }
 
 void ControlClient::failAll(const core::Error &error)
@@ -164,8 +164,7 @@ void ControlClient::failAll(const core::Error &error)
     for (auto &[id, p] : pending) {
         p->timer->stop();
         p->timer->deleteLater();
-        p->promise.addResult(core::Result<QJsonValue>(core::fail(error)));
-        p->promise.finish();
+        core::promises::settle(p->promise, core::fail(error));
     }
 }
 

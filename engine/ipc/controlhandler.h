@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/promises.h"
 #include "core/result.h"
 
 #include <QFuture>
 #include <QJsonObject>
 #include <QJsonValue>
-#include <QPromise>
 #include <QString>
 
 namespace rr::ipc {
@@ -26,11 +26,7 @@ public:
     // A future that is already finished, for answers that need no waiting.
     static QFuture<HandlerResult> ready(HandlerResult result)
     {
-        QPromise<HandlerResult> promise;
-        promise.start();
-        promise.addResult(std::move(result));
-        promise.finish();
-        return promise.future();
+        return core::promises::ready(std::move(result));
     }
 };
 

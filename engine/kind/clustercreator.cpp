@@ -1,6 +1,7 @@
 #include "kind/clustercreator.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 
 #include <QFileInfo>
 #include <QProcess>
@@ -13,15 +14,6 @@ using core::ErrorCategory;
 namespace {
 
 constexpr int TailLines = 20;
-
-template<class T> QFuture<T> settled(T value)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.addResult(std::move(value));
-    promise.finish();
-    return promise.future();
-}
 
 } // namespace
 
@@ -56,22 +48,24 @@ QFuture<core::Result<void>> ClusterCreator::create(const QString &name, const QS
 {
     using R = core::Result<void>;
     if (m_promise)
-        return settled(R(core::fail(ErrorCategory::Internal, QStringLiteral("kind.create.busy"),
-                                    QStringLiteral("A kind cluster is already being created."))));
+        return core::promises::ready(
+            R(core::fail(ErrorCategory::Internal, QStringLiteral("kind.create.busy"),
+                         QStringLiteral("A kind cluster is already being created."))));
     const QString kind = kindExecutable();
     if (kind.isEmpty())
-        return settled(R(core::fail(ErrorCategory::Kube, QStringLiteral("kind.cli.missing"),
-                                    QStringLiteral("The kind CLI is not installed (or not on PATH), so the "
-                                                   "cluster \"%1\" cannot be created; see "
-                                                   "https://kind.sigs.k8s.io/docs/user/quick-start/.")
-                                        .arg(name))));
+        return core::promises::ready(
+            R(core::fail(ErrorCategory::Kube, QStringLiteral("kind.cli.missing"),
+                         QStringLiteral("The kind CLI is not installed (or not on PATH), so the "
+                                        "cluster \"%1\" cannot be created; see "
+                                        "https://kind.sigs.k8s.io/docs/user/quick-start/.")
+                             .arg(name))));
     if (!QFileInfo(configFile).isFile())
-        return settled(R(core::fail(ErrorCategory::Io, QStringLiteral("kind.config.missing"),
-                                    QStringLiteral("The kind cluster configuration %1 is missing; is "
-                                                   "RepoRunner installed completely?")
-                                        .arg(configFile))));
-    m_promise = std::make_shared<QPromise<R>>();
-    m_promise->start();
+        return core::promises::ready(
+            R(core::fail(ErrorCategory::Io, QStringLiteral("kind.config.missing"),
+                         QStringLiteral("The kind cluster configuration %1 is missing; is "
+                                        "RepoRunner installed completely?")
+                             .arg(configFile))));
+    m_promise = core::promises::started<R>();
     m_name = name;
     m_tail.clear();
     m_lines.clear();
@@ -153,8 +147,7 @@ void ClusterCreator::finish(core::Result<void> result)
         m_process->deleteLater();
         m_process = nullptr;
     }
-    promise->addResult(std::move(result));
-    promise->finish();
+    core::promises::settle(promise, std::move(result));
 }
 
 } // namespace rr::kind

@@ -50,6 +50,10 @@ public:
 
 private:
     void onOutput(const QByteArray &chunk);
+    // Reads the exit code from /exec/{id}/json; true while the daemon still reports "Running".
+    core::Result<bool> inspectExit(const CancelCheck &cancelled);
+    // Follows /events until this exec's exec_die (taking its exit code when the daemon sends one).
+    core::Result<void> awaitExecDie(const CancelCheck &cancelled);
 
     docker::DockerConnection &m_connection;
     QString m_containerId;
@@ -57,6 +61,7 @@ private:
     HijackedStream m_stream;
     docker::LogDemuxer m_demuxer;
     Output m_output;
+    qint64 m_startedAt = 0; // seconds since the epoch, for replaying the daemon's events
 };
 
 } // namespace rr::kind

@@ -4,7 +4,6 @@
 #include "docker/dockerconnection.h"
 
 #include <QJsonObject>
-#include <QUrl>
 
 namespace rr::kind {
 
@@ -13,7 +12,7 @@ core::Result<QString> localImageId(docker::DockerConnection &connection, const Q
 {
     const auto inspected = connection.callJson(
         docker::ApiRequest::get(
-            QStringLiteral("/images/%1/json").arg(QString::fromLatin1(QUrl::toPercentEncoding(image)))),
+            QStringLiteral("/images/%1/json").arg(docker::ApiRequest::pathSegment(image))),
         cancelled);
     if (!inspected) {
         if (inspected.error().code == QLatin1String("docker.not_found"))

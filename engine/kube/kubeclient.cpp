@@ -1,6 +1,7 @@
 #include "kube/kubeclient.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 #include "kube/execcredentials.h"
 
 #include <QJsonArray>
@@ -8,7 +9,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
-#include <QPromise>
 #include <QSslKey>
 #include <QUrl>
 
@@ -26,19 +26,6 @@ QSslKey parseKey(const QByteArray &pem)
     if (key.isNull())
         key = QSslKey(pem, QSsl::Ec);
     return key;
-}
-
-template<class T> std::shared_ptr<QPromise<T>> startedPromise()
-{
-    auto promise = std::make_shared<QPromise<T>>();
-    promise->start();
-    return promise;
-}
-
-template<class T> void settle(const std::shared_ptr<QPromise<T>> &promise, T value)
-{
-    promise->addResult(std::move(value));
-    promise->finish();
 }
 
 // The StatusReason a Status without one stands for, by its HTTP code (apimachinery's names).
@@ -192,21 +179,21 @@ QNetworkReply *KubeClient::openStream(const QNetworkRequest &request)
 
 QFuture<core::Result<QJsonObject>> KubeClient::get(const QString &pathAndQuery)
 {
-    auto promise = startedPromise<core::Result<QJsonObject>>();
+    auto promise = core::promises::started<core::Result<QJsonObject>>();
     send("GET", pathAndQuery, {}, {}, this, [promise](const core::Result<KubeReply> &r) {
-        settle(promise,
-               r ? core::Result<QJsonObject>(r->json()) : core::Result<QJsonObject>(core::fail(r.error())));
+        core::promises::settle(promise, r ? core::Result<QJsonObject>(r->json())
+                                          : core::Result<QJsonObject>(core::fail(r.error())));
     });
     return promise->future();
 }
 
 QFuture<core::Result<QJsonObject>> KubeClient::create(const QString &collection, const QJsonObject &object)
 {
-    auto promise = startedPromise<core::Result<QJsonObject>>();
+    auto promise = core::promises::started<core::Result<QJsonObject>>();
     send("POST", collection, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json", this,
          [promise](const core::Result<KubeReply> &r) {
-             settle(promise, r ? core::Result<QJsonObject>(r->json())
-                               : core::Result<QJsonObject>(core::fail(r.error())));
+             core::promises::settle(promise, r ? core::Result<QJsonObject>(r->json())
+                                               : core::Result<QJsonObject>(core::fail(r.error())));
          });
     return promise->future();
 }
@@ -227,30 +214,30 @@ void KubeClient::apply(const QJsonObject &object, QObject *receiver, ReplyCallba
 
 QFuture<core::Result<QJsonObject>> KubeClient::apply(const QJsonObject &object)
 {
-    auto promise = startedPromise<core::Result<QJsonObject>>();
+    auto promise = core::promises::started<core::Result<QJsonObject>>();
     apply(object, this, [promise](const core::Result<KubeReply> &r) {
-        settle(promise,
-               r ? core::Result<QJsonObject>(r->json()) : core::Result<QJsonObject>(core::fail(r.error())));
+        core::promises::settle(promise, r ? core::Result<QJsonObject>(r->json())
+                                          : core::Result<QJsonObject>(core::fail(r.error())));
     });
     return promise->future();
 }
 
 QFuture<core::Result<QJsonObject>> KubeClient::remove(const QString &path)
 {
-    auto promise = startedPromise<core::Result<QJsonObject>>();
+    auto promise = core::promises::started<core::Result<QJsonObject>>();
     send("DELETE", path, {}, {}, this, [promise](const core::Result<KubeReply> &r) {
-        settle(promise,
-               r ? core::Result<QJsonObject>(r->json()) : core::Result<QJsonObject>(core::fail(r.error())));
+        core::promises::settle(promise, r ? core::Result<QJsonObject>(r->json())
+                                          : core::Result<QJsonObject>(core::fail(r.error())));
     });
     return promise->future();
 }
 
 QFuture<core::Result<QByteArray>> KubeClient::getText(const QString &pathAndQuery)
 {
-    auto promise = startedPromise<core::Result<QByteArray>>();
+    auto promise = core::promises::started<core::Result<QByteArray>>();
     send("GET", pathAndQuery, {}, {}, this, [promise](const core::Result<KubeReply> &r) {
-        settle(promise,
-               r ? core::Result<QByteArray>(r->body) : core::Result<QByteArray>(core::fail(r.error())));
+        core::promises::settle(promise, r ? core::Result<QByteArray>(r->body)
+                                          : core::Result<QByteArray>(core::fail(r.error())));
     });
     return promise->future();
 }

@@ -2,13 +2,13 @@
 
 #include "core/logging.h"
 #include "core/names.h"
+#include "core/promises.h"
 #include "kube/kubeclient.h"
 #include "kube/kubeconfig.h"
 #include "kube/kubewatch.h"
 #include "kube/rundeployer.h"
 
 #include <QJsonArray>
-#include <QPromise>
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
@@ -20,26 +20,6 @@ namespace rr::kube {
 using core::ErrorCategory;
 
 namespace {
-
-template<class T> std::shared_ptr<QPromise<T>> startedPromise()
-{
-    auto promise = std::make_shared<QPromise<T>>();
-    promise->start();
-    return promise;
-}
-
-template<class T> void settle(const std::shared_ptr<QPromise<T>> &promise, T value)
-{
-    promise->addResult(std::move(value));
-    promise->finish();
-}
-
-template<class T> QFuture<T> ready(T value)
-{
-    auto promise = startedPromise<T>();
-    settle(promise, std::move(value));
-    return promise->future();
-}
 
 core::Unexpected loadCancelled()
 {
@@ -91,11 +71,12 @@ QString KubeRuntime::target() const
 QFuture<core::Result<void>> KubeRuntime::probe()
 {
     if (!m_client)
-        return ready(core::Result<void>(core::fail(*m_configError)));
-    auto promise = startedPromise<core::Result<void>>();
+        return core::promises::ready(core::Result<void>(core::fail(*m_configError)));
+    auto promise = core::promises::started<core::Result<void>>();
     m_client->send("GET", QStringLiteral("/version"), {}, {}, this,
                    [promise](const core::Result<KubeReply> &r) {
-                       settle(promise, r ? core::Result<void>() : core::Result<void>(core::fail(r.error())));
+                       core::promises::settle(promise, r ? core::Result<void>()
+                                                         : core::Result<void>(core::fail(r.error())));
                    });
     return promise->future();
 }
@@ -107,15 +88,15 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
     m_images.remove(runId);
     m_loadCancelled.remove(runId);
     if (!m_options.imageLoader)
-        return ready(R());
+        return core::promises::ready(R());
     if (!m_client)
-        return ready(R(core::fail(*m_configError)));
-    auto promise = startedPromise<R>();
+        return core::promises::ready(R(core::fail(*m_configError)));
+    auto promise = core::promises::started<R>();
     const auto finish = [this, promise, runId](R result) {
         m_loading.remove(runId);
         if (m_loadCancelled.remove(runId) && result)
             result = loadCancelled();
-        settle(promise, std::move(result));
+        core::promises::settle(promise, std::move(result));
     };
     m_loading.insert(runId, {}); // cancel() may come before the loader starts
     // Asking the cluster for its registry first keeps loaders free of Kubernetes calls.
@@ -173,12 +154,12 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
 {
     using R = core::Result<runtime::Deployment>;
     if (!m_client)
-        return ready(R(core::fail(*m_configError)));
+        return core::promises::ready(R(core::fail(*m_configError)));
     if (RunDeployer *old = m_runs.value(plan.runId)) {
         old->shutdown();
         old->deleteLater();
     }
-    auto promise = startedPromise<R>();
+    auto promise = core::promises::started<R>();
     auto *deployer = new RunDeployer(m_client, plan, m_options, attach, m_images.value(plan.runId), this);
     m_runs.insert(plan.runId, deployer);
     const QString runId = plan.runId;
@@ -191,13 +172,14 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
         [this, runId](const runtime::ServiceStatus &status) { Q_EMIT serviceStatusChanged(runId, status); });
     connect(deployer, &RunDeployer::broken, this,
             [this, runId](const core::Error &error) { Q_EMIT runBroken(runId, error); });
-    connect(deployer, &RunDeployer::ready, this,
-            [promise](const runtime::Deployment &deployment) { settle(promise, R(deployment)); });
+    connect(deployer, &RunDeployer::ready, this, [promise](const runtime::Deployment &deployment) {
+        core::promises::settle(promise, R(deployment));
+    });
     connect(deployer, &RunDeployer::failed, this, [this, promise, deployer, runId](const core::Error &error) {
         if (m_runs.value(runId) == deployer)
             m_runs.remove(runId);
         deployer->deleteLater();
-        settle(promise, R(core::fail(error)));
+        core::promises::settle(promise, R(core::fail(error)));
     });
     deployer->start();
     return promise->future();
@@ -217,7 +199,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
 {
     using R = core::Result<void>;
     if (!m_client)
-        return ready(R(core::fail(*m_configError)));
+        return core::promises::ready(R(core::fail(*m_configError)));
     m_images.remove(runId);
     QSet<QString> namespaces;
     if (RunDeployer *d = m_runs.take(runId)) {
@@ -226,7 +208,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
         d->shutdown();
         d->deleteLater();
     }
-    auto promise = startedPromise<R>();
+    auto promise = core::promises::started<R>();
     // Labels find what an earlier engine process created, too.
     const QString path =
         QStringLiteral("/api/v1/namespaces") +
@@ -234,7 +216,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
     m_client->send("GET", path, {}, {}, this,
                    [this, promise, runId, namespaces](const core::Result<KubeReply> &r) mutable {
                        if (!r) {
-                           settle(promise, R(core::fail(r.error())));
+                           core::promises::settle(promise, R(core::fail(r.error())));
                            return;
                        }
                        for (const QJsonValue &v : r->json().value(QStringLiteral("items")).toArray())
@@ -243,8 +225,9 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
                                                  .toObject()
                                                  .value(QStringLiteral("name"))
                                                  .toString());
-                       deleteNamespaces(runId, namespaces.values(),
-                                        [promise](const R &result) { settle(promise, result); });
+                       deleteNamespaces(runId, namespaces.values(), [promise](const R &result) {
+                           core::promises::settle(promise, result);
+                       });
                    });
     return promise->future();
 }
@@ -323,14 +306,14 @@ QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
 {
     using R = core::Result<QStringList>;
     if (!m_client)
-        return ready(R(core::fail(*m_configError)));
-    auto promise = startedPromise<R>();
+        return core::promises::ready(R(core::fail(*m_configError)));
+    auto promise = core::promises::started<R>();
     m_client->send("GET",
                    QStringLiteral("/api/v1/namespaces") +
                        labelQuery(QStringLiteral("app.kubernetes.io/managed-by=reporunner")),
                    {}, {}, this, [promise](const core::Result<KubeReply> &r) {
                        if (!r) {
-                           settle(promise, R(core::fail(r.error())));
+                           core::promises::settle(promise, R(core::fail(r.error())));
                            return;
                        }
                        QStringList ids;
@@ -345,7 +328,7 @@ QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
                            if (!id.isEmpty() && !ids.contains(id))
                                ids << id;
                        }
-                       settle(promise, R(ids));
+                       core::promises::settle(promise, R(ids));
                    });
     return promise->future();
 }

@@ -1,9 +1,8 @@
 #include "kube/localregistryhosting.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 #include "kube/kubeclient.h"
-
-#include <QPromise>
 
 #include <yaml-cpp/yaml.h>
 
@@ -94,8 +93,7 @@ LocalRegistryHosting::fromConfigMap(const QJsonObject &configMap)
 QFuture<core::Result<std::optional<LocalRegistryHosting>>> LocalRegistryHosting::discover(KubeClient *client)
 {
     using R = core::Result<std::optional<LocalRegistryHosting>>;
-    auto promise = std::make_shared<QPromise<R>>();
-    promise->start();
+    auto promise = core::promises::started<R>();
     const QString path = QStringLiteral("/api/v1/namespaces/%1/configmaps/%2")
                              .arg(QLatin1String(Namespace), QLatin1String(ConfigMapName));
     client->send("GET", path, {}, {}, client, [promise](const core::Result<KubeReply> &reply) {
@@ -114,8 +112,7 @@ QFuture<core::Result<std::optional<LocalRegistryHosting>>> LocalRegistryHosting:
         }
         if (result && *result)
             qCInfo(lcKube) << "cluster publishes a local registry at" << (*result)->host;
-        promise->addResult(std::move(result));
-        promise->finish();
+        core::promises::settle(promise, std::move(result));
     });
     return promise->future();
 }

@@ -8,7 +8,7 @@
 #include "kube/portforwarder.h"
 #include "kube/previewprobe.h"
 #include "kube/rolloutstatus.h"
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -69,7 +69,7 @@ RunDeployer::RunDeployer(KubeClient *client, const plan::RunPlan &plan, KubeOpti
     , m_attach(attach)
     , m_images(std::move(images))
 {
-    split(plan::KubeRenderer::render(m_plan));
+    split(kuberender::KubeRenderer::render(m_plan));
     m_waves = m_plan.deploymentOrder();
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
@@ -235,7 +235,7 @@ void RunDeployer::applyBase(int index)
                     m_plan.serviceAddresses.insert(it.key(), ip);
             }
             const QList<QJsonObject> before = m_base;
-            split(plan::KubeRenderer::render(m_plan));
+            split(kuberender::KubeRenderer::render(m_plan));
             QList<QJsonObject> changed;
             for (const QJsonObject &o : std::as_const(m_base))
                 if (!before.contains(o))

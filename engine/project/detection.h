@@ -1,7 +1,5 @@
 #pragma once
 
-#include "core/result.h"
-
 #include <QString>
 #include <QStringList>
 
@@ -29,15 +27,6 @@ struct Detection
     bool hasCompose() const { return !composeFiles.isEmpty(); }
     bool hasDockerfile() const { return !dockerfiles.isEmpty(); }
     ProjectMode defaultMode() const { return hasCompose() ? ProjectMode::Compose : ProjectMode::Dockerfile; }
-};
-
-// Finds Dockerfiles and compose files in a checked-out folder, or in a plain file list
-// (so callers can decide before any clone, e.g. from the GitHub tree API).
-class Detector final
-{
-public:
-    static core::Result<Detection> detectFolder(const QString &root);
-    static Detection detectFileList(const QStringList &relativePaths);
 };
 
 } // namespace rr::project

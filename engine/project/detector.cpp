@@ -1,4 +1,4 @@
-#include "project/detection.h"
+#include "project/detector.h"
 
 #include "core/logging.h"
 

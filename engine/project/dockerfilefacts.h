@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/result.h"
 #include "project/composeproject.h"
 
 #include <QString>
@@ -22,15 +21,6 @@ struct DockerfileFacts
     QString workdir;        // last WORKDIR of the final stage
     QStringList entrypoint;
     QStringList cmd;
-};
-
-// Parses Dockerfile text; `target` picks the stage whose facts count (empty = last).
-class DockerfileParser final
-{
-public:
-    static core::Result<DockerfileFacts> parse(const QByteArray &text, const QString &path,
-                                               const QString &target = {});
-    static core::Result<DockerfileFacts> parseFile(const QString &path, const QString &target = {});
 };
 
 } // namespace rr::project

@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/names.h"
+#include "core/promises.h"
 #include "runs/run.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
@@ -18,15 +19,6 @@ namespace rr::runs {
 namespace {
 
 using core::ErrorCategory;
-
-template<class T> QFuture<T> readyFuture(T value)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.addResult(std::move(value));
-    promise.finish();
-    return promise.future();
-}
 
 bool knownRuntimeName(const QString &name)
 {
@@ -104,10 +96,8 @@ void Orchestrator::onRunUpdated(const RunRecord &record)
     if (!isTerminal(record.state))
         return;
     const auto waiters = m_stopWaiters.take(record.id);
-    for (const auto &promise : waiters) {
-        promise->addResult(record);
-        promise->finish();
-    }
+    for (const auto &promise : waiters)
+        core::promises::settle(promise, record);
 }
 
 void Orchestrator::onRunFinished(const QString &runId)
@@ -221,15 +211,14 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
 QFuture<core::Result<RunRecord>> Orchestrator::stop(const QString &runId)
 {
     if (!m_records.contains(runId))
-        return readyFuture<core::Result<RunRecord>>(
+        return core::promises::ready<core::Result<RunRecord>>(
             core::fail(ErrorCategory::Input, QStringLiteral("run.not_found"),
                        QStringLiteral("There is no run \"%1\".").arg(runId)));
     Run *run = m_active.value(runId);
     const RunRecord record = m_records.value(runId);
     if (!run || isTerminal(record.state))
-        return readyFuture<core::Result<RunRecord>>(record);
-    auto promise = std::make_shared<QPromise<core::Result<RunRecord>>>();
-    promise->start();
+        return core::promises::ready<core::Result<RunRecord>>(record);
+    auto promise = core::promises::started<core::Result<RunRecord>>();
     m_stopWaiters[runId].append(promise);
     run->stop();
     return promise->future();
@@ -293,10 +282,10 @@ QFuture<core::Result<runtime::Runtime *>> Orchestrator::resolveRuntime(const QSt
                           QStringLiteral("The %1 runtime is not available here.").arg(name));
     };
     if (wanted == QLatin1String("kubernetes"))
-        return readyFuture<Out>(m_kubeRuntime ? Out(m_kubeRuntime) : unavailable(wanted));
+        return core::promises::ready<Out>(m_kubeRuntime ? Out(m_kubeRuntime) : unavailable(wanted));
     if (wanted == QLatin1String("docker") || !m_kubeRuntime)
-        return readyFuture<Out>(m_dockerRuntime ? Out(m_dockerRuntime)
-                                                : unavailable(QStringLiteral("docker")));
+        return core::promises::ready<Out>(m_dockerRuntime ? Out(m_dockerRuntime)
+                                                          : unavailable(QStringLiteral("docker")));
     // auto: Kubernetes when its cluster answers, else Docker.
     return m_kubeRuntime->probe().then(this, [this, unavailable](const core::Result<void> &probe) -> Out {
         if (probe)
@@ -310,7 +299,7 @@ QFuture<RuntimeChoice> Orchestrator::chooseRuntime(const QString &wanted)
 {
     const QString name = wanted.isEmpty() ? m_settings.defaultRuntime : wanted;
     if (!knownRuntimeName(name))
-        return readyFuture(
+        return core::promises::ready(
             RuntimeChoice{{}, {}, QStringLiteral("\"%1\" is not a runtime.").arg(name.left(64))});
     const auto choice = [](const runtime::Runtime *r, const QString &reason) {
         return RuntimeChoice{r->name(), r->target(), reason};

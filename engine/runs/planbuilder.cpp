@@ -3,7 +3,8 @@
 #include "core/names.h"
 #include "plan/planner.h"
 #include "project/composeloader.h"
-#include "project/dockerfilefacts.h"
+#include "project/detector.h"
+#include "project/dockerfileparser.h"
 
 #include <QDir>
 #include <QFileInfo>

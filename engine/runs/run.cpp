@@ -2,15 +2,14 @@
 
 #include "core/logging.h"
 #include "core/names.h"
+#include "core/promises.h"
 #include "docker/imagebuilder.h"
 #include "runs/buildqueue.h"
-#include "runs/continuation.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
 
 #include <QJsonArray>
-#include <QPromise>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -25,19 +24,6 @@ using core::ErrorCategory;
 constexpr int TailLines = 200;
 constexpr int DiagnosisLines = 20;
 constexpr int StopGuardMs = 20000;
-
-// Runs a blocking call on the global pool and hands back its result as a future.
-template<class T> QFuture<T> onPool(std::function<T()> work)
-{
-    auto promise = std::make_shared<QPromise<T>>();
-    QFuture<T> future = promise->future();
-    promise->start();
-    QThreadPool::globalInstance()->start([promise, work = std::move(work)] {
-        promise->addResult(work());
-        promise->finish();
-    });
-    return future;
-}
 
 QString modeName(project::ProjectMode mode)
 {
@@ -192,7 +178,7 @@ void Run::onBroken(const core::Error &error)
 template<class T, class Next> void Run::step(QFuture<core::Result<T>> future, Next next)
 {
     m_busy = true;
-    whenFinished(this, future, [this, next = std::move(next)](const core::Result<T> &result) {
+    core::promises::whenFinished(this, future, [this, next = std::move(next)](const core::Result<T> &result) {
         m_busy = false;
         if (m_stopRequested)
             return finishStop();
@@ -236,8 +222,8 @@ void Run::plan(const source::Checkout &checkout)
                                         {QStringLiteral("ref"), checkout.ref}});
     PlanRequest request = RunJson::toRequest(m_record.request);
     request.runId = m_record.id;
-    step(onPool<core::Result<PreparedPlan>>(
-             [checkout, request] { return PlanBuilder::build(checkout, request); }),
+    step(core::promises::onPool(QThreadPool::globalInstance(),
+                                [checkout, request] { return PlanBuilder::build(checkout, request); }),
          [this](const PreparedPlan &prepared) {
              if (prepared.plan.report.hasRefusals())
                  return failWith(QStringLiteral("run.refused"),
@@ -392,14 +378,15 @@ void Run::teardownThen(std::function<void()> then)
         QMetaObject::invokeMethod(this, std::move(then), Qt::QueuedConnection);
         return;
     }
-    whenFinished(this, m_runtime->teardown(m_record.id), [this, then](const core::Result<void> &result) {
-        if (!result) {
-            qCWarning(lcRuns) << "teardown of" << m_record.id << "failed:" << result.error().message;
-            log(QString(), QStringLiteral("event"),
-                QStringLiteral("teardown failed: %1").arg(result.error().message));
-        }
-        then();
-    });
+    core::promises::whenFinished(
+        this, m_runtime->teardown(m_record.id), [this, then](const core::Result<void> &result) {
+            if (!result) {
+                qCWarning(lcRuns) << "teardown of" << m_record.id << "failed:" << result.error().message;
+                log(QString(), QStringLiteral("event"),
+                    QStringLiteral("teardown failed: %1").arg(result.error().message));
+            }
+            then();
+        });
 }
 
 void Run::stop()
@@ -492,7 +479,7 @@ void Run::reattach()
     for (const QJsonValue &v : m_record.details.value(QStringLiteral("endpoints")).toArray())
         previous.endpoints.append(endpointFromJson(v.toObject()));
     m_busy = true;
-    whenFinished(
+    core::promises::whenFinished(
         this, m_runtime->attach(plan, previous), [this](const core::Result<runtime::Deployment> &result) {
             m_busy = false;
             if (m_stopRequested)

@@ -1,9 +1,9 @@
 #include "runs/runstore.h"
 
+#include "core/promises.h"
 #include "runs/loginbox.h"
 #include "runs/storeworker.h"
 
-#include <QPromise>
 #include <QStandardPaths>
 
 #include <memory>
@@ -15,17 +15,8 @@ namespace {
 // Runs `fn(worker)` on the store thread and hands its result back through a future.
 template<class T, class Fn> QFuture<T> onWorker(StoreWorker *worker, Fn fn)
 {
-    auto promise = std::make_shared<QPromise<T>>();
-    QFuture<T> future = promise->future();
-    promise->start();
-    QMetaObject::invokeMethod(
-        worker,
-        [promise, worker, fn = std::move(fn)]() mutable {
-            promise->addResult(fn(worker));
-            promise->finish();
-        },
-        Qt::QueuedConnection);
-    return future;
+    return core::promises::onThreadOf(worker,
+                                      [worker, fn = std::move(fn)]() mutable -> T { return fn(worker); });
 }
 
 } // namespace

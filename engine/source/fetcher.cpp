@@ -1,12 +1,12 @@
 #include "source/fetcher.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 #include "source/fetchjob.h"
 
 #include <QElapsedTimer>
 #include <QList>
 #include <QMutex>
-#include <QPromise>
 #include <QStandardPaths>
 #include <QThreadPool>
 
@@ -88,9 +88,8 @@ void Fetcher::reportProgress(qint64 receivedBytes, int receivedObjects, int tota
 
 QFuture<core::Result<Checkout>> Fetcher::fetch(const SourceSpec &spec, const FetchOptions &options)
 {
-    auto promise = std::make_shared<QPromise<core::Result<Checkout>>>();
+    auto promise = core::promises::started<core::Result<Checkout>>();
     QFuture<core::Result<Checkout>> future = promise->future();
-    promise->start();
     auto cancelled = std::make_shared<std::atomic_bool>(false);
     TokenProvider provider;
     {
@@ -119,8 +118,7 @@ QFuture<core::Result<Checkout>> Fetcher::fetch(const SourceSpec &spec, const Fet
         auto result = FetchJob::run(spec, options, context);
         if (!result)
             qCInfo(lcSource) << "fetch failed:" << result.error().code << result.error().message;
-        promise->addResult(std::move(result));
-        promise->finish();
+        core::promises::settle(promise, std::move(result));
     });
     return future;
 }

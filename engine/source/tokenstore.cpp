@@ -1,8 +1,8 @@
 #include "source/tokenstore.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 
-#include <QPromise>
 #include <QThread>
 
 #include <qt6keychain/keychain.h>
@@ -27,20 +27,6 @@ core::Error keychainError(const QKeychain::Job *job, const QString &action)
                                .arg(action, job->errorString(), hint));
 }
 
-template<class T> auto makePromise()
-{
-    auto promise = std::make_shared<QPromise<core::Result<T>>>();
-    promise->start();
-    return promise;
-}
-
-template<class T>
-void deliver(const std::shared_ptr<QPromise<core::Result<T>>> &promise, core::Result<T> result)
-{
-    promise->addResult(std::move(result));
-    promise->finish();
-}
-
 } // namespace
 
 TokenStore::TokenStore(QObject *parent)
@@ -56,7 +42,7 @@ QString TokenStore::serviceName()
 
 QFuture<core::Result<QString>> TokenStore::read(const QString &host)
 {
-    auto promise = makePromise<QString>();
+    auto promise = core::promises::started<core::Result<QString>>();
     QMetaObject::invokeMethod(this, [this, host, promise] {
         auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
         job->setAutoDelete(true);
@@ -64,10 +50,11 @@ QFuture<core::Result<QString>> TokenStore::read(const QString &host)
         job->setKey(host);
         connect(job, &QKeychain::Job::finished, this, [promise](QKeychain::Job *done) {
             if (done->error() == QKeychain::EntryNotFound)
-                return deliver<QString>(promise, QString());
+                return core::promises::settle(promise, QString());
             if (done->error() != QKeychain::NoError)
-                return deliver<QString>(promise, core::fail(keychainError(done, QStringLiteral("read"))));
-            deliver<QString>(promise, static_cast<QKeychain::ReadPasswordJob *>(done)->textData());
+                return core::promises::settle(promise,
+                                              core::fail(keychainError(done, QStringLiteral("read"))));
+            core::promises::settle(promise, static_cast<QKeychain::ReadPasswordJob *>(done)->textData());
         });
         job->start();
     });
@@ -76,7 +63,7 @@ QFuture<core::Result<QString>> TokenStore::read(const QString &host)
 
 QFuture<core::Result<bool>> TokenStore::write(const QString &host, const QString &token)
 {
-    auto promise = makePromise<bool>();
+    auto promise = core::promises::started<core::Result<bool>>();
     QMetaObject::invokeMethod(this, [this, host, token, promise] {
         auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
         job->setAutoDelete(true);
@@ -85,9 +72,10 @@ QFuture<core::Result<bool>> TokenStore::write(const QString &host, const QString
         job->setTextData(token);
         connect(job, &QKeychain::Job::finished, this, [promise, host](QKeychain::Job *done) {
             if (done->error() != QKeychain::NoError)
-                return deliver<bool>(promise, core::fail(keychainError(done, QStringLiteral("store"))));
+                return core::promises::settle(promise,
+                                              core::fail(keychainError(done, QStringLiteral("store"))));
             qCInfo(lcSource) << "stored a token for" << host;
-            deliver<bool>(promise, true);
+            core::promises::settle(promise, true);
         });
         job->start();
     });
@@ -96,7 +84,7 @@ QFuture<core::Result<bool>> TokenStore::write(const QString &host, const QString
 
 QFuture<core::Result<bool>> TokenStore::remove(const QString &host)
 {
-    auto promise = makePromise<bool>();
+    auto promise = core::promises::started<core::Result<bool>>();
     QMetaObject::invokeMethod(this, [this, host, promise] {
         auto *job = new QKeychain::DeletePasswordJob(serviceName(), this);
         job->setAutoDelete(true);
@@ -104,10 +92,11 @@ QFuture<core::Result<bool>> TokenStore::remove(const QString &host)
         job->setKey(host);
         connect(job, &QKeychain::Job::finished, this, [promise](QKeychain::Job *done) {
             if (done->error() == QKeychain::EntryNotFound)
-                return deliver<bool>(promise, false);
+                return core::promises::settle(promise, false);
             if (done->error() != QKeychain::NoError)
-                return deliver<bool>(promise, core::fail(keychainError(done, QStringLiteral("remove"))));
-            deliver<bool>(promise, true);
+                return core::promises::settle(promise,
+                                              core::fail(keychainError(done, QStringLiteral("remove"))));
+            core::promises::settle(promise, true);
         });
         job->start();
     });

@@ -1,7 +1,7 @@
 # The orchestrator and the CLI's run commands against the real Docker runtime.
 if(TARGET reporunner_dockerruntime)
   reporunner_add_test(NAME test_orchestrator_docker SOURCES test_orchestrator_docker.cpp test_dockerfixture.h
-    LIBS reporunner_runs reporunner_dockerruntime reporunner_testsupport Qt6::Network
+    LIBS reporunner_runs reporunner_control reporunner_dockerruntime reporunner_testsupport Qt6::Network
     LABEL integration LOCK docker TIMEOUT 600)
 endif()
 if(TARGET reporunner AND TARGET reporunner_dockerruntime)

@@ -2,4 +2,4 @@
 reporunner_add_test(NAME test_schema_validator SOURCES test_schema_validator.cpp
   LIBS reporunner_testsupport LABEL integration TIMEOUT 120)
 reporunner_add_test(NAME test_schema SOURCES test_schema.cpp
-  LIBS reporunner_plan reporunner_testsupport LABEL integration TIMEOUT 180)
+  LIBS reporunner_kuberender reporunner_testsupport LABEL integration TIMEOUT 180)

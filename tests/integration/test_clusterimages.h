@@ -14,8 +14,6 @@
 #include "test_dockerfixture.h"
 #include "test_kube_support.h"
 
-#include <QPromise>
-
 #include <memory>
 
 namespace rr::test {
@@ -49,11 +47,7 @@ public:
         return [env](const kube::ImageLoadRequest &request) {
             for (const plan::ServicePlan &s : request.plan.services)
                 env->control(QStringLiteral("images"), {{QStringLiteral("image"), s.image}});
-            QPromise<core::Result<kube::ImageMap>> done;
-            done.start();
-            done.addResult(kube::ImageMap());
-            done.finish();
-            return done.future();
+            return core::promises::ready(core::Result<kube::ImageMap>(kube::ImageMap()));
         };
     }
 

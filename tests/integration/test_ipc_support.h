@@ -3,6 +3,7 @@
 // Shared by the control-API integration tests: a fake handler answering every method with
 // plausible data (the engine comes later) and a raw framed client that can misbehave.
 
+#include "core/promises.h"
 #include "ipc/controlhandler.h"
 #include "ipc/framedecoder.h"
 #include "ipc/messagecodec.h"
@@ -43,19 +44,16 @@ public:
             const QString id = QStringLiteral("run%1").arg(runs.size() + 1);
             runs.append(QJsonObject{{QStringLiteral("runId"), id},
                                     {QStringLiteral("state"), QStringLiteral("starting")}});
-            auto promise = std::make_shared<QPromise<ipc::HandlerResult>>();
-            promise->start();
+            auto promise = core::promises::started<ipc::HandlerResult>();
             QTimer::singleShot(asyncDelayMs, [promise, id] {
-                promise->addResult(QJsonValue(QJsonObject{{QStringLiteral("runId"), id}}));
-                promise->finish();
+                core::promises::settle(promise, QJsonValue(QJsonObject{{QStringLiteral("runId"), id}}));
             });
             return promise->future();
         }
         if (method == ipc::method::List)
             return ready(QJsonObject{{QStringLiteral("runs"), runs}});
         if (method == ipc::method::Get && runId == QLatin1String("hang")) {
-            hung.push_back(std::make_shared<QPromise<ipc::HandlerResult>>());
-            hung.back()->start();
+            hung.push_back(core::promises::started<ipc::HandlerResult>());
             return hung.back()->future();
         }
         if (method == ipc::method::Get || method == ipc::method::Stop || method == ipc::method::OpenPreview) {

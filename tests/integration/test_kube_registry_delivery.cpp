@@ -19,7 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QPromise>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -222,11 +221,7 @@ private Q_SLOTS:
         options.imageLoader = [absent](const kube::ImageLoadRequest &request) {
             kube::ImageMap map;
             map.insert(request.plan.services.first().image, absent);
-            QPromise<core::Result<kube::ImageMap>> done;
-            done.start();
-            done.addResult(map);
-            done.finish();
-            return done.future();
+            return core::promises::ready(core::Result<kube::ImageMap>(map));
         };
         auto runtime = makeRuntime(options);
         QVERIFY(awaitFuture(runtime->loadImages(plan)).has_value());

@@ -6,8 +6,8 @@
 #undef QT_NO_CAST_FROM_ASCII
 
 #include "kube/kuberuntime.h"
+#include "kuberender/kubejson.h"
 #include "kubetestenv.h"
-#include "plan/kubejson.h"
 #include "test_clusterimages.h"
 #include "test_kube_support.h"
 #include "test_planfor.h"
@@ -200,9 +200,10 @@ private Q_SLOTS:
         QVERIFY2(created.code == 201, created.body.constData());
         const QJsonObject resources = at(created.json(), "spec.containers.0.resources").toObject();
         const plan::QuotaSettings &q = m_a.sandbox.quota;
-        QCOMPARE(at(resources, "limits.memory").toString(), plan::KubeJson::memory(q.defaultMemory));
-        QCOMPARE(at(resources, "requests.memory").toString(), plan::KubeJson::memory(q.defaultRequestMemory));
-        QCOMPARE(at(resources, "limits.cpu").toString(), plan::KubeJson::cpu(q.defaultCpuMilli));
+        QCOMPARE(at(resources, "limits.memory").toString(), kuberender::KubeJson::memory(q.defaultMemory));
+        QCOMPARE(at(resources, "requests.memory").toString(),
+                 kuberender::KubeJson::memory(q.defaultRequestMemory));
+        QCOMPARE(at(resources, "limits.cpu").toString(), kuberender::KubeJson::cpu(q.defaultCpuMilli));
         // The quota controller counts what runs: web's pod is in `used`.
         const QString quotaPath = "/api/v1/namespaces/" + m_a.namespaceName + "/resourcequotas/rr-quota";
         QTRY_VERIFY(at(m_env.request("GET", quotaPath).json(), "status.used.pods").toString().toInt() >= 1);

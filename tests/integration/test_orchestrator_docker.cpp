@@ -1,11 +1,11 @@
 // The orchestrator on the real Docker runtime, driven through the control API: a Dockerfile
 // project to READY and back, a long build stopped mid-way, and 20 concurrent runs.
+#include "control/runcontrolhandler.h"
 #include "docker/dockerclient.h"
 #include "dockerruntime/dockerruntime.h"
 #include "ipc/controlclient.h"
 #include "ipc/controlserver.h"
 #include "runs/orchestrator.h"
-#include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
 #include "test_dockerfixture.h"
@@ -32,7 +32,7 @@ private:
     std::unique_ptr<runs::RunStore> m_store;
     std::unique_ptr<source::Fetcher> m_fetcher;
     std::unique_ptr<runs::Orchestrator> m_orch;
-    std::unique_ptr<runs::RunControlHandler> m_handler;
+    std::unique_ptr<control::RunControlHandler> m_handler;
     std::unique_ptr<ipc::ControlServer> m_server;
     std::unique_ptr<ipc::ControlClient> m_api;
 
@@ -77,7 +77,7 @@ private Q_SLOTS:
         m_orch = std::make_unique<runs::Orchestrator>(m_store.get(), m_fetcher.get(), m_client.get(),
                                                       m_runtime.get(), nullptr);
         QVERIFY(await(m_orch->initialize()).has_value());
-        m_handler = std::make_unique<runs::RunControlHandler>(m_orch.get(), m_fetcher.get());
+        m_handler = std::make_unique<control::RunControlHandler>(m_orch.get(), m_fetcher.get());
         ipc::ServerOptions options;
         options.socketPath = m_dir.filePath(QStringLiteral("ctl.sock"));
         m_server = std::make_unique<ipc::ControlServer>(m_handler.get(), options);

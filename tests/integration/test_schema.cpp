@@ -1,7 +1,7 @@
 #include "composefixtures.h"
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
+#include "kuberender/yamlemitter.h"
 #include "plan/planner.h"
-#include "plan/yamlemitter.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -188,7 +188,7 @@ private:
 
     void expectValid(const plan::RunPlan &p)
     {
-        const QList<QJsonObject> objects = plan::KubeRenderer::render(p);
+        const QList<QJsonObject> objects = kuberender::KubeRenderer::render(p);
         QVERIFY(objects.size() >= 6);
         QJsonArray array;
         for (const QJsonObject &o : objects)
@@ -197,14 +197,14 @@ private:
         if (const QString dump = qEnvironmentVariable("REPORUNNER_SCHEMA_DUMP"); !dump.isEmpty())
             test::writeTree(dump,
                             {{QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".yaml"),
-                              plan::toYamlStream(objects)}});
+                              kuberender::toYamlStream(objects)}});
         const QString script = test::sourcePath(QStringLiteral("tests/support/k8s_schema_validate.py"));
         const test::ProcessResult json = test::run(QStringLiteral("/usr/bin/python3"), {script}, {},
                                                    QJsonDocument(array).toJson(), 120000);
         QVERIFY2(json.exitCode == 0, QByteArray(json.out + json.err).constData());
         // The YAML stream must say the same thing (types included) as the JSON.
-        const test::ProcessResult yaml =
-            test::run(QStringLiteral("/usr/bin/python3"), {script}, {}, plan::toYamlStream(objects), 120000);
+        const test::ProcessResult yaml = test::run(QStringLiteral("/usr/bin/python3"), {script}, {},
+                                                   kuberender::toYamlStream(objects), 120000);
         QVERIFY2(yaml.exitCode == 0, QByteArray(yaml.out + yaml.err).constData());
     }
 

@@ -1,4 +1,4 @@
-#include "project/detection.h"
+#include "project/detector.h"
 #include "testsupport.h"
 
 #include <QFile>

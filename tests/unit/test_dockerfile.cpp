@@ -1,4 +1,4 @@
-#include "project/dockerfilefacts.h"
+#include "project/dockerfileparser.h"
 
 #include <QTest>
 

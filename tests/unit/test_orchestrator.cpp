@@ -1,10 +1,11 @@
 // The orchestrator's state machine, idempotency, de-duplication, cancellation and start-up
 // reconciliation, against a scriptable runtime (the real runtimes have integration tests).
+#include "control/runcontrolhandler.h"
+#include "core/promises.h"
 #include "ipc/protocol.h"
 #include "runs/buildqueue.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
-#include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "runtime/runtime.h"
 #include "source/fetcher.h"
@@ -12,7 +13,6 @@
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
-#include <QPromise>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,15 +23,6 @@ using namespace rr;
 using namespace rr::runs;
 
 namespace {
-
-template<class T> QFuture<T> done(T value)
-{
-    QPromise<T> p;
-    p.start();
-    p.addResult(std::move(value));
-    p.finish();
-    return p.future();
-}
 
 // Waits while the event loop runs, so continuations bound to this thread can finish.
 template<class T> T await(QFuture<T> future)
@@ -60,14 +51,14 @@ public:
     QString target() const override { return QStringLiteral("scripted %1").arg(m_name); }
     QFuture<core::Result<void>> probe() override
     {
-        return done<core::Result<void>>(probeOk ? core::Result<void>()
-                                                : error(core::ErrorCategory::Kube,
-                                                        QStringLiteral("kube.unreachable"),
-                                                        QStringLiteral("no cluster")));
+        return core::promises::ready<core::Result<void>>(probeOk ? core::Result<void>()
+                                                                 : error(core::ErrorCategory::Kube,
+                                                                         QStringLiteral("kube.unreachable"),
+                                                                         QStringLiteral("no cluster")));
     }
     QFuture<core::Result<void>> loadImages(const plan::RunPlan &) override
     {
-        return done(core::Result<void>());
+        return core::promises::ready(core::Result<void>());
     }
     QFuture<core::Result<runtime::Deployment>> deploy(const plan::RunPlan &plan) override
     {
@@ -75,40 +66,41 @@ public:
         Q_EMIT logLine(plan.runId, QStringLiteral("web"), QStringLiteral("stdout"),
                        QStringLiteral("listening on :80"));
         if (deployError)
-            return done<core::Result<runtime::Deployment>>(core::Unexpected(*deployError));
+            return core::promises::ready<core::Result<runtime::Deployment>>(core::Unexpected(*deployError));
         if (holdDeploy) {
-            auto promise = std::make_shared<QPromise<core::Result<runtime::Deployment>>>();
-            promise->start();
+            auto promise = core::promises::started<core::Result<runtime::Deployment>>();
             pending.insert(plan.runId, promise);
             return promise->future();
         }
-        return done<core::Result<runtime::Deployment>>(deployment(plan.runId));
+        return core::promises::ready<core::Result<runtime::Deployment>>(deployment(plan.runId));
     }
     QFuture<core::Result<runtime::Deployment>> attach(const plan::RunPlan &plan,
                                                       const runtime::Deployment &previous) override
     {
         attached << plan.runId;
         if (vanished.contains(plan.runId))
-            return done<core::Result<runtime::Deployment>>(
+            return core::promises::ready<core::Result<runtime::Deployment>>(
                 error(core::ErrorCategory::Docker, QStringLiteral("run.vanished"), QStringLiteral("gone")));
-        return done<core::Result<runtime::Deployment>>(previous);
+        return core::promises::ready<core::Result<runtime::Deployment>>(previous);
     }
     void cancel(const QString &runId) override
     {
         cancelled << runId;
         if (auto promise = pending.take(runId)) {
-            promise->addResult(error(core::ErrorCategory::Cancelled, QStringLiteral("cancelled"),
-                                     QStringLiteral("stopped")));
-            promise->finish();
+            core::promises::settle(promise, error(core::ErrorCategory::Cancelled, QStringLiteral("cancelled"),
+                                                  QStringLiteral("stopped")));
         }
     }
     QFuture<core::Result<void>> teardown(const QString &runId) override
     {
         tornDown << runId;
         live.removeAll(runId);
-        return done(core::Result<void>());
+        return core::promises::ready(core::Result<void>());
     }
-    QFuture<core::Result<QStringList>> liveRunIds() override { return done<core::Result<QStringList>>(live); }
+    QFuture<core::Result<QStringList>> liveRunIds() override
+    {
+        return core::promises::ready<core::Result<QStringList>>(live);
+    }
 
     static runtime::Deployment deployment(const QString &runId)
     {
@@ -496,7 +488,7 @@ private Q_SLOTS:
 
     void controlHandlerMapsTheMethods()
     {
-        RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
         auto call = [&handler](const QString &method, const QJsonObject &params) -> ipc::HandlerResult {
             auto f = handler.handle(method, params);
             QDeadlineTimer deadline(10000);

@@ -1,6 +1,6 @@
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
+#include "kuberender/yamlemitter.h"
 #include "plan/planner.h"
-#include "plan/yamlemitter.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -94,7 +94,7 @@ private Q_SLOTS:
     void orderAndLabels()
     {
         const plan::RunPlan p = planOf(sample());
-        const QList<QJsonObject> objects = plan::KubeRenderer::render(p);
+        const QList<QJsonObject> objects = kuberender::KubeRenderer::render(p);
         QCOMPARE(kinds(objects), (QStringList{QStringLiteral("Namespace"), QStringLiteral("ServiceAccount"),
                                               QStringLiteral("ResourceQuota"), QStringLiteral("LimitRange"),
                                               QStringLiteral("NetworkPolicy"), QStringLiteral("Service"),
@@ -131,7 +131,7 @@ private Q_SLOTS:
 
     void quotaAndServiceAccount()
     {
-        const QList<QJsonObject> objects = plan::KubeRenderer::render(planOf(sample()));
+        const QList<QJsonObject> objects = kuberender::KubeRenderer::render(planOf(sample()));
         const QJsonObject hard = at(objects.at(2), QStringLiteral("spec/hard")).toObject();
         QCOMPARE(hard.value(QStringLiteral("requests.cpu")).toString(), QStringLiteral("1"));
         QCOMPARE(hard.value(QStringLiteral("limits.cpu")).toString(), QStringLiteral("2"));
@@ -151,7 +151,7 @@ private Q_SLOTS:
     void networkPolicy()
     {
         for (const bool offline : {false, true}) {
-            const QJsonObject np = plan::KubeRenderer::render(planOf(sample(), offline)).at(4);
+            const QJsonObject np = kuberender::KubeRenderer::render(planOf(sample(), offline)).at(4);
             QCOMPARE(at(np, QStringLiteral("spec/podSelector")).toObject(), QJsonObject());
             QCOMPARE(at(np, QStringLiteral("spec/policyTypes")).toArray(),
                      (QJsonArray{QStringLiteral("Ingress"), QStringLiteral("Egress")}));
@@ -188,7 +188,7 @@ private Q_SLOTS:
 
     void podHardening()
     {
-        const QList<QJsonObject> objects = plan::KubeRenderer::render(planOf(sample()));
+        const QList<QJsonObject> objects = kuberender::KubeRenderer::render(planOf(sample()));
         const QJsonObject web = find(objects, QStringLiteral("Deployment"), QStringLiteral("web"));
         QVERIFY(!web.isEmpty());
         QCOMPARE(at(web, QStringLiteral("spec/progressDeadlineSeconds")).toInt(), 120);
@@ -222,7 +222,7 @@ private Q_SLOTS:
 
     void servicesUseContainerPortsOrHeadless()
     {
-        const QList<QJsonObject> objects = plan::KubeRenderer::render(planOf(sample()));
+        const QList<QJsonObject> objects = kuberender::KubeRenderer::render(planOf(sample()));
         const QJsonObject web = find(objects, QStringLiteral("Service"), QStringLiteral("web"));
         QCOMPARE(at(web, QStringLiteral("spec/ports/0/port")).toInt(), 80);
         QCOMPARE(at(web, QStringLiteral("spec/ports/0/targetPort")).toInt(), 80);
@@ -243,10 +243,10 @@ private Q_SLOTS:
         plan::RunPlan p = planOf({a, b});
         const QString dns = p.service(QStringLiteral("my_app"))->dnsName;
         // Before the runtime knows the Service's address: nothing about the alias yet.
-        QList<QJsonObject> objects = plan::KubeRenderer::render(p);
+        QList<QJsonObject> objects = kuberender::KubeRenderer::render(p);
         QVERIFY(find(objects, QStringLiteral("ConfigMap"), QStringLiteral("rr-hosts")).isEmpty());
         p.serviceAddresses.insert(dns, QStringLiteral("10.96.0.42"));
-        objects = plan::KubeRenderer::render(p);
+        objects = kuberender::KubeRenderer::render(p);
         const QJsonObject hosts = find(objects, QStringLiteral("ConfigMap"), QStringLiteral("rr-hosts"));
         QVERIFY(at(hosts, QStringLiteral("data/hosts"))
                     .toString()
@@ -264,7 +264,7 @@ private Q_SLOTS:
         plan::RunPlan dotted = planOf({service(QStringLiteral("my.app")), b});
         dotted.serviceAddresses.insert(dotted.service(QStringLiteral("my.app"))->dnsName,
                                        QStringLiteral("10.96.0.7"));
-        objects = plan::KubeRenderer::render(dotted);
+        objects = kuberender::KubeRenderer::render(dotted);
         const QJsonObject c2 = find(objects, QStringLiteral("Deployment"), QStringLiteral("client"));
         QCOMPARE(at(c2, QStringLiteral("spec/template/spec/hostAliases/0/ip")).toString(),
                  QStringLiteral("10.96.0.7"));
@@ -288,7 +288,7 @@ private Q_SLOTS:
                                                  {QStringLiteral("i"), QStringLiteral("Grüße: ok")}}},
             {QStringLiteral("n"), 42},
             {QStringLiteral("t"), true}};
-        const QByteArray yaml = plan::toYamlStream({o, o});
+        const QByteArray yaml = kuberender::toYamlStream({o, o});
         QCOMPARE(yaml.count("---\n"), 2);
         const std::vector<YAML::Node> docs = YAML::LoadAll(yaml.toStdString());
         QCOMPARE(int(docs.size()), 2);

@@ -1,9 +1,18 @@
-#include "plan/kubeworkloads.h"
+#include "kuberender/kubeworkloads.h"
 
 #include "core/names.h"
-#include "plan/kubejson.h"
+#include "kuberender/kubejson.h"
 
-namespace rr::plan {
+namespace rr::kuberender {
+
+using plan::AddressAlias;
+using plan::KeyToPath;
+using plan::PlanMount;
+using plan::PlanPort;
+using plan::PlanProbe;
+using plan::PlanVolume;
+using plan::RunPlan;
+using plan::ServicePlan;
 
 namespace {
 
@@ -330,4 +339,4 @@ QJsonArray KubeWorkloads::volumes(const ServicePlan &s)
     return out;
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender

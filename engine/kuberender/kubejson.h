@@ -5,7 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-namespace rr::plan {
+namespace rr::kuberender {
 
 // Internal: small builders shared by the Kubernetes rendering files.
 class KubeJson final
@@ -22,7 +22,7 @@ public:
     static QString literal(const QString &text);
     static QJsonArray literals(const QStringList &values);
     // The Service/Deployment selector of one service.
-    static QJsonObject selector(const RunPlan &plan, const ServicePlan &service);
+    static QJsonObject selector(const plan::RunPlan &plan, const plan::ServicePlan &service);
 };
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -1,10 +1,10 @@
-#include "runs/runcontrolhandler.h"
+#include "control/runcontrolhandler.h"
 
+#include "core/promises.h"
 #include "ipc/controlserver.h"
 #include "ipc/protocol.h"
-#include "plan/kuberenderer.h"
-#include "project/detection.h"
-#include "runs/continuation.h"
+#include "kuberender/kuberenderer.h"
+#include "project/detector.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
 #include "runs/runjson.h"
@@ -15,9 +15,19 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QJsonArray>
-#include <QPromise>
 
-namespace rr::runs {
+namespace rr::control {
+
+using runs::LogLine;
+using runs::Orchestrator;
+using runs::OrchestratorSettings;
+using runs::PlanBuilder;
+using runs::PlanRequest;
+using runs::RunJson;
+using runs::RunRecord;
+using runs::RunState;
+using runs::RunStore;
+using runs::StartOptions;
 
 namespace {
 
@@ -166,29 +176,30 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
     // The plan, then the runtime it would run on now (probing a cluster takes a round trip).
     const QString wanted =
         params.value(QStringLiteral("options")).toObject().value(QStringLiteral("runtime")).toString();
-    auto promise = std::make_shared<QPromise<HandlerResult>>();
-    promise->start();
+    auto promise = core::promises::started<HandlerResult>();
     const auto finish = [promise](const HandlerResult &result) {
         promise->addResult(result);
         promise->finish();
     };
-    whenFinished(this, m_fetcher->fetch(*spec),
-                 [this, request, wanted, finish](const core::Result<source::Checkout> &checkout) {
-                     const HandlerResult planned = planJson(checkout, request);
-                     if (!planned) {
-                         finish(planned);
-                         return;
-                     }
-                     whenFinished(this, m_orchestrator->chooseRuntime(wanted),
-                                  [planned, finish](const RuntimeChoice &choice) {
-                                      QJsonObject out = planned->toObject();
-                                      out.insert(QStringLiteral("runtime"),
+    core::promises::whenFinished(
+        this, m_fetcher->fetch(*spec),
+        [this, request, wanted, finish](const core::Result<source::Checkout> &checkout) {
+            const HandlerResult planned = planJson(checkout, request);
+            if (!planned) {
+                finish(planned);
+                return;
+            }
+            core::promises::whenFinished(this, m_orchestrator->chooseRuntime(wanted),
+                                         [planned, finish](const runs::RuntimeChoice &choice) {
+                                             QJsonObject out = planned->toObject();
+                                             out.insert(
+                                                 QStringLiteral("runtime"),
                                                  QJsonObject{{QStringLiteral("name"), choice.runtime},
                                                              {QStringLiteral("target"), choice.target},
                                                              {QStringLiteral("reason"), choice.reason}});
-                                      finish(out);
-                                  });
-                 });
+                                             finish(out);
+                                         });
+        });
     return promise->future();
 }
 
@@ -201,7 +212,7 @@ HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &
     if (!prepared)
         return core::Unexpected(prepared.error());
     QJsonArray manifests;
-    for (const QJsonObject &m : plan::KubeRenderer::render(prepared->plan))
+    for (const QJsonObject &m : kuberender::KubeRenderer::render(prepared->plan))
         manifests.append(m);
     QJsonArray services;
     for (const plan::ServicePlan &s : prepared->plan.services) {
@@ -322,7 +333,7 @@ ipc::HandlerResult RunControlHandler::openPreview(const QJsonObject &params) con
                           QStringLiteral("Run %1 has no preview %2(it is %3).")
                               .arg(runId,
                                    service.isEmpty() ? QString() : QStringLiteral("for %1 ").arg(service),
-                                   stateName(run->state)));
+                                   runs::stateName(run->state)));
     return QJsonObject{{QStringLiteral("url"), url}};
 }
 
@@ -350,4 +361,4 @@ ipc::HandlerResult RunControlHandler::settings(const QJsonObject &params)
                        {QStringLiteral("defaultRuntime"), s.defaultRuntime}};
 }
 
-} // namespace rr::runs
+} // namespace rr::control

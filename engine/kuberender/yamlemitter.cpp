@@ -1,4 +1,4 @@
-#include "plan/yamlemitter.h"
+#include "kuberender/yamlemitter.h"
 
 #include "core/logging.h"
 
@@ -10,7 +10,7 @@
 
 #include <cmath>
 
-namespace rr::plan {
+namespace rr::kuberender {
 
 namespace {
 
@@ -104,4 +104,4 @@ QByteArray toYamlStream(const QList<QJsonObject> &objects)
     return stream;
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -5,14 +5,14 @@
 #include <QJsonObject>
 #include <QList>
 
-namespace rr::plan {
+namespace rr::kuberender {
 
 // Renders a RunPlan as Kubernetes objects, in apply order: Namespace, ServiceAccount,
 // ResourceQuota, LimitRange, NetworkPolicy, ConfigMaps, Secrets, Services, Deployments, Jobs.
 class KubeRenderer final
 {
 public:
-    static QList<QJsonObject> render(const RunPlan &plan);
+    static QList<QJsonObject> render(const plan::RunPlan &plan);
 };
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -1,12 +1,17 @@
-#include "plan/kuberenderer.h"
+#include "kuberender/kuberenderer.h"
 
-#include "plan/kubejson.h"
-#include "plan/kubesandbox.h"
-#include "plan/kubeworkloads.h"
+#include "kuberender/kubejson.h"
+#include "kuberender/kubenetworkpolicy.h"
+#include "kuberender/kubesandbox.h"
+#include "kuberender/kubeworkloads.h"
 
 #include <QStringDecoder>
 
-namespace rr::plan {
+namespace rr::kuberender {
+
+using plan::DataObject;
+using plan::RunPlan;
+using plan::ServicePlan;
 
 namespace {
 
@@ -50,7 +55,7 @@ QList<QJsonObject> KubeRenderer::render(const RunPlan &plan)
 {
     QList<QJsonObject> out{KubeSandbox::namespaceObject(plan), KubeSandbox::serviceAccount(plan),
                            KubeSandbox::resourceQuota(plan), KubeSandbox::limitRange(plan),
-                           KubeSandbox::networkPolicy(plan)};
+                           KubeNetworkPolicy::render(plan)};
     for (const DataObject &d : plan.dataObjects)
         if (d.kind == DataObject::Kind::ConfigMap)
             out.append(dataObject(plan, d));
@@ -68,4 +73,4 @@ QList<QJsonObject> KubeRenderer::render(const RunPlan &plan)
     return out;
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -1,6 +1,9 @@
-#include "plan/kubejson.h"
+#include "kuberender/kubejson.h"
 
-namespace rr::plan {
+namespace rr::kuberender {
+
+using plan::RunPlan;
+using plan::ServicePlan;
 
 QJsonObject KubeJson::object(const QString &apiVersion, const QString &kind, const QString &name,
                              const QString &ns, const QMap<QString, QString> &labels)
@@ -70,4 +73,4 @@ QJsonObject KubeJson::selector(const RunPlan &plan, const ServicePlan &service)
         {QStringLiteral("reporunner.dev/service"), service.dnsName}};
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -1,7 +1,7 @@
 // Start-up reconciliation (PRODUCT.md §2): the part of the Orchestrator that makes the
 // history agree with what the runtimes still hold after the engine was away.
 #include "core/logging.h"
-#include "runs/continuation.h"
+#include "core/promises.h"
 #include "runs/orchestrator.h"
 #include "runs/run.h"
 #include "runs/runstore.h"
@@ -62,7 +62,7 @@ void Orchestrator::reconcile(const QList<RunRecord> &history)
         ++m_reconcilePending;
         if (rt == m_kubeRuntime) {
             // An unreachable cluster holds nothing we could remove now.
-            whenFinished(this, rt->probe(), [this, rt](const core::Result<void> &probe) {
+            core::promises::whenFinished(this, rt->probe(), [this, rt](const core::Result<void> &probe) {
                 if (probe)
                     sweepOrphans(rt);
                 else
@@ -77,7 +77,7 @@ void Orchestrator::reconcile(const QList<RunRecord> &history)
 
 void Orchestrator::sweepOrphans(runtime::Runtime *rt)
 {
-    whenFinished(this, rt->liveRunIds(), [this, rt](const core::Result<QStringList> &ids) {
+    core::promises::whenFinished(this, rt->liveRunIds(), [this, rt](const core::Result<QStringList> &ids) {
         if (!ids) {
             qCWarning(lcRuns) << "cannot list" << rt->name() << "resources:" << ids.error().message;
             return reconcileStepDone();
@@ -91,11 +91,12 @@ void Orchestrator::sweepOrphans(runtime::Runtime *rt)
         m_reconcilePending += int(orphans.size());
         for (const QString &id : std::as_const(orphans)) {
             qCInfo(lcRuns) << "removing" << rt->name() << "resources of unknown run" << id;
-            whenFinished(this, rt->teardown(id), [this, id](const core::Result<void> &result) {
-                if (!result)
-                    qCWarning(lcRuns) << "could not remove orphaned run" << id << result.error().message;
-                reconcileStepDone();
-            });
+            core::promises::whenFinished(
+                this, rt->teardown(id), [this, id](const core::Result<void> &result) {
+                    if (!result)
+                        qCWarning(lcRuns) << "could not remove orphaned run" << id << result.error().message;
+                    reconcileStepDone();
+                });
         }
         reconcileStepDone();
     });

@@ -14,8 +14,10 @@ class Fetcher;
 }
 
 namespace rr::runs {
-
 class Orchestrator;
+}
+
+namespace rr::control {
 
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
 // the detector and the planner, and pushes run updates and log lines to subscribers.
@@ -25,7 +27,7 @@ class RunControlHandler final : public QObject, public ipc::ControlHandler
     Q_DISABLE_COPY_MOVE(RunControlHandler)
 
 public:
-    RunControlHandler(Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent = nullptr);
+    RunControlHandler(runs::Orchestrator *orchestrator, source::Fetcher *fetcher, QObject *parent = nullptr);
 
     // Where events go; the server is built with this handler, so it is set afterwards.
     void setServer(ipc::ControlServer *server) { m_server = server; }
@@ -37,16 +39,16 @@ private:
     QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
     // The plan of a checkout as the control API shows it, runtime aside.
     static ipc::HandlerResult planJson(const core::Result<source::Checkout> &checkout,
-                                       const PlanRequest &request);
+                                       const runs::PlanRequest &request);
     QFuture<ipc::HandlerResult> start(const QJsonObject &params);
     QFuture<ipc::HandlerResult> stop(const QJsonObject &params);
     QFuture<ipc::HandlerResult> logs(const QJsonObject &params);
     ipc::HandlerResult openPreview(const QJsonObject &params) const;
     ipc::HandlerResult settings(const QJsonObject &params);
 
-    Orchestrator *m_orchestrator;
+    runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
     ipc::ControlServer *m_server = nullptr;
 };
 
-} // namespace rr::runs
+} // namespace rr::control

@@ -1,11 +1,14 @@
-#include "plan/kubejson.h"
-#include "plan/kubesandbox.h"
+#include "kuberender/kubenetworkpolicy.h"
 
-namespace rr::plan {
+#include "kuberender/kubejson.h"
+
+namespace rr::kuberender {
+
+using plan::RunPlan;
 
 // Ingress only from the run's own pods; egress to them, to cluster DNS and (unless offline)
 // to the internet, but never to private ranges, link-local (cloud metadata) or loopback.
-QJsonObject KubeSandbox::networkPolicy(const RunPlan &plan)
+QJsonObject KubeNetworkPolicy::render(const RunPlan &plan)
 {
     QJsonObject o = KubeJson::object(QStringLiteral("networking.k8s.io/v1"), QStringLiteral("NetworkPolicy"),
                                      QStringLiteral("rr-sandbox"), plan.namespaceName, plan.labels);
@@ -48,4 +51,4 @@ QJsonObject KubeSandbox::networkPolicy(const RunPlan &plan)
     return o;
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender

@@ -1,8 +1,11 @@
-#include "plan/kubesandbox.h"
+#include "kuberender/kubesandbox.h"
 
-#include "plan/kubejson.h"
+#include "kuberender/kubejson.h"
 
-namespace rr::plan {
+namespace rr::kuberender {
+
+using plan::QuotaSettings;
+using plan::RunPlan;
 
 QJsonObject KubeSandbox::namespaceObject(const RunPlan &plan)
 {
@@ -71,4 +74,4 @@ QJsonObject KubeSandbox::limitRange(const RunPlan &plan)
     return o;
 }
 
-} // namespace rr::plan
+} // namespace rr::kuberender
