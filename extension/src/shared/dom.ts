@@ -14,7 +14,7 @@ export interface Props {
   checked?: boolean;
   disabled?: boolean;
   selected?: boolean;
-  onClick?: (event: Event) => void;
+  onClick?: (event: Event) => void; // called for trusted clicks only
   onChange?: (event: Event) => void;
 }
 
@@ -42,7 +42,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     if (props.value !== undefined) el.value = props.value;
     if (props.selected) el.selected = true;
   }
-  if (props.onClick) el.addEventListener('click', props.onClick);
+  // Only a user's own click counts: a script's el.click() or dispatchEvent makes an untrusted
+  // event, and nothing the extension does may start from one.
+  const onClick = props.onClick;
+  if (onClick) el.addEventListener('click', (event) => event.isTrusted && onClick(event));
   if (props.onChange) el.addEventListener('change', props.onChange);
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
