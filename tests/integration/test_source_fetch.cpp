@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using rr::source::Checkout;
 using rr::source::Fetcher;
 using rr::source::FetchOptions;
@@ -162,6 +164,19 @@ private Q_SLOTS:
         QCOMPARE(readFile(checkout->projectDir + QStringLiteral("/which.txt")), QByteArray("trunk-v2"));
         QCOMPARE(checkout->projectDir, checkout->worktree);
         QVERIFY(!QFile::exists(checkout->projectDir + QStringLiteral("/.git")));
+    }
+
+    // Clones and work trees hold private repositories' code: the cache folder is the user's only.
+    void cacheIsPrivate()
+    {
+        FetchOptions options;
+        options.cacheDir = m_cache->path() + QStringLiteral("/reporunner/git");
+        const auto checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/app.git")), options);
+        QVERIFY2(checkout.has_value(), qPrintable(checkout ? QString() : checkout.error().message));
+        struct stat st = {};
+        QCOMPARE(::stat(QFile::encodeName(options.cacheDir).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0700));
+        QVERIFY(checkout->worktree.startsWith(options.cacheDir));
     }
 
     void branchWithSlash_data() { transports_data(); }
