@@ -8,6 +8,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QUrl>
 
 #include <utility>
 #include <vector>
@@ -141,6 +143,14 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
             ErrorCategory::Source, QStringLiteral("source.submodule_depth"),
             QStringLiteral("Submodules are nested more than %1 levels deep.").arg(MaxSubmoduleDepth));
     for (const SubmoduleEntry &entry : entries) {
+        // .gitmodules is the repository's to write: its paths stay inside the checkout.
+        const QString cleanPath = QDir::cleanPath(entry.path);
+        if (cleanPath.isEmpty() || QDir::isAbsolutePath(cleanPath) || cleanPath == QLatin1String("..") ||
+            cleanPath.startsWith(QLatin1String("../")) ||
+            cleanPath.split(QLatin1Char('/')).contains(QLatin1String(".git")))
+            return core::fail(ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                              QStringLiteral("Submodule \"%1\" has the path \"%2\", outside the checkout.")
+                                  .arg(entry.name, entry.path));
         git_tree_entry *rawEntry = nullptr;
         if (git_tree_entry_bypath(&rawEntry, tree.get(), entry.path.toUtf8().constData()) != 0)
             continue; // listed in .gitmodules but not in this commit: git skips it too
@@ -159,6 +169,27 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
                 QStringLiteral("Submodule \"%1\" points at \"%2\", which is not a remote git URL.")
                     .arg(entry.name, entry.url));
         const QString subUrl = spec->remoteUrl;
+        // Any link could point the engine at a repository whose submodules name any server: a
+        // submodule is fetched only from the repository's own host.
+        const QString superHost = QUrl(request.remoteUrl).host().toLower();
+        const QString subHost = QUrl(subUrl).host().toLower();
+        if (subHost.isEmpty() || subHost != superHost)
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                QStringLiteral("Submodule \"%1\" points at %2, another host than the repository's "
+                               "(%3); RepoRunner fetches submodules only from the repository's own "
+                               "host.")
+                    .arg(entry.name, subHost.isEmpty() ? entry.url : subHost, superHost));
+        // Nothing already checked out (a symlink) may lead the submodule's files elsewhere.
+        const QString parent = QFileInfo(dir + QLatin1Char('/') + cleanPath).absolutePath();
+        const QString parentReal =
+            QFileInfo(parent).exists() ? QFileInfo(parent).canonicalFilePath() : QString();
+        const QString rootReal = QFileInfo(dir).canonicalFilePath();
+        if (!parentReal.isEmpty() && parentReal != rootReal &&
+            !parentReal.startsWith(rootReal + QLatin1Char('/')))
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                QStringLiteral("Submodule \"%1\" would be written outside the checkout.").arg(entry.name));
         const QString subRepo = GitRepoCache::repoPathFor(request.cacheDir, subUrl);
         if (!GitRepoCache::hasCommit(subRepo, commit)) {
             context.beginRemote();
@@ -175,7 +206,7 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
         }
         qCInfo(lcSource) << "submodule" << entry.path << "at" << commit << "from" << subUrl;
         Request sub{subRepo, commit, subUrl, request.cacheDir, true, request.depth + 1};
-        const auto written = write(sub, dir + QLatin1Char('/') + entry.path, context);
+        const auto written = write(sub, dir + QLatin1Char('/') + cleanPath, context);
         if (!written)
             return written;
     }

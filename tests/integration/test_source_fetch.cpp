@@ -133,6 +133,15 @@ private Q_SLOTS:
         QVERIFY2(parent.publish(root + QStringLiteral("/o/parent.git"), QStringLiteral("stable")),
                  qPrintable(parent.error()));
 
+        // o/foreign.git has the same submodule, recorded with another host's URL.
+        ScratchRepo foreign(QStringLiteral("stable"));
+        foreign.commit({{QStringLiteral("README"), "foreign"}});
+        foreign.addSubmodule(root + QStringLiteral("/o/lib.git"), QStringLiteral("vendor/lib"),
+                             QStringLiteral("https://elsewhere.invalid/o/lib.git"));
+        foreign.commit({}, QStringLiteral("add a submodule from elsewhere"));
+        QVERIFY2(foreign.publish(root + QStringLiteral("/o/foreign.git"), QStringLiteral("stable")),
+                 qPrintable(foreign.error()));
+
         // o/big.git: incompressible content well above the size limits the tests set.
         ScratchRepo big(QStringLiteral("trunk"));
         big.commit({{QStringLiteral("blob.bin"), randomBytes(3 * 1024 * 1024)}});
@@ -274,6 +283,22 @@ private Q_SLOTS:
         const auto without = fetch(url(transport, QStringLiteral("o/parent.git")), noSubmodules);
         QVERIFY(without.has_value());
         QVERIFY(!QFile::exists(without->worktree + QStringLiteral("/vendor/lib/hello.txt")));
+    }
+
+    // A submodule on another host than its repository is refused before anything is fetched.
+    void submoduleOnAnotherHostIsRefused_data() { transports_data(); }
+    void submoduleOnAnotherHostIsRefused()
+    {
+        QFETCH(QString, transport);
+        const auto checkout = fetch(url(transport, QStringLiteral("o/foreign.git")));
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.submodule_refused"));
+        QVERIFY2(checkout.error().message.contains(QLatin1String("elsewhere.invalid")),
+                 qPrintable(checkout.error().message));
+        QVERIFY(!QDir(m_cache->path() + QStringLiteral("/repos"))
+                     .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                     .join(QLatin1Char(' '))
+                     .contains(QLatin1String("lib")));
     }
 
     void sizeLimitRefuses_data() { transports_data(); }
