@@ -85,6 +85,47 @@ std::vector<SubmoduleEntry> readGitmodules(const QString &file)
     return entries;
 }
 
+// Adds up what checking `tree` out writes (blob sizes from the object headers, without reading
+// the blobs) and refuses it when this fetch's checkouts would pass their caps.
+core::Result<void> countCheckout(git_repository *repo, git_tree *tree, FetchContext &context)
+{
+    if (context.maxCheckoutBytes <= 0 && context.maxCheckoutFiles <= 0)
+        return {};
+    git_odb *rawOdb = nullptr;
+    if (git_repository_odb(&rawOdb, repo) != 0)
+        return core::fail(gitsupport::lastError(-1, context, QStringLiteral("Cannot read the clone cache")));
+    struct Walk
+    {
+        git_odb *odb;
+        FetchContext *context;
+        bool over = false;
+    } walk{rawOdb, &context};
+    git_tree_walk(
+        tree, GIT_TREEWALK_PRE,
+        [](const char *, const git_tree_entry *entry, void *payload) {
+            auto *w = static_cast<Walk *>(payload);
+            if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+                return 0;
+            size_t size = 0;
+            git_object_t type = GIT_OBJECT_INVALID;
+            if (git_odb_read_header(&size, &type, w->odb, git_tree_entry_id(entry)) == 0)
+                w->context->checkoutBytes += qint64(size);
+            ++w->context->checkoutFiles;
+            const FetchContext &c = *w->context;
+            w->over = (c.maxCheckoutBytes > 0 && c.checkoutBytes > c.maxCheckoutBytes) ||
+                      (c.maxCheckoutFiles > 0 && c.checkoutFiles > c.maxCheckoutFiles);
+            return w->over ? -1 : 0;
+        },
+        &walk);
+    git_odb_free(rawOdb);
+    if (walk.over)
+        return core::fail(ErrorCategory::Source, QStringLiteral("source.checkout_too_large"),
+                          QStringLiteral("The checkout would pass RepoRunner's limits of %1 files or %2 MiB.")
+                              .arg(context.maxCheckoutFiles)
+                              .arg(context.maxCheckoutBytes / (1024 * 1024)));
+    return {};
+}
+
 } // namespace
 
 QString WorktreeWriter::resolveSubmoduleUrl(const QString &superUrl, const QString &url)
@@ -122,6 +163,8 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
     if (!opened)
         return core::fail(opened.error());
     auto &[repo, tree] = *opened;
+    if (auto counted = countCheckout(repo.get(), tree.get(), context); !counted)
+        return counted;
 
     QDir().mkpath(dir);
     // Give the bare cache repository a work tree in memory only (nothing is written to its config),

@@ -301,6 +301,26 @@ private Q_SLOTS:
                      .contains(QLatin1String("lib")));
     }
 
+    // What a checkout unpacks to is capped too, in bytes and in files, submodules included.
+    void checkoutCapsRefuse()
+    {
+        FetchOptions options;
+        options.maxCheckoutBytes = 1024 * 1024; // o/big holds a 3 MiB blob
+        auto checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/big.git")), options);
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.checkout_too_large"));
+        QVERIFY(!QDir(m_cache->path() + QStringLiteral("/worktrees")).exists());
+
+        // parent has README and .gitmodules, its submodule hello.txt: three files in all.
+        FetchOptions files;
+        files.maxCheckoutFiles = 2;
+        checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/parent.git")), files);
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.checkout_too_large"));
+        files.maxCheckoutFiles = 3;
+        QVERIFY(fetch(url(QStringLiteral("git"), QStringLiteral("o/parent.git")), files).has_value());
+    }
+
     void sizeLimitRefuses_data() { transports_data(); }
     void sizeLimitRefuses()
     {
