@@ -21,6 +21,7 @@ await build({
     popup: join(here, 'src/popup/popup.ts'),
     options: join(here, 'src/options/options.ts'),
     consent: join(here, 'src/consent/consent.ts'),
+    panel: join(here, 'src/panel/panel.ts'),
   },
   outdir: out,
   bundle: true,
@@ -37,6 +38,7 @@ for (const [from, to] of [
   ['src/options/options.html', 'options.html'],
   ['src/options/pages.css', 'pages.css'],
   ['src/consent/consent.html', 'consent.html'],
+  ['src/panel/panel.html', 'panel.html'],
 ])
   await copyFile(join(here, from), join(out, to));
 await cp(join(here, 'icons'), join(out, 'icons'), { recursive: true, filter: (f) => !f.endsWith('.svg') });

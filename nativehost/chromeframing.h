@@ -20,10 +20,12 @@ inline constexpr std::uint32_t MaxFromBrowser = 1024 * 1024;
 
 QByteArray encode(const QJsonObject &message);
 
-// Encodes `message` as one or more frames of at most MaxToBrowser bytes each: a `run.log`
-// event is split across several events by lines; anything else that does not fit becomes
-// an error for the browser (with the request id when there is one).
-QList<QByteArray> encodeForBrowser(const QJsonObject &message);
+// Encodes `message` as one or more frames of at most MaxToBrowser bytes each, measured after
+// JSON escaping: a `run.log` event is split across several events by lines, a reply's lines
+// are cut to those that fit, one line too long for a frame is cut with a marker, and anything
+// else that does not fit becomes an error for the browser (with the request id when there is one).
+// `limit` is Chrome's unless a test or fuzzer wants small frames.
+QList<QByteArray> encodeForBrowser(const QJsonObject &message, std::uint32_t limit = MaxToBrowser);
 
 // Incremental reader: feed whatever arrived, take complete frames out. A frame announcing
 // more than the limit is reported once and its payload skipped as it arrives, so a hostile
@@ -43,6 +45,7 @@ public:
     void feed(QByteArrayView bytes);
     std::optional<Frame> next();
     bool hasPartial() const { return !m_buffer.isEmpty() || m_skip > 0; }
+    qsizetype bufferedBytes() const { return m_buffer.size(); }
 
 private:
     std::uint32_t m_limit;

@@ -1,5 +1,7 @@
 #include "relay.h"
 
+#include "browserpolicy.h"
+
 #include "ipc/controlclient.h"
 #include "ipc/protocol.h"
 
@@ -30,7 +32,12 @@ Relay::Relay(RelayOptions options, QObject *parent)
                             : QStringLiteral("RepoRunner is not running; start the RepoRunner app"));
     });
     connect(m_client, &ipc::ControlClient::connected, this, &Relay::onConnected);
-    connect(m_client, &ipc::ControlClient::errorOccurred, this, [this](const core::Error &) {
+    connect(m_client, &ipc::ControlClient::errorOccurred, this, [this](const core::Error &error) {
+        // Another user's socket directory or server: nothing to start or retry, and every
+        // request is refused with why (the extension shows it).
+        if (error.code == ipc::code::UnsafeRuntimeDir || error.code == ipc::code::UntrustedPeer) {
+            return giveUp(error.message, error.code);
+        }
         if (m_state == State::Connecting)
             onConnectFailed();
     });
@@ -86,6 +93,8 @@ void Relay::handleFrame(const QByteArray &payload)
         return sendError(
             id, QString(ipc::code::UnknownMethod),
             QStringLiteral("the native host does not relay \"%1\"").arg(request.method.left(64)));
+    if (auto refused = BrowserPolicy::refusal(request.method, request.params))
+        return sendError(id, QStringLiteral("nativehost.refused"), *refused);
     if (m_state == State::Connected)
         return dispatch(request);
     m_queue.append(request);
@@ -102,6 +111,8 @@ void Relay::reportStatus(const QJsonValue &id)
         status.insert(QStringLiteral("appRunning"), true);
         return send({{QStringLiteral("id"), id}, {QStringLiteral("result"), status}});
     }
+    if (auto dir = ipc::checkSocketDirectory(m_options.socketPath); !dir)
+        return sendError(id, dir.error().code, dir.error().message);
     // A probe of the socket only: asking for the status must never start the app.
     auto *probe = new QLocalSocket(this);
     auto answer = [this, probe, id, status](bool running) mutable {
@@ -131,6 +142,9 @@ void Relay::ensureConnected()
 {
     if (m_state != State::Idle)
         return;
+    if (auto dir = ipc::checkSocketDirectory(m_options.socketPath); !dir) {
+        return giveUp(dir.error().message, dir.error().code);
+    }
     m_state = State::Connecting;
     m_deadline->start();
     m_client->connectToServer(m_options.socketPath);
@@ -183,7 +197,7 @@ bool Relay::startApp()
     return true;
 }
 
-void Relay::giveUp(const QString &why)
+void Relay::giveUp(const QString &why, const QString &code)
 {
     m_retry->stop();
     m_deadline->stop();
@@ -191,7 +205,7 @@ void Relay::giveUp(const QString &why)
     m_appStarted = false;
     const QList<Request> queued = std::exchange(m_queue, {});
     for (const Request &r : queued)
-        sendError(r.id, QStringLiteral("nativehost.app_unavailable"), why);
+        sendError(r.id, code, why);
 }
 
 void Relay::send(const QJsonObject &message)

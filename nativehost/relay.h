@@ -65,7 +65,7 @@ private:
     void dispatch(const Request &request);
     // Answers "host.status" itself: the host's version and protocol, and whether the app answers.
     void reportStatus(const QJsonValue &id);
-    void giveUp(const QString &why);
+    void giveUp(const QString &why, const QString &code = QStringLiteral("nativehost.app_unavailable"));
     bool startApp();
 
     RelayOptions m_options;

@@ -50,6 +50,7 @@ Pane {
                 RowLayout {
                     Label {
                         text: row.repo
+                        textFormat: Text.PlainText
                         font.bold: true
                         elide: Text.ElideRight
                         Layout.fillWidth: true
@@ -59,6 +60,7 @@ Pane {
                 Label {
                     text: (row.ref ? row.ref + " @ " + row.shortCommit : "local folder") + "  ·  " + row.mode + "  ·  "
                           + row.runtime + "  ·  " + pane.age(row.createdAt)
+                    textFormat: Text.PlainText
                     opacity: 0.75
                     font.pixelSize: 12
                 }

@@ -34,6 +34,7 @@ Pane {
                 objectName: "runTitle"
                 text: (view.run.repo || "") + (view.run.ref ? "  " + view.run.ref : "")
                       + (view.run.commit ? " @ " + view.run.commit.substring(0, 7) : "")
+                textFormat: Text.PlainText
                 font.pixelSize: 16
                 font.bold: true
                 elide: Text.ElideRight
@@ -61,6 +62,7 @@ Pane {
             color: "#d1242f"
             text: "Failed in " + (view.run.failedPhase || "?") + ": " + (view.run.diagnosis || "")
                   + (view.run.lastLines ? "\n" + view.run.lastLines : "")
+            textFormat: Text.PlainText
         }
 
         // Phase timeline: one chip per phase with how long it took.
@@ -93,7 +95,7 @@ Pane {
             delegate: RowLayout {
                 required property var modelData
                 Layout.fillWidth: true
-                Label { text: modelData.name; font.bold: true; Layout.preferredWidth: 140; elide: Text.ElideRight }
+                Label { text: modelData.name; textFormat: Text.PlainText; font.bold: true; Layout.preferredWidth: 140; elide: Text.ElideRight }
                 StateChip { value: modelData.state }
                 Label { text: modelData.restarts > 0 ? modelData.restarts + " restarts" : ""; opacity: 0.7 }
                 Label { text: modelData.ports; opacity: 0.8 }

@@ -1,5 +1,7 @@
 #include "clientcommand.h"
 
+#include "core/terminaltext.h"
+
 #include "engineconnection.h"
 #include "exitcode.h"
 #include "ipc/controlclient.h"
@@ -51,6 +53,8 @@ void ClientCommand::start(const QStringList &arguments)
                                      QStringLiteral("only this service (\"\" = build and events)"),
                                      QStringLiteral("name"));
     const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("stop every active run"));
+    const QCommandLineOption raw(QStringLiteral("raw"),
+                                 QStringLiteral("print the lines as is, terminal escape sequences included"));
     parser.addHelpOption();
     parser.addOption(json);
     if (m_command == QLatin1String("ps")) {
@@ -59,7 +63,7 @@ void ClientCommand::start(const QStringList &arguments)
     } else if (m_command == QLatin1String("logs")) {
         parser.setApplicationDescription(QStringLiteral("Print a run's logs."));
         parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("run id"));
-        parser.addOptions({follow, service});
+        parser.addOptions({follow, service, raw});
     } else if (m_command == QLatin1String("stop")) {
         parser.setApplicationDescription(QStringLiteral("Stop a run and remove everything it created."));
         parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("run id"));
@@ -76,6 +80,7 @@ void ClientCommand::start(const QStringList &arguments)
         return finish(Ok);
     }
     m_json = parser.isSet(json);
+    m_raw = m_command == QLatin1String("logs") && parser.isSet(raw);
     m_follow = m_command == QLatin1String("logs") && parser.isSet(follow);
     m_all = m_command == QLatin1String("stop") && parser.isSet(all);
     m_service = m_command == QLatin1String("logs") ? parser.value(service) : QString();
@@ -128,10 +133,12 @@ void ClientCommand::printLines(const QJsonArray &lines)
             continue;
         }
         const QString service = l.value(QStringLiteral("service")).toString();
+        QString line;
         if (m_service.isEmpty())
-            out += (service.isEmpty() ? QStringLiteral("[run] ") : QStringLiteral("[%1] ").arg(service))
-                       .toUtf8();
-        out += l.value(QStringLiteral("text")).toString().toUtf8() + '\n';
+            line = service.isEmpty() ? QStringLiteral("[run] ") : QStringLiteral("[%1] ").arg(service);
+        line += l.value(QStringLiteral("text")).toString();
+        // A repository's output must not drive the terminal (JSON output is escaped anyway).
+        out += (m_raw ? line : core::TerminalText::printable(line)).toUtf8() + '\n';
     }
     Terminal::out(out);
 }

@@ -39,6 +39,7 @@ private:
     QString m_service;
     bool m_json = false;
     bool m_follow = false;
+    bool m_raw = false; // logs --raw: lines with their escape sequences
     bool m_all = false;
     bool m_done = false;
 };

@@ -50,7 +50,9 @@ void EngineConnection::attempt()
                 Q_EMIT ready();
                 return;
             }
-            if (!m_autostart)
+            // Someone else's socket directory or server: starting our own would not help.
+            const QString code = hello.error().code;
+            if (!m_autostart || code == ipc::code::UnsafeRuntimeDir || code == ipc::code::UntrustedPeer)
                 return Q_EMIT failed(hello.error());
             if (!m_spawned)
                 spawnServe();

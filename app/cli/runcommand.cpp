@@ -1,5 +1,7 @@
 #include "runcommand.h"
 
+#include "core/terminaltext.h"
+
 #include "clustersetup.h"
 #include "engineconnection.h"
 #include "exitcode.h"
@@ -49,7 +51,9 @@ void RunCommand::start(const QStringList &arguments)
     const QCommandLineOption createCluster(
         QStringLiteral("create-cluster"),
         QStringLiteral("create the kind cluster \"reporunner\" with kind if no cluster is set up"));
-    parser.addOptions({runtime, detach, replace, json, createCluster});
+    const QCommandLineOption raw(
+        QStringLiteral("raw"), QStringLiteral("print the services' output as is, escape sequences included"));
+    parser.addOptions({runtime, detach, replace, json, createCluster, raw});
     parser.addHelpOption();
     if (!parser.parse(arguments))
         return fail(Usage, parser.errorText());
@@ -76,6 +80,7 @@ void RunCommand::start(const QStringList &arguments)
     m_params = QJsonObject{{QStringLiteral("source"), source}, {QStringLiteral("options"), options}};
     m_detach = parser.isSet(detach);
     m_json = parser.isSet(json);
+    m_raw = parser.isSet(raw);
 
     m_signals = new SignalWatcher(this);
     connect(m_signals, &SignalWatcher::interrupted, this, &RunCommand::interrupt);
@@ -152,9 +157,10 @@ void RunCommand::onEvent(const QString &name, const QJsonObject &data)
             if (l.value(QStringLiteral("stream")).toString() == QLatin1String("event"))
                 continue;
             const QString service = l.value(QStringLiteral("service")).toString();
-            text += (service.isEmpty() ? QStringLiteral("  | ") : QStringLiteral("  %1 | ").arg(service))
-                        .toUtf8() +
-                    l.value(QStringLiteral("text")).toString().toUtf8() + '\n';
+            const QString line =
+                (service.isEmpty() ? QStringLiteral("  | ") : QStringLiteral("  %1 | ").arg(service)) +
+                l.value(QStringLiteral("text")).toString();
+            text += (m_raw ? line : core::TerminalText::printable(line)).toUtf8() + '\n';
         }
         Terminal::err(text);
     } else if (name == ipc::event::RunUpdated) {

@@ -40,6 +40,7 @@ private:
     int m_phasesShown = 0;
     bool m_detach = false;
     bool m_json = false;
+    bool m_raw = false; // --raw: the services' output with its escape sequences
     bool m_done = false;
     bool m_stopping = false;
 };

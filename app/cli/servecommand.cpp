@@ -6,6 +6,8 @@
 #include "signalwatcher.h"
 #include "terminal.h"
 
+#include "ipc/protocol.h"
+
 #include <QCommandLineParser>
 
 namespace rr::cli {
@@ -35,8 +37,15 @@ void ServeCommand::start(const QStringList &arguments)
     }
     m_signals = new SignalWatcher(this);
     connect(m_signals, &SignalWatcher::interrupted, this, [this] { Q_EMIT finished(Ok); });
-    m_engine = new app::LocalEngine(this);
     const QString path = parser.value(socket);
+    // Before the engine opens its store or touches Docker: a socket directory another user
+    // prepared means someone waits to intercept us.
+    if (auto dir = ipc::checkSocketDirectory(path); !dir) {
+        Terminal::error(dir.error().message);
+        Q_EMIT finished(exitCodeFor(dir.error().category));
+        return;
+    }
+    m_engine = new app::LocalEngine(this);
     m_engine->start(path).then(this, [this, path](const core::Result<void> &started) {
         if (!started) {
             Terminal::error(started.error().message);

@@ -58,8 +58,10 @@ void Notifier::send(const Note &note)
     QDBusMessage call = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("/org/freedesktop/Notifications"),
         QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("Notify"));
-    call << QStringLiteral("RepoRunner") << 0u << QStringLiteral("system-run") << note.summary << note.body
-         << QStringList() << QVariantMap() << -1;
+    // Servers with "body-markup" read the body as HTML, and a repository names its services,
+    // writes its errors and picks its output: its text is shown as text.
+    call << QStringLiteral("RepoRunner") << 0u << QStringLiteral("system-run") << note.summary
+         << note.body.toHtmlEscaped() << QStringList() << QVariantMap() << -1;
     qCInfo(lcTray) << "notify:" << note.summary;
     Q_EMIT notified(note.summary, note.body);
     auto *watcher = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call), this);

@@ -8,13 +8,22 @@
 #include "dockerruntime/loglinesplitter.h"
 
 #include <QJsonArray>
+
 #include <QSet>
 #include <QThread>
 #include <QUrl>
+#include <atomic>
+#include <memory>
+#include <utility>
 
 namespace rr::dockerruntime {
 
 namespace {
+
+// Log text a follower may have handed to the engine's thread and not yet seen taken: a
+// service that writes faster than the engine keeps up (cat /dev/zero) has its surplus dropped
+// and counted here, instead of queueing without bound.
+constexpr qint64 MaxLogBytesInFlight = 8 * 1024 * 1024;
 
 using core::ErrorCategory;
 using docker::ApiRequest;
@@ -189,15 +198,32 @@ void DockerRuntime::follow(const std::shared_ptr<RunContext> &context, const pla
         const auto stop = [&cancelled, &context] { return cancelled() || context->shouldStop(); };
         const QString runId = context->runId;
         LogLineSplitter splitter(tty);
-        const auto emitLines = [&](const QList<LogLineSplitter::Line> &lines) {
+        auto inFlight = std::make_shared<std::atomic<qint64>>(0);
+        qint64 dropped = 0;
+        const auto emitLines = [&](QList<LogLineSplitter::Line> lines) {
             if (lines.isEmpty())
                 return;
+            qint64 bytes = 0;
+            for (const LogLineSplitter::Line &l : lines)
+                bytes += qint64(l.text.size()) * 2 + 64;
+            if (inFlight->load() + bytes > MaxLogBytesInFlight) {
+                dropped += lines.size();
+                return;
+            }
+            if (dropped > 0) {
+                lines.prepend({QStringLiteral("stderr"),
+                               QStringLiteral("[RepoRunner dropped %1 lines: the service wrote faster than "
+                                              "they could be kept]")
+                                   .arg(std::exchange(dropped, 0))});
+            }
+            inFlight->fetch_add(bytes);
             // One queued call per chunk, not per line: a chatty service must not flood the queue.
             QMetaObject::invokeMethod(
                 this,
-                [this, runId, serviceName, lines] {
+                [this, runId, serviceName, lines, bytes, inFlight] {
                     for (const LogLineSplitter::Line &l : lines)
                         Q_EMIT logLine(runId, serviceName, l.stream, l.text);
+                    inFlight->fetch_sub(bytes);
                 },
                 Qt::QueuedConnection);
         };

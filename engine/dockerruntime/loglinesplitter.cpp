@@ -6,16 +6,16 @@ namespace rr::dockerruntime {
 
 namespace {
 
-void takeLines(QByteArray &pending, const QString &stream, QList<LogLineSplitter::Line> &out)
+QString textOf(QByteArray line)
 {
-    qsizetype newline;
-    while ((newline = pending.indexOf('\n')) >= 0) {
-        QByteArray line = pending.left(newline);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        out.append({stream, QString::fromUtf8(line)});
-        pending.remove(0, newline + 1);
-    }
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return QString::fromUtf8(line);
+}
+
+QString streamName(int i)
+{
+    return i ? QStringLiteral("stderr") : QStringLiteral("stdout");
 }
 
 } // namespace
@@ -24,10 +24,9 @@ QList<LogLineSplitter::Line> LogLineSplitter::feed(const QByteArray &chunk)
 {
     QList<Line> out;
     for (const docker::LogFrame &frame : m_demuxer.feed(chunk)) {
-        const bool err = frame.stream == docker::LogFrame::Stream::Stderr;
-        QByteArray &pending = m_pending[err ? 1 : 0];
-        pending.append(frame.data);
-        takeLines(pending, err ? QStringLiteral("stderr") : QStringLiteral("stdout"), out);
+        const int i = frame.stream == docker::LogFrame::Stream::Stderr ? 1 : 0;
+        for (const QByteArray &line : m_pending[i].feed(frame.data))
+            out.append({streamName(i), textOf(line)});
     }
     return out;
 }
@@ -36,10 +35,8 @@ QList<LogLineSplitter::Line> LogLineSplitter::flush()
 {
     QList<Line> out;
     for (int i = 0; i < 2; ++i) {
-        if (!m_pending[i].isEmpty())
-            out.append(
-                {i ? QStringLiteral("stderr") : QStringLiteral("stdout"), QString::fromUtf8(m_pending[i])});
-        m_pending[i].clear();
+        if (const QByteArray rest = m_pending[i].takeRest(); !rest.isEmpty())
+            out.append({streamName(i), textOf(rest)});
     }
     return out;
 }
@@ -49,7 +46,9 @@ QStringList LogLineSplitter::lines(const QList<docker::LogFrame> &frames)
     QByteArray all;
     for (const docker::LogFrame &f : frames)
         all.append(f.data);
-    QStringList out = QString::fromUtf8(all).split(QLatin1Char('\n'));
+    QStringList out;
+    for (const QByteArray &line : all.split('\n'))
+        out.append(textOf(core::LineBuffer::cut(line, core::kMaxLogLineBytes)));
     while (!out.isEmpty() && out.last().trimmed().isEmpty())
         out.removeLast();
     return out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/linebuffer.h"
 #include "docker/logdemuxer.h"
 
 #include <QByteArray>
@@ -9,7 +10,8 @@
 namespace rr::dockerruntime {
 
 // Turns a container's log byte stream (multiplexed or TTY) into whole lines per stream,
-// holding back an unfinished line until its newline (or the end) arrives.
+// holding back an unfinished line until its newline (or the end) arrives. Lines are capped at
+// core::kMaxLogLineBytes, so an endless line costs a fixed amount of memory.
 class LogLineSplitter final
 {
 public:
@@ -32,7 +34,8 @@ public:
 
 private:
     docker::LogDemuxer m_demuxer;
-    QByteArray m_pending[2]; // stdout, stderr
+    core::LineBuffer m_pending[2]{core::LineBuffer(core::kMaxLogLineBytes),
+                                  core::LineBuffer(core::kMaxLogLineBytes)}; // stdout, stderr
 };
 
 } // namespace rr::dockerruntime

@@ -17,6 +17,14 @@ ControlClient::ControlClient(QObject *parent)
     , m_socket(new QLocalSocket(this))
 {
     connect(m_socket, &QLocalSocket::connected, this, [this] {
+        if (auto peer = checkPeerIsUs(m_socket->socketDescriptor()); !peer) {
+            m_refusal = peer.error();
+            m_unsent.clear();
+            failAll(peer.error());
+            Q_EMIT errorOccurred(peer.error());
+            m_socket->abort();
+            return;
+        }
         if (!m_unsent.isEmpty())
             m_socket->write(std::exchange(m_unsent, {}));
         Q_EMIT connected();
@@ -46,6 +54,17 @@ ControlClient::~ControlClient()
 
 void ControlClient::connectToServer(const QString &socketPath)
 {
+    m_refusal.reset();
+    if (auto dir = checkSocketDirectory(socketPath); !dir) {
+        m_refusal = dir.error();
+        // Reported from the event loop, like any connection failure.
+        QTimer::singleShot(0, this, [this, error = dir.error()] {
+            m_unsent.clear();
+            failAll(error);
+            Q_EMIT errorOccurred(error);
+        });
+        return;
+    }
     m_socket->connectToServer(socketPath);
 }
 
@@ -75,6 +94,8 @@ QFuture<core::Result<QJsonValue>> ControlClient::call(const QString &method, con
                                                     .arg(payload.size())
                                                     .arg(m_decoder.maxPayload())));
     }
+    if (m_refusal)
+        return ControlHandler::ready(core::fail(*m_refusal));
     const auto state = m_socket->state();
     if (state == QLocalSocket::UnconnectedState || state == QLocalSocket::ClosingState) {
         return ControlHandler::ready(core::fail(ErrorCategory::Io, code::Disconnected,

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 
 class QLocalSocket;
 class QTimer;
@@ -29,7 +30,9 @@ public:
     explicit ControlClient(QObject *parent = nullptr);
     ~ControlClient() override;
 
-    // Calls made before the connection is up are sent once it is.
+    // Calls made before the connection is up are sent once it is. The socket's directory is
+    // checked first and the server's user once connected (protocol.h); a failed check fails
+    // every call with ipc.unsafe_runtime_dir or ipc.untrusted_peer and connects to nothing.
     void connectToServer(const QString &socketPath = defaultSocketPath());
     void disconnectFromServer();
     bool isConnected() const;
@@ -60,6 +63,9 @@ private:
     void failAll(const core::Error &error);
 
     QLocalSocket *m_socket;
+    // Set when the socket's directory or the server's user failed the checks: every call fails
+    // with it, and nothing is sent.
+    std::optional<core::Error> m_refusal;
     FrameDecoder m_decoder;
     QByteArray m_unsent; // frames written before the connection was established
     std::map<qint64, std::unique_ptr<Pending>> m_pending;

@@ -6,6 +6,7 @@
 #include "ipc/messagecodec.h"
 #include "ipc/paramvalidator.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -84,9 +85,13 @@ ControlServer::~ControlServer()
 
 core::Result<void> ControlServer::listen()
 {
-    if (m_options.socketPath.isEmpty()) {
+    // The default location is ours to create and must be private; a path the user named must
+    // at least be in a directory others cannot swap the socket in (protocol.h).
+    if (QDir::cleanPath(m_socketPath) == QDir::cleanPath(defaultSocketPath())) {
         if (auto dir = ensurePrivateDirectory(QFileInfo(m_socketPath).absolutePath()); !dir)
             return dir;
+    } else if (auto dir = checkSocketDirectory(m_socketPath); !dir) {
+        return dir;
     }
     const QByteArray path = QFile::encodeName(m_socketPath);
     if (path.size() >= qsizetype(sizeof(sockaddr_un::sun_path))) {
@@ -131,6 +136,14 @@ bool ControlServer::isListening() const
 void ControlServer::onNewConnection()
 {
     while (QLocalSocket *socket = m_server->nextPendingConnection()) {
+        // The socket's mode keeps other users out; should that ever fail (a copy of the socket
+        // file's mode, a directory someone loosened), their connection still gets nothing.
+        if (auto peer = checkPeerIsUs(socket->socketDescriptor()); !peer) {
+            qCWarning(lcIpc).noquote() << "refusing a control connection:" << peer.error().message;
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         auto *connection = new ControlConnection(socket, m_options, this);
         m_connections.append(connection);
         connect(connection, &ControlConnection::requestReceived, this,

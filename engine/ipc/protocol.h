@@ -93,6 +93,8 @@ inline constexpr QLatin1String Disconnected("ipc.disconnected");
 // Setting up the server.
 inline constexpr QLatin1String AddressInUse("ipc.address_in_use");
 inline constexpr QLatin1String UnsafeRuntimeDir("ipc.unsafe_runtime_dir");
+// The other end of the socket runs as another user (SO_PEERCRED).
+inline constexpr QLatin1String UntrustedPeer("ipc.untrusted_peer");
 inline constexpr QLatin1String ListenFailed("ipc.listen_failed");
 } // namespace code
 
@@ -108,5 +110,18 @@ QString defaultSocketPath();
 // Creates `dir` with mode 0700 if missing and refuses one that is a symlink, owned by another
 // user or reachable by group/others (someone could pre-create it in /tmp to intercept us).
 core::Result<void> ensurePrivateDirectory(const QString &dir);
+// The same checks without creating or changing anything: what a client does.
+core::Result<void> checkPrivateDirectory(const QString &dir);
+
+// What every client checks before connecting to `socketPath`: the default location's
+// directory must be private (checkPrivateDirectory); a directory named by the user
+// (--socket, REPORUNNER_SOCKET) must at least be ours or root's, not a symlink, and not
+// writable by others unless sticky like /tmp. A directory that does not exist passes: nothing
+// listens there, and the connection simply fails.
+core::Result<void> checkSocketDirectory(const QString &socketPath);
+
+// SO_PEERCRED: the process at the other end of a connected Unix socket runs as our user.
+// The server checks its clients and every client its server.
+core::Result<void> checkPeerIsUs(qintptr socketDescriptor);
 
 } // namespace rr::ipc

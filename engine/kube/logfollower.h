@@ -40,9 +40,9 @@ private:
     KubeClient *m_client;
     QString m_namespace, m_pod, m_container;
     QPointer<QNetworkReply> m_reply;
-    core::LineBuffer m_lines;
-    QString m_lastSecond;            // RFC3339 up to the seconds of the last line
-    QSet<QByteArray> m_seenInSecond; // lines of that second, for de-duplication on resume
+    core::LineBuffer m_lines{core::kMaxLogLineBytes}; // a pod's output is untrusted
+    QString m_lastSecond;                             // RFC3339 up to the seconds of the last line
+    QSet<QByteArray> m_seenInSecond;                  // lines of that second, for de-duplication on resume
     bool m_running = false;
     int m_misses = 0;
 };

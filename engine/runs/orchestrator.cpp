@@ -182,7 +182,9 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
     record.id = options.request.runId.isEmpty() ? core::names::newRunId() : options.request.runId;
     while (m_records.contains(record.id))
         record.id = core::names::newRunId();
-    record.source = options.request.source;
+    // The clone uses the parsed spec (credentials come from the token store); what is kept and
+    // shown of the source carries none.
+    record.source = source::SourceSpecParser::withoutCredentials(options.request.source);
     record.owner = spec->owner;
     record.repo = spec->repo;
     record.ref = spec->ref;
@@ -193,6 +195,7 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
     record.dedupeKey = key;
     record.state = RunState::Queued;
     QJsonObject request = RunJson::fromRequest(options.request);
+    request.insert(QStringLiteral("source"), record.source);
     request.insert(QStringLiteral("ref"), options.ref);
     request.insert(QStringLiteral("path"), options.path);
     request.insert(QStringLiteral("runtime"), wanted);

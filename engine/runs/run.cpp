@@ -1,4 +1,5 @@
 #include "runs/run.h"
+#include "core/linebuffer.h"
 
 #include "core/logging.h"
 #include "core/names.h"
@@ -23,6 +24,9 @@ using core::ErrorCategory;
 
 constexpr int TailLines = 200;
 constexpr int DiagnosisLines = 20;
+// A failure's evidence is read in a list, a notification and every client's `list`: short.
+constexpr qsizetype DiagnosisLineChars = 1024;
+constexpr qsizetype DiagnosisSummaryChars = 4096;
 constexpr int StopGuardMs = 20000;
 
 QString modeName(project::ProjectMode mode)
@@ -121,14 +125,16 @@ void Run::log(const QString &service, const QString &stream, const QString &text
         service.isNull() ? QStringLiteral("") : service; // the store wants "" for the run's own log
     line.time = QDateTime::currentDateTimeUtc();
     line.stream = stream;
-    line.text = text;
+    // Runtimes cut lines as they read them; this is the one place every line passes.
+    line.text = core::LineBuffer::cut(text, core::kMaxLogLineBytes);
     // Lines are handed on once per event-loop turn: one store write and one signal for a
     // burst of output instead of one per line.
     if (m_pendingLogs.isEmpty())
         QMetaObject::invokeMethod(this, &Run::flushLogs, Qt::QueuedConnection);
     m_pendingLogs.append(line);
     if (stream != QLatin1String("event")) {
-        m_tail.append(service.isEmpty() ? text : QStringLiteral("[%1] %2").arg(service, text));
+        m_tail.append(core::LineBuffer::cut(
+            service.isEmpty() ? text : QStringLiteral("[%1] %2").arg(service, text), DiagnosisLineChars));
         if (m_tail.size() > TailLines)
             m_tail.removeFirst();
     }
@@ -356,7 +362,7 @@ void Run::fail(const core::Error &error)
     Diagnosis diagnosis;
     diagnosis.phase = stateName(failedIn);
     diagnosis.code = error.code;
-    diagnosis.summary = error.message;
+    diagnosis.summary = core::LineBuffer::cut(error.message, DiagnosisSummaryChars);
     diagnosis.lastLines = m_tail.mid(qMax(0, int(m_tail.size()) - DiagnosisLines));
     m_record.diagnosis = diagnosis;
     log(QString(), QStringLiteral("event"),

@@ -22,6 +22,17 @@ QString iso(const QDateTime &time)
     return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
+// `--set` values can be secrets: clients (every subscriber, web pages' content scripts
+// included) learn which names were set, never the values. They stay in the private run store,
+// where a restarted engine needs them to plan the run again.
+QJsonObject withoutValues(QJsonObject request)
+{
+    const QJsonObject values = request.take(QStringLiteral("values")).toObject();
+    if (!values.isEmpty())
+        request.insert(QStringLiteral("valueNames"), QJsonArray::fromStringList(values.keys()));
+    return request;
+}
+
 } // namespace
 
 QJsonObject RunJson::fromRecord(const RunRecord &run)
@@ -51,7 +62,7 @@ QJsonObject RunJson::fromRecord(const RunRecord &run)
                   {QStringLiteral("phases"), phases},
                   {QStringLiteral("endpoints"), run.details.value(QStringLiteral("endpoints"))},
                   {QStringLiteral("services"), run.details.value(QStringLiteral("services"))},
-                  {QStringLiteral("request"), run.request}};
+                  {QStringLiteral("request"), withoutValues(run.request)}};
     const QString url = primaryUrl(run);
     if (!url.isEmpty())
         o.insert(QStringLiteral("previewUrl"), url);

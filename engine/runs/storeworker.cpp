@@ -1,4 +1,5 @@
 #include "runs/storeworker.h"
+#include "core/privatepaths.h"
 
 #include "core/logging.h"
 #include "runs/loginbox.h"
@@ -112,14 +113,17 @@ core::Result<void> StoreWorker::open()
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
         return core::fail(ErrorCategory::Internal, QStringLiteral("store.no_sqlite"),
                           QStringLiteral("Qt's SQLite driver is missing (install libqt6sql6-sqlite)"));
-    if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
-        return core::fail(ErrorCategory::Io, QStringLiteral("store.mkdir"),
-                          QStringLiteral("cannot create the folder for %1").arg(m_path));
+    if (auto dir = core::makePrivateDirectory(QFileInfo(m_path).absolutePath()); !dir)
+        return core::fail(
+            ErrorCategory::Io, QStringLiteral("store.mkdir"),
+            QStringLiteral("cannot create the folder for %1: %2").arg(m_path, dir.error().message));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!db.open())
         return core::fail(sqlError(QStringLiteral("be opened"), db.lastError()));
+    // The folder is private already; the file is too, in case it is ever moved out of it.
+    (void)core::makePrivateFile(m_path);
     QSqlQuery q(db);
     for (const char *pragma :
          {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"})

@@ -17,6 +17,10 @@ struct FetchContext
     std::function<void(qint64 bytes, int objects, int total)> progress; // worker thread
 
     qint64 maxBytes = 0;
+    qint64 maxCheckoutBytes = 0; // 0 = no cap
+    qint64 maxCheckoutFiles = 0;
+    qint64 checkoutBytes = 0; // written so far by this fetch's checkouts (submodules included)
+    qint64 checkoutFiles = 0;
     qint64 bytesBefore = 0; // received by earlier remotes of this fetch (submodules)
     qint64 receivedBytes = 0;
     int receivedObjects = 0;

@@ -148,6 +148,8 @@ core::Result<Checkout> FetchJob::runRemote(const SourceSpec &spec, const FetchOp
     gitsupport::LibGit2 git;
     const QString cacheDir = options.cacheDir.isEmpty() ? Fetcher::defaultCacheDir() : options.cacheDir;
     context.maxBytes = options.maxBytes;
+    context.maxCheckoutBytes = options.maxCheckoutBytes;
+    context.maxCheckoutFiles = options.maxCheckoutFiles;
     const QString repoPath = GitRepoCache::repoPathFor(cacheDir, spec.remoteUrl);
 
     Checkout out;

@@ -12,6 +12,10 @@ struct FetchOptions
 
     QString cacheDir;                  // empty = <GenericCacheLocation>/reporunner/git
     qint64 maxBytes = DefaultMaxBytes; // download budget for one fetch, submodules included
+    // What the checkout may unpack to, submodules included: a small download can hold
+    // highly compressible blobs or a great many files.
+    qint64 maxCheckoutBytes = qint64(4) << 30; // 4 GiB
+    qint64 maxCheckoutFiles = 200000;
     bool submodules = true;
 };
 

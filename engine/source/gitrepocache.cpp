@@ -1,4 +1,5 @@
 #include "source/gitrepocache.h"
+#include "core/privatepaths.h"
 
 #include "core/logging.h"
 #include "source/gitptr.h"
@@ -79,6 +80,9 @@ core::Result<RemoteState> GitRepoCache::update(const QString &cacheDir, const QS
     RemoteState state;
     state.repoPath = repoPathFor(cacheDir, remoteUrl);
     // One fetch per cache repository at a time, across threads and processes.
+    // Clones and work trees hold private repositories' code: the cache is the user's alone.
+    if (auto made = core::makePrivateDirectory(cacheDir); !made)
+        return core::fail(made.error());
     QDir().mkpath(cacheDir + QStringLiteral("/locks"));
     QLockFile lock(cacheDir + QStringLiteral("/locks/") + keyFor(remoteUrl) + QStringLiteral(".lock"));
     lock.setStaleLockTime(0); // a long fetch is not stale; a dead owner's lock is

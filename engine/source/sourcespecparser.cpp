@@ -282,4 +282,20 @@ core::Result<SourceSpec> SourceSpecParser::parse(const QString &raw)
             .arg(input));
 }
 
+QString SourceSpecParser::withoutCredentials(const QString &input)
+{
+    static const QRegularExpression withUserInfo(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]*://)([^/@]*)@"));
+    const auto match = withUserInfo.match(input.trimmed());
+    if (!match.hasMatch())
+        return input;
+    const QString scheme = match.captured(1).toLower();
+    const QString userInfo = match.captured(2);
+    const bool ssh = scheme.startsWith(QLatin1String("ssh")) || scheme.contains(QLatin1String("+ssh"));
+    const qsizetype colon = userInfo.indexOf(QLatin1Char(':'));
+    // ssh keeps its user name (git@…); web addresses carry tokens in either part.
+    const QString kept =
+        ssh && colon != 0 ? (colon < 0 ? userInfo : userInfo.left(colon)) + QLatin1Char('@') : QString();
+    return match.captured(1) + kept + input.trimmed().mid(match.capturedEnd(0));
+}
+
 } // namespace rr::source

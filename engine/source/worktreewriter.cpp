@@ -8,6 +8,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QUrl>
 
 #include <utility>
 #include <vector>
@@ -83,6 +85,47 @@ std::vector<SubmoduleEntry> readGitmodules(const QString &file)
     return entries;
 }
 
+// Adds up what checking `tree` out writes (blob sizes from the object headers, without reading
+// the blobs) and refuses it when this fetch's checkouts would pass their caps.
+core::Result<void> countCheckout(git_repository *repo, git_tree *tree, FetchContext &context)
+{
+    if (context.maxCheckoutBytes <= 0 && context.maxCheckoutFiles <= 0)
+        return {};
+    git_odb *rawOdb = nullptr;
+    if (git_repository_odb(&rawOdb, repo) != 0)
+        return core::fail(gitsupport::lastError(-1, context, QStringLiteral("Cannot read the clone cache")));
+    struct Walk
+    {
+        git_odb *odb;
+        FetchContext *context;
+        bool over = false;
+    } walk{rawOdb, &context};
+    git_tree_walk(
+        tree, GIT_TREEWALK_PRE,
+        [](const char *, const git_tree_entry *entry, void *payload) {
+            auto *w = static_cast<Walk *>(payload);
+            if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+                return 0;
+            size_t size = 0;
+            git_object_t type = GIT_OBJECT_INVALID;
+            if (git_odb_read_header(&size, &type, w->odb, git_tree_entry_id(entry)) == 0)
+                w->context->checkoutBytes += qint64(size);
+            ++w->context->checkoutFiles;
+            const FetchContext &c = *w->context;
+            w->over = (c.maxCheckoutBytes > 0 && c.checkoutBytes > c.maxCheckoutBytes) ||
+                      (c.maxCheckoutFiles > 0 && c.checkoutFiles > c.maxCheckoutFiles);
+            return w->over ? -1 : 0;
+        },
+        &walk);
+    git_odb_free(rawOdb);
+    if (walk.over)
+        return core::fail(ErrorCategory::Source, QStringLiteral("source.checkout_too_large"),
+                          QStringLiteral("The checkout would pass RepoRunner's limits of %1 files or %2 MiB.")
+                              .arg(context.maxCheckoutFiles)
+                              .arg(context.maxCheckoutBytes / (1024 * 1024)));
+    return {};
+}
+
 } // namespace
 
 QString WorktreeWriter::resolveSubmoduleUrl(const QString &superUrl, const QString &url)
@@ -120,6 +163,8 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
     if (!opened)
         return core::fail(opened.error());
     auto &[repo, tree] = *opened;
+    if (auto counted = countCheckout(repo.get(), tree.get(), context); !counted)
+        return counted;
 
     QDir().mkpath(dir);
     // Give the bare cache repository a work tree in memory only (nothing is written to its config),
@@ -141,6 +186,14 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
             ErrorCategory::Source, QStringLiteral("source.submodule_depth"),
             QStringLiteral("Submodules are nested more than %1 levels deep.").arg(MaxSubmoduleDepth));
     for (const SubmoduleEntry &entry : entries) {
+        // .gitmodules is the repository's to write: its paths stay inside the checkout.
+        const QString cleanPath = QDir::cleanPath(entry.path);
+        if (cleanPath.isEmpty() || QDir::isAbsolutePath(cleanPath) || cleanPath == QLatin1String("..") ||
+            cleanPath.startsWith(QLatin1String("../")) ||
+            cleanPath.split(QLatin1Char('/')).contains(QLatin1String(".git")))
+            return core::fail(ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                              QStringLiteral("Submodule \"%1\" has the path \"%2\", outside the checkout.")
+                                  .arg(entry.name, entry.path));
         git_tree_entry *rawEntry = nullptr;
         if (git_tree_entry_bypath(&rawEntry, tree.get(), entry.path.toUtf8().constData()) != 0)
             continue; // listed in .gitmodules but not in this commit: git skips it too
@@ -159,6 +212,27 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
                 QStringLiteral("Submodule \"%1\" points at \"%2\", which is not a remote git URL.")
                     .arg(entry.name, entry.url));
         const QString subUrl = spec->remoteUrl;
+        // Any link could point the engine at a repository whose submodules name any server: a
+        // submodule is fetched only from the repository's own host.
+        const QString superHost = QUrl(request.remoteUrl).host().toLower();
+        const QString subHost = QUrl(subUrl).host().toLower();
+        if (subHost.isEmpty() || subHost != superHost)
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                QStringLiteral("Submodule \"%1\" points at %2, another host than the repository's "
+                               "(%3); RepoRunner fetches submodules only from the repository's own "
+                               "host.")
+                    .arg(entry.name, subHost.isEmpty() ? entry.url : subHost, superHost));
+        // Nothing already checked out (a symlink) may lead the submodule's files elsewhere.
+        const QString parent = QFileInfo(dir + QLatin1Char('/') + cleanPath).absolutePath();
+        const QString parentReal =
+            QFileInfo(parent).exists() ? QFileInfo(parent).canonicalFilePath() : QString();
+        const QString rootReal = QFileInfo(dir).canonicalFilePath();
+        if (!parentReal.isEmpty() && parentReal != rootReal &&
+            !parentReal.startsWith(rootReal + QLatin1Char('/')))
+            return core::fail(
+                ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
+                QStringLiteral("Submodule \"%1\" would be written outside the checkout.").arg(entry.name));
         const QString subRepo = GitRepoCache::repoPathFor(request.cacheDir, subUrl);
         if (!GitRepoCache::hasCommit(subRepo, commit)) {
             context.beginRemote();
@@ -175,7 +249,7 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
         }
         qCInfo(lcSource) << "submodule" << entry.path << "at" << commit << "from" << subUrl;
         Request sub{subRepo, commit, subUrl, request.cacheDir, true, request.depth + 1};
-        const auto written = write(sub, dir + QLatin1Char('/') + entry.path, context);
+        const auto written = write(sub, dir + QLatin1Char('/') + cleanPath, context);
         if (!written)
             return written;
     }

@@ -10,3 +10,9 @@ if(TARGET reporunner)
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
   add_dependencies(test_cli_cluster reporunner)
 endif()
+if(TARGET reporunner)
+  # `reporunner logs` strips a service's terminal escape sequences unless --raw.
+  reporunner_add_test(NAME test_cli_logs SOURCES test_cli_logs.cpp LIBS reporunner_ipc LABEL integration
+    ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
+  add_dependencies(test_cli_logs reporunner)
+endif()

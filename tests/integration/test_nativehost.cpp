@@ -20,8 +20,11 @@ const QString Origin = QStringLiteral("chrome-extension://oipbogiebnohngapaiaihd
 class EchoHandler final : public rr::ipc::ControlHandler
 {
 public:
+    QStringList seen; // every method that reached the app
+
     QFuture<rr::ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override
     {
+        seen << method;
         if (method == QLatin1String("hello"))
             return ready(QJsonValue(QJsonObject{{QStringLiteral("app"), QStringLiteral("test-engine")}}));
         if (method == QLatin1String("list"))
@@ -167,6 +170,42 @@ private Q_SLOTS:
         }
         QVERIFY(!QFile::exists(empty.path() + QStringLiteral("/reporunner/control.sock")));
         QVERIFY(!QFile::exists(empty.path() + QStringLiteral("/reporunner/serve.pid")));
+    }
+
+    // The host's own allow-list, behind the extension's: methods no page needs, local paths,
+    // credentials in a source and options that are the CLI's never reach the app.
+    void refusesWhatTheBrowserMayNotAsk()
+    {
+        QProcess host;
+        startHost(host);
+        HostOutput out;
+        connect(&host, &QProcess::readyReadStandardOutput, this, [&] { out.take(host); });
+        const QList<QByteArray> refused{
+            R"({"id":1,"method":"settings","params":{"set":{"defaultRuntime":"docker"}}})",
+            R"({"id":2,"method":"openPreview","params":{"runId":"r1"}})",
+            R"({"id":3,"method":"start","params":{"source":"/home/me/project"}})",
+            R"({"id":4,"method":"detect","params":{"source":"file:///etc"}})",
+            R"({"id":5,"method":"plan","params":{"source":"https://github.com/o/r","path":"/tmp"}})",
+            R"({"id":6,"method":"start","params":{"source":"https://github.com/o/r","options":{"values":{"A":"1"}}}})",
+            R"({"id":7,"method":"start","params":{"source":"https://github.com/o/r","options":{"dockerfile":"x"}}})",
+            R"({"id":8,"method":"detect","params":{"source":"https://u:token@github.com/o/r"}})",
+            R"({"id":9,"method":"stop","params":{"runId":"r1","remove":true}})",
+            R"({"id":10,"method":"logs","params":{"runId":"r1","follow":true}})",
+        };
+        m_handler.seen.clear();
+        for (const QByteArray &r : refused)
+            host.write(frame(r));
+        host.write(frame(R"({"id":11,"method":"list"})"));
+        QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), refused.size() + 1, 10000);
+        for (int i = 0; i < refused.size(); ++i) {
+            const QJsonObject m = out.messages.at(i);
+            QCOMPARE(m.value(QStringLiteral("id")).toInt(), i + 1);
+            QCOMPARE(m[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                     QStringLiteral("nativehost.refused"));
+        }
+        QCOMPARE(m_handler.seen, QStringList{QStringLiteral("list")}); // only the allowed one reached the app
+        host.closeWriteChannel();
+        QVERIFY(host.waitForFinished(5000));
     }
 
     void refusesOtherOrigins()

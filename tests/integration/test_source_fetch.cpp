@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using rr::source::Checkout;
 using rr::source::Fetcher;
 using rr::source::FetchOptions;
@@ -132,6 +134,15 @@ private Q_SLOTS:
         QVERIFY2(parent.publish(root + QStringLiteral("/o/parent.git"), QStringLiteral("stable")),
                  qPrintable(parent.error()));
 
+        // o/foreign.git has the same submodule, recorded with another host's URL.
+        ScratchRepo foreign(QStringLiteral("stable"));
+        foreign.commit({{QStringLiteral("README"), "foreign"}});
+        foreign.addSubmodule(root + QStringLiteral("/o/lib.git"), QStringLiteral("vendor/lib"),
+                             QStringLiteral("https://elsewhere.invalid/o/lib.git"));
+        foreign.commit({}, QStringLiteral("add a submodule from elsewhere"));
+        QVERIFY2(foreign.publish(root + QStringLiteral("/o/foreign.git"), QStringLiteral("stable")),
+                 qPrintable(foreign.error()));
+
         // o/big.git: incompressible content well above the size limits the tests set.
         ScratchRepo big(QStringLiteral("trunk"));
         big.commit({{QStringLiteral("blob.bin"), randomBytes(3 * 1024 * 1024)}});
@@ -163,6 +174,19 @@ private Q_SLOTS:
         QCOMPARE(readFile(checkout->projectDir + QStringLiteral("/which.txt")), QByteArray("trunk-v2"));
         QCOMPARE(checkout->projectDir, checkout->worktree);
         QVERIFY(!QFile::exists(checkout->projectDir + QStringLiteral("/.git")));
+    }
+
+    // Clones and work trees hold private repositories' code: the cache folder is the user's only.
+    void cacheIsPrivate()
+    {
+        FetchOptions options;
+        options.cacheDir = m_cache->path() + QStringLiteral("/reporunner/git");
+        const auto checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/app.git")), options);
+        QVERIFY2(checkout.has_value(), qPrintable(checkout ? QString() : checkout.error().message));
+        struct stat st = {};
+        QCOMPARE(::stat(QFile::encodeName(options.cacheDir).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0700));
+        QVERIFY(checkout->worktree.startsWith(options.cacheDir));
     }
 
     void branchWithSlash_data() { transports_data(); }
@@ -330,6 +354,42 @@ private Q_SLOTS:
         const auto without = fetch(url(transport, QStringLiteral("o/parent.git")), noSubmodules);
         QVERIFY(without.has_value());
         QVERIFY(!QFile::exists(without->worktree + QStringLiteral("/vendor/lib/hello.txt")));
+    }
+
+    // A submodule on another host than its repository is refused before anything is fetched.
+    void submoduleOnAnotherHostIsRefused_data() { transports_data(); }
+    void submoduleOnAnotherHostIsRefused()
+    {
+        QFETCH(QString, transport);
+        const auto checkout = fetch(url(transport, QStringLiteral("o/foreign.git")));
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.submodule_refused"));
+        QVERIFY2(checkout.error().message.contains(QLatin1String("elsewhere.invalid")),
+                 qPrintable(checkout.error().message));
+        QVERIFY(!QDir(m_cache->path() + QStringLiteral("/repos"))
+                     .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                     .join(QLatin1Char(' '))
+                     .contains(QLatin1String("lib")));
+    }
+
+    // What a checkout unpacks to is capped too, in bytes and in files, submodules included.
+    void checkoutCapsRefuse()
+    {
+        FetchOptions options;
+        options.maxCheckoutBytes = 1024 * 1024; // o/big holds a 3 MiB blob
+        auto checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/big.git")), options);
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.checkout_too_large"));
+        QVERIFY(!QDir(m_cache->path() + QStringLiteral("/worktrees")).exists());
+
+        // parent has README and .gitmodules, its submodule hello.txt: three files in all.
+        FetchOptions files;
+        files.maxCheckoutFiles = 2;
+        checkout = fetch(url(QStringLiteral("git"), QStringLiteral("o/parent.git")), files);
+        QVERIFY(!checkout.has_value());
+        QCOMPARE(checkout.error().code, QStringLiteral("source.checkout_too_large"));
+        files.maxCheckoutFiles = 3;
+        QVERIFY(fetch(url(QStringLiteral("git"), QStringLiteral("o/parent.git")), files).has_value());
     }
 
     void sizeLimitRefuses_data() { transports_data(); }

@@ -108,6 +108,53 @@ private Q_SLOTS:
                  QStringLiteral("nativehost.too_large"));
     }
 
+    // JSON escaping makes a control character six bytes: a line of 600 000 of them is 3.6 MB
+    // encoded. It must still leave as one frame under the limit, cut, and saying so.
+    void cutsALineWhoseEscapingOutgrowsTheLimit()
+    {
+        for (const QChar c : {QChar(0x01), QChar(u'"'), QChar(0x263A)}) {
+            const QJsonObject line{{QStringLiteral("service"), QStringLiteral("web")},
+                                   {QStringLiteral("text"), QString(600000, c)}};
+            const QJsonObject event{
+                {QStringLiteral("event"), QStringLiteral("run.log")},
+                {QStringLiteral("data"), QJsonObject{{QStringLiteral("runId"), QStringLiteral("r1")},
+                                                     {QStringLiteral("lines"), QJsonArray{line}}}}};
+            const QList<QByteArray> frames = chrome::encodeForBrowser(event);
+            QCOMPARE(frames.size(), 1);
+            QVERIFY2(lengthOf(frames.first()) + 4 <= chrome::MaxToBrowser,
+                     qPrintable(QString::number(lengthOf(frames.first()))));
+            const QJsonObject data = payloadOf(frames.first()).value(QStringLiteral("data")).toObject();
+            const QString text = data.value(QStringLiteral("lines"))
+                                     .toArray()
+                                     .first()
+                                     .toObject()
+                                     .value(QStringLiteral("text"))
+                                     .toString();
+            QVERIFY(text.endsWith(QStringLiteral("[line cut: 600000 characters]")));
+            QVERIFY(text.startsWith(QString(1000, c)));
+        }
+    }
+
+    // A `logs` reply cannot be split across replies: it keeps the lines that fit, in order.
+    void cutsALogsReplyToTheLinesThatFit()
+    {
+        QJsonArray lines;
+        for (int i = 0; i < 5000; ++i)
+            lines.append(QJsonObject{{QStringLiteral("id"), i + 1},
+                                     {QStringLiteral("text"), QString(1000, QChar(0x02))}});
+        const QJsonObject reply{{QStringLiteral("id"), 9},
+                                {QStringLiteral("result"), QJsonObject{{QStringLiteral("lines"), lines}}}};
+        const QList<QByteArray> frames = chrome::encodeForBrowser(reply);
+        QCOMPARE(frames.size(), 1);
+        QVERIFY(lengthOf(frames.first()) + 4 <= chrome::MaxToBrowser);
+        const QJsonObject o = payloadOf(frames.first());
+        QCOMPARE(o.value(QStringLiteral("id")).toInt(), 9);
+        const QJsonArray kept = o[QStringLiteral("result")][QStringLiteral("lines")].toArray();
+        QVERIFY(kept.size() > 10 && kept.size() < 5000);
+        QCOMPARE(kept.first().toObject().value(QStringLiteral("id")).toInt(), 1);
+        QCOMPARE(kept.last().toObject().value(QStringLiteral("id")).toInt(), int(kept.size()));
+    }
+
     void acceptsOnlyOurExtension()
     {
         QVERIFY(isAllowedOrigin(QStringLiteral("chrome-extension://oipbogiebnohngapaiaihdajnhlacfle/")));

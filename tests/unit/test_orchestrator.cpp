@@ -6,13 +6,18 @@
 #include "runs/buildqueue.h"
 #include "runs/orchestrator.h"
 #include "runs/planbuilder.h"
+#include "runs/runjson.h"
 #include "runs/runstore.h"
 #include "runtime/runtime.h"
 #include "source/fetcher.h"
+#include "source/sourcespecparser.h"
 #include "testsupport.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -299,6 +304,72 @@ private Q_SLOTS:
         QCOMPARE(failed.first().at(1).value<core::Error>().category, core::ErrorCategory::Docker);
         QTRY_COMPARE(m_docker->tornDown, QStringList{id});
         QCOMPARE(stored(id).diagnosis->phase, QStringLiteral("DEPLOYING"));
+    }
+
+    // A token in the source URL and `--set` values are secrets: neither is kept in the record,
+    // sent to clients (RunJson, which every subscriber gets) or logged; only the values' names
+    // are shown. The values stay in the private store, which planning again after a restart needs.
+    void secretsNeverLeaveTheirPlace()
+    {
+        static QStringList messages;
+        messages.clear();
+        const auto previous = qInstallMessageHandler(
+            [](QtMsgType, const QMessageLogContext &, const QString &m) { messages << m; });
+        auto restore = qScopeGuard([previous] { qInstallMessageHandler(previous); });
+        QLoggingCategory::setFilterRules(QStringLiteral("reporunner.*=true"));
+
+        StartOptions o = options();
+        o.request.values.insert(QStringLiteral("API_KEY"), QStringLiteral("s3cret-value"));
+        auto started = m_orch->start(o);
+        QVERIFY(started.has_value());
+        const QString id = started->run.id;
+        QTRY_COMPARE(state(id), RunState::Ready);
+        const QByteArray sent = QJsonDocument(RunJson::fromRecord(*m_orch->run(id))).toJson();
+        QVERIFY(!sent.contains("s3cret-value"));
+        QVERIFY(sent.contains("API_KEY"));
+        QCOMPARE(
+            RunJson::fromRecord(*m_orch->run(id))[QStringLiteral("request")][QStringLiteral("valueNames")]
+                .toArray(),
+            QJsonArray{QStringLiteral("API_KEY")});
+        const auto logs = await(m_store->logs(id, std::nullopt));
+        for (const LogLine &l : *logs)
+            QVERIFY2(!l.text.contains(QStringLiteral("s3cret")), qPrintable(l.text));
+        // The store keeps them, for planning the run again.
+        QCOMPARE(RunJson::toRequest(stored(id).request).values.value(QStringLiteral("API_KEY")),
+                 QStringLiteral("s3cret-value"));
+
+        StartOptions remote = options();
+        remote.request.source = QStringLiteral("https://alice:ghp_T0KEN@example.invalid/acme/app.git");
+        auto withToken = m_orch->start(remote);
+        QVERIFY(withToken.has_value());
+        const QString remoteId = withToken->run.id;
+        QTRY_VERIFY(isTerminal(state(remoteId))); // nothing answers there
+        for (const RunRecord &r : {*m_orch->run(remoteId), stored(remoteId)}) {
+            QCOMPARE(r.source, QStringLiteral("https://example.invalid/acme/app.git"));
+            QVERIFY(!QJsonDocument(RunJson::fromRecord(r)).toJson().contains("T0KEN"));
+            QVERIFY(!QJsonDocument(r.request).toJson().contains("T0KEN"));
+        }
+        for (const QString &m : std::as_const(messages)) {
+            QVERIFY2(!m.contains(QStringLiteral("s3cret")) && !m.contains(QStringLiteral("T0KEN")),
+                     qPrintable(m));
+        }
+        QVERIFY(!messages.isEmpty()); // the engine did log, and said nothing of them
+    }
+
+    void sourcesLoseTheirCredentials()
+    {
+        using source::SourceSpecParser;
+        QCOMPARE(SourceSpecParser::withoutCredentials(QStringLiteral("https://u:t@github.com/o/r")),
+                 QStringLiteral("https://github.com/o/r"));
+        QCOMPARE(
+            SourceSpecParser::withoutCredentials(QStringLiteral("https://ghp_x@github.com/o/r/tree/a@b")),
+            QStringLiteral("https://github.com/o/r/tree/a@b"));
+        QCOMPARE(SourceSpecParser::withoutCredentials(QStringLiteral("ssh://git:pw@host/o/r.git")),
+                 QStringLiteral("ssh://git@host/o/r.git"));
+        QCOMPARE(SourceSpecParser::withoutCredentials(QStringLiteral("git@github.com:o/r.git")),
+                 QStringLiteral("git@github.com:o/r.git"));
+        QCOMPARE(SourceSpecParser::withoutCredentials(QStringLiteral("/home/me/project")),
+                 QStringLiteral("/home/me/project"));
     }
 
     void badSourceFailsInFetching()

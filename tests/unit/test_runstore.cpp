@@ -1,3 +1,4 @@
+#include "runs/loginbox.h"
 #include "runs/runstore.h"
 
 #include <QSignalSpy>
@@ -5,6 +6,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace rr::runs;
 
@@ -191,6 +194,45 @@ private Q_SLOTS:
         // Runs are still stored after the failed log write.
         store.saveRun(sampleRun(QStringLiteral("alive001")));
         QVERIFY(wait(store.run(QStringLiteral("alive001"))).has_value());
+    }
+
+    // The store holds what runs printed and were given: its folder and file are the user's only.
+    void storeIsPrivate()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("data/reporunner"));
+        RunStore store(folder + QStringLiteral("/runs.sqlite"));
+        QVERIFY(wait(store.open()).has_value());
+        const auto modeOf = [](const QString &path) {
+            struct stat st = {};
+            return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_mode & 0777 : mode_t(0);
+        };
+        QCOMPARE(modeOf(folder), mode_t(0700));
+        QCOMPARE(modeOf(folder + QStringLiteral("/runs.sqlite")), mode_t(0600));
+    }
+
+    // When the store falls behind a flood, its inbox keeps a fixed size: further lines are
+    // dropped, counted, and the next take says so for their run.
+    void inboxDropsBeyondItsBoundAndSaysSo()
+    {
+        LogInbox inbox(64 * 1024);
+        QList<LogLine> burst;
+        for (int i = 0; i < 1000; ++i)
+            burst.append({0, QStringLiteral("r1"), QStringLiteral("web"), QDateTime::currentDateTimeUtc(),
+                          QStringLiteral("stdout"), QString(100, QLatin1Char('x'))});
+        QVERIFY(inbox.put(burst));
+        QVERIFY(!inbox.put(burst));
+        const QList<LogLine> taken = inbox.take();
+        QVERIFY(taken.size() < 1000);
+        qsizetype bytes = 0;
+        for (const LogLine &l : taken)
+            bytes += l.text.size() * 2;
+        QVERIFY(bytes <= 64 * 1024);
+        QCOMPARE(taken.last().stream, QStringLiteral("event"));
+        QVERIFY2(
+            taken.last().text.contains(QStringLiteral("dropped %1 log lines").arg(2000 - (taken.size() - 1))),
+            qPrintable(taken.last().text));
+        QVERIFY(inbox.take().isEmpty()); // said once
     }
 
     void refusesNewerSchema()

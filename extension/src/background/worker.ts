@@ -54,6 +54,7 @@ const hub = new PageHub(
     url.searchParams.set('choices', JSON.stringify(choices));
     void chrome.tabs.create({ url: url.toString() });
   },
+  (url) => parseRepoPage(url, gheHosts),
 );
 native.onEvent((event, data) => {
   if (event === 'run.updated') {
@@ -77,10 +78,22 @@ chrome.storage.onChanged.addListener((changes) => {
 
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name !== pagePortName || port.sender?.id !== chrome.runtime.id) return;
-  // Chrome tells us who is calling: an extension page has our origin and no web tab behind it.
-  const extensionPage = !!port.sender.url?.startsWith(chrome.runtime.getURL('')) && !port.sender.tab?.url?.startsWith('http');
-  if (extensionPage && port.sender.url?.startsWith(chrome.runtime.getURL('popup.html'))) badge.acknowledge();
-  hub.add(port, native.currentStatus(), extensionPage ? { trusted: true } : { trusted: false, tabUrl: port.sender.tab?.url ?? port.sender.url ?? '' });
+  // Chrome tells us who is calling. Trusted: an extension page of ours in its own tab or popup.
+  // The panel frame is an extension page too, but it sits inside a web page and is treated as
+  // that page; so is every content script.
+  const ours = chrome.runtime.getURL('');
+  const senderUrl = port.sender.url ?? '';
+  const tabUrl = port.sender.tab?.url;
+  const extensionPage = senderUrl.startsWith(ours) && !senderUrl.startsWith(chrome.runtime.getURL('panel.html')) && (tabUrl === undefined || tabUrl.startsWith(ours));
+  if (extensionPage && senderUrl.startsWith(chrome.runtime.getURL('popup.html'))) badge.acknowledge();
+  const tabId = port.sender.tab?.id;
+  hub.add(
+    port,
+    native.currentStatus(),
+    extensionPage
+      ? { trusted: true }
+      : { trusted: false, tabUrl: () => (tabId === undefined ? '' : chrome.tabs.get(tabId).then((tab) => tab.url ?? '')) },
+  );
 });
 
 // Tests wait for this: the worker target exists before its script has run.

@@ -48,7 +48,8 @@ async function load(): Promise<void> {
   const start = h('button', { class: 'danger', rr: 'consent-start', disabled: true }, 'Start with these allowed');
   const result = h('div', { rr: 'consent-result' });
   check.addEventListener('change', () => (start.disabled = !check.checked || relaxed.refused));
-  start.addEventListener('click', () => {
+  start.addEventListener('click', (event) => {
+    if (!event.isTrusted || !check.checked) return;
     start.disabled = true;
     void link
       .request('start', { source, options: { ...options, allowUnsafe: true, runtime: choices.runtime, idempotencyKey: crypto.randomUUID() } })

@@ -3,12 +3,12 @@
 import { errorCode, type FriendlyError } from '../shared/errors';
 import { storedHosts } from '../shared/enterprisehosts';
 import { parseRepoPage, type RepoPage } from '../shared/githuburl';
-import { type ConnectionStatus, pagePortName } from '../shared/messages';
+import { pagePortName } from '../shared/messages';
 import { errorFromUnknown } from '../shared/panelstate';
 import { type Detection, describeDetection, isRunnable, parseDetection } from '../shared/run';
 import { connectToWorker } from '../shared/workerlink';
 import { PageWatcher } from './pagewatcher';
-import { PanelController } from './panelcontroller';
+import { PanelFrame } from './panelframe';
 import { findAnchor, RunButton } from './runbutton';
 
 interface Current {
@@ -19,14 +19,10 @@ interface Current {
 }
 
 const link = connectToWorker(pagePortName);
-let connection: ConnectionStatus = { state: 'idle' };
-link.onStatus((s) => {
-  connection = s;
-});
 
 let current: Current | null = null;
 let button: RunButton | null = null;
-let panel: PanelController | null = null;
+let panel: PanelFrame | null = null;
 
 function removeButton(): void {
   button?.remove();
@@ -80,11 +76,10 @@ function openPanel(): void {
   if (!c) return;
   if (panel && panel.page.source === c.page.source) return;
   panel?.close();
-  const opened = new PanelController(link, c.page, c.detection, connection, c.error, () => {
+  const opened = new PanelFrame(c.page, () => {
     if (panel === opened) panel = null;
   });
   panel = opened;
-  void opened.load();
 }
 
 // GitHub Enterprise hosts the user granted (this script only runs on those and github.com).

@@ -23,6 +23,7 @@ export class PanelController {
     connection: ConnectionStatus,
     error: FriendlyError | null,
     private readonly onClosed: () => void,
+    embedded = false, // in the panel's own frame (src/panel) rather than a shadow root
   ) {
     this.state = initialPanelState(page);
     this.state = reducePanel(this.state, { type: 'connection', status: connection });
@@ -45,7 +46,7 @@ export class PanelController {
       },
       retry: () => void this.load(),
       selectLog: (service) => this.dispatch({ type: 'selectLog', service }),
-    });
+    }, embedded);
     this.unsubscribe.push(
       link.onEvent((event, data) => this.dispatch({ type: 'event', event, data })),
       link.onStatus((status) => this.dispatch({ type: 'connection', status })),

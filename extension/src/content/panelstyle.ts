@@ -23,6 +23,7 @@ export const panelCss = `${themeCss}
 .panel { position: fixed; top: 112px; right: 16px; z-index: 2147483000; width: 440px; max-height: calc(100vh - 128px);
   overflow: auto; box-sizing: border-box; background: var(--rr-bg); color: var(--rr-fg); border: 1px solid var(--rr-border); border-radius: 8px;
   box-shadow: 0 8px 24px rgba(140,149,159,.3); font: 13px/1.45 -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial, sans-serif; }
+.panel.embedded { position: static; width: auto; max-height: none; overflow: visible; box-shadow: none; }
 header { display: flex; align-items: center; gap: 8px; padding: 10px 12px; border-bottom: 1px solid var(--rr-border); background: var(--rr-subtle);
   border-radius: 8px 8px 0 0; position: sticky; top: 0; }
 header .title { font-weight: 600; flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

@@ -27,14 +27,17 @@ export class PanelView {
   private readonly body: HTMLElement;
   private logFollow = true;
 
-  constructor(private readonly cb: PanelCallbacks) {
+  constructor(
+    private readonly cb: PanelCallbacks,
+    embedded = false, // fills the panel's own extension frame instead of floating over a page
+  ) {
     this.host = document.createElement('reporunner-panel');
     this.host.dataset.rr = 'panel-host';
-    // Open, so tests (and curious users' dev tools) can look inside.
-    this.root = this.host.attachShadow({ mode: 'open' });
+    // Closed: the page's scripts must not reach in (in the frame nothing else runs anyway).
+    this.root = this.host.attachShadow({ mode: embedded ? 'open' : 'closed' });
     const style = document.createElement('style');
     style.textContent = panelCss;
-    this.body = h('div', { class: 'panel', rr: 'panel' });
+    this.body = h('div', { class: embedded ? 'panel embedded' : 'panel', rr: 'panel' });
     this.root.append(style, this.body);
     document.documentElement.append(this.host);
   }

@@ -27,7 +27,7 @@ export class RunButton {
   private readonly label: HTMLElement;
 
   constructor(anchor: HTMLElement | null, onClick: () => void) {
-    this.button = h('button', { type: 'button', rr: 'run-button', onClick: (e) => { e.preventDefault(); onClick(); } }, '▶ Run locally');
+    this.button = h('button', { type: 'button', rr: 'run-button', onClick: (e) => { e.preventDefault(); onClick(); } } /* h() passes trusted clicks only */, '▶ Run locally');
     this.label = h('span', { rr: 'detect-label' });
     if (anchor) {
       this.placement = 'header';

@@ -9,6 +9,8 @@ export { type AnyMethod, type AnyMethodParams, protocolVersion } from './generat
 export const nativeHostName = 'dev.reporunner.host';
 // The fixed extension id (manifest.json's key), which the host's allowed_origins lists.
 export const extensionId = 'oipbogiebnohngapaiaihdajnhlacfle';
+// The key of the panel frame's window messages to its content script (content/panelframe.ts).
+export const panelMessage = 'reporunnerPanel';
 // The name pages give their chrome.runtime.connect port.
 export const pagePortName = 'reporunner';
 

@@ -2,7 +2,8 @@
 // build tree, found through its installed manifest), the real engine it starts, real git and
 // real Docker. GitHub's pages are stand-ins served by request interception; the repositories
 // come from a local `git daemon` through REPORUNNER_GITHUB_MIRROR.
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionId } from '../../src/shared/messages';
@@ -21,7 +22,10 @@ let artifacts = '';
 const stub = new GitHubStub(fixturesDir);
 const runIds: string[] = [];
 
-const panel = (p: Page) => p.locator('[data-rr=panel]');
+// The panel lives in an extension-origin frame: Playwright (like a user) reaches into it, the
+// page's own scripts cannot.
+const panelFrame = (p: Page) => p.locator('iframe[data-rr=panel-frame]');
+const panel = (p: Page) => p.frameLocator('iframe[data-rr=panel-frame]').locator('[data-rr=panel]');
 const runButton = (p: Page) => p.locator('[data-rr=run-button]');
 const detectLabel = (p: Page) => p.locator('[data-rr=detect-label]');
 const badgeText = () => worker.evaluate(() => chrome.action.getBadgeText({}));
@@ -34,6 +38,15 @@ async function isAlive(pid: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+// The engine's own list of runs, from the real CLI next to the host (the same engine: its socket
+// is in the harness's runtime folder).
+function engineRuns(): { id: string; repo: string; state: string }[] {
+  const cli = join(dirname(requiredEnv().nativeHost), '../app/cli/reporunner');
+  const out = execFileSync(cli, ['ps', '--json'], { env: { ...process.env, HOME: harness.home, XDG_RUNTIME_DIR: harness.runtimeDir }, encoding: 'utf8' });
+  const parsed = JSON.parse(out) as unknown;
+  return Array.isArray(parsed) ? (parsed as { id: string; repo: string; state: string }[]) : [];
 }
 
 async function shot(p: Page, name: string): Promise<void> {
@@ -96,7 +109,7 @@ describe('the RepoRunner extension in Chromium', () => {
     expect(await panel(page).locator('[data-rr=start]').count()).toBe(0); // nothing to set up yet
     await shot(page, '01-host-not-installed');
     await panel(page).locator('[data-rr=close]').click();
-    expect(await panel(page).count()).toBe(0);
+    await expect.poll(() => panelFrame(page).count()).toBe(0);
   });
 
   it('says "update RepoRunner" when the host speaks another protocol version', async () => {
@@ -271,6 +284,100 @@ describe('the RepoRunner extension in Chromium', () => {
     await panel(page).locator('[data-rr=close]').click();
   });
 
+  it("a page's own scripts start nothing: synthetic clicks, forged messages, no unsafe options", async () => {
+    await page.goto('https://github.com/acme/unsafe-app');
+    await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('compose found (1 service)');
+    const before = engineRuns().filter((r) => r.repo === 'unsafe-app').length;
+    const pagesBefore = context.pages().length;
+
+    // A script clicks "Run locally" the two ways a script can: nothing opens.
+    await page.evaluate(() => {
+      const button = document.querySelector<HTMLElement>('[data-rr=run-button]');
+      button?.click();
+      button?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    });
+    await page.waitForTimeout(1_000); // give a wrong panel every chance to appear
+    expect(await panelFrame(page).count()).toBe(0);
+
+    // A user's click opens the panel, in a frame the page can neither read nor script.
+    await runButton(page).click();
+    await expect.poll(() => panel(page).locator('[data-rr=refusals]').textContent(), { timeout: 30_000 }).toContain('pid');
+    const reach = await page.evaluate((id) => {
+      const frame = document.querySelector<HTMLIFrameElement>('iframe[data-rr=panel-frame]');
+      let readable = true;
+      try {
+        void frame?.contentWindow?.document.body;
+      } catch {
+        readable = false;
+      }
+      // Forged messages: into the panel frame, to the content script, to the extension.
+      const forged = { kind: 'request', id: 1, method: 'start', params: { source: location.href, options: { allowUnsafe: true } } };
+      frame?.contentWindow?.postMessage(forged, '*');
+      frame?.contentWindow?.postMessage({ kind: 'openConsent', choices: {} }, '*');
+      window.postMessage({ reporunnerPanel: { kind: 'height', height: 1 } }, '*');
+      window.postMessage(forged, '*');
+      const runtime = (globalThis as { chrome?: { runtime?: { connect?: (id: string, info: object) => { postMessage(m: unknown): void } } } }).chrome?.runtime;
+      let extensionReachable = false;
+      try {
+        const port = runtime?.connect?.(id, { name: 'reporunner' });
+        port?.postMessage(forged);
+        extensionReachable = !!port;
+      } catch {
+        extensionReachable = false;
+      }
+      // Synthetic clicks on the frame land on the frame element, not on the panel's buttons.
+      frame?.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 300, clientY: 300 }));
+      return { readable, contentDocument: frame?.contentDocument ?? null, extensionReachable, height: frame?.getBoundingClientRect().height ?? 0 };
+    }, extensionId);
+    expect(reach.readable).toBe(false);
+    expect(reach.contentDocument).toBeNull();
+    expect(reach.extensionReachable).toBe(false);
+    expect(reach.height).toBeGreaterThan(1); // the page's "height" message was not the frame's
+
+    // Even the panel frame, an extension page inside the web page, is the web page to the
+    // worker: no unsafe options, values, local paths or settings, and its repository is the tab's.
+    const frame = page.frames().find((f) => f.url().startsWith(`chrome-extension://${extensionId}/panel.html`));
+    if (!frame) throw new Error('the panel frame is missing');
+    const answers = await frame.evaluate(async () => {
+      const port = chrome.runtime.connect({ name: 'reporunner' });
+      const ask = (id: number, method: string, params: object) =>
+        new Promise<{ result?: Record<string, unknown>; error?: { code: string } }>((resolve) => {
+          const listener = (m: { kind?: string; id?: number; result?: Record<string, unknown>; error?: { code: string } }) => {
+            if (m.kind !== 'response' || m.id !== id) return;
+            port.onMessage.removeListener(listener);
+            resolve(m);
+          };
+          port.onMessage.addListener(listener);
+          port.postMessage({ kind: 'request', id, method, params });
+        });
+      const out = {
+        unsafe: await ask(1, 'start', { source: 'https://github.com/acme/unsafe-app', options: { allowUnsafe: true } }),
+        values: await ask(2, 'plan', { source: 'https://github.com/acme/unsafe-app', options: { values: { TOKEN: 'x' } } }),
+        local: await ask(3, 'detect', { source: '/etc' }),
+        settings: await ask(4, 'settings', { set: { defaultRuntime: 'docker' } }),
+        other: await ask(5, 'detect', { source: 'https://github.com/acme/hello-web' }),
+      };
+      port.disconnect();
+      return out;
+    });
+    expect(answers.unsafe.error?.code).toBe('extension.needs_consent');
+    expect(answers.values.error?.code).toBe('extension.needs_consent');
+    expect(answers.local.error?.code).toBe('extension.needs_consent');
+    expect(answers.settings.error?.code).toBe('extension.needs_consent');
+    // Asked about hello-web (a Dockerfile), answered about the tab's unsafe-app (compose only).
+    expect(answers.other.result?.compose).toBe(true);
+    expect(answers.other.result?.dockerfile).toBe(false);
+
+    // Nothing started and no consent page opened.
+    await page.waitForTimeout(1_000);
+    expect(engineRuns().filter((r) => r.repo === 'unsafe-app').length).toBe(before);
+    expect(context.pages().length).toBe(pagesBefore);
+    expect(await panel(page).locator('[data-rr=state]').count()).toBe(0);
+    await shot(page, '15b-page-scripts-refused');
+    await panel(page).locator('[data-rr=close]').click();
+    await expect.poll(() => panelFrame(page).count()).toBe(0);
+  });
+
   it('refused options are allowed only on the extension consent page, for one run', async () => {
     await page.goto('https://github.com/acme/unsafe-app');
     await expect.poll(() => detectLabel(page).textContent(), { timeout: 45_000 }).toBe('compose found (1 service)');
@@ -331,7 +438,7 @@ describe('the RepoRunner extension in Chromium', () => {
   it('follows GitHub client-side navigation and layout changes', async () => {
     await page.goto(helloUrl);
     await expect.poll(() => detectLabel(page).textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
-    expect(await panel(page).count()).toBe(0); // a full page load leaves no panel behind
+    expect(await panelFrame(page).count()).toBe(0); // a full page load leaves no panel behind
 
     // pushState to another repository: the old button goes, a new one comes with that repo's detection.
     await softNavigate(page, '/acme/compose-app');

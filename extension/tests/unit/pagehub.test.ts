@@ -45,7 +45,7 @@ describe('PageHub and WorkerLink', () => {
     const { page, worker } = pipe();
     const link = new WorkerLink(() => page);
     const reply = link.request('list');
-    hub.add(worker, { state: 'idle' });
+    hub.add(worker, { state: 'idle' }, { trusted: true });
     // The request was posted before the worker side was attached: deliver it again now.
     worker.deliver(page.posted[0]);
     await expect(reply).resolves.toEqual({ runs: [] });
@@ -55,7 +55,7 @@ describe('PageHub and WorkerLink', () => {
   it('refuses methods that belong to the worker', async () => {
     const hub = new PageHub(new FakeSink());
     const { page, worker } = pipe();
-    hub.add(worker, { state: 'idle' });
+    hub.add(worker, { state: 'idle' }, { trusted: true });
     const link = new WorkerLink(() => page);
     await expect(link.request('subscribe', { logs: true })).rejects.toMatchObject({ code: 'extension.bad_method' });
   });
@@ -74,12 +74,12 @@ describe('PageHub and WorkerLink', () => {
     ]);
   });
 
-  it('sends run logs only to pages watching that run, and run updates to all', async () => {
+  it('sends extension pages run logs only for runs they watch, and run updates to all', async () => {
     const hub = new PageHub(new FakeSink());
     const a = pipe();
     const b = pipe();
-    hub.add(a.worker, { state: 'idle' });
-    hub.add(b.worker, { state: 'idle' });
+    hub.add(a.worker, { state: 'idle' }, { trusted: true });
+    hub.add(b.worker, { state: 'idle' }, { trusted: true });
     const linkA = new WorkerLink(() => a.page);
     const linkB = new WorkerLink(() => b.page);
     const seenA: string[] = [];
@@ -125,7 +125,7 @@ describe('PageHub and WorkerLink', () => {
     const hub = new PageHub(sink);
     const a = pipe();
     const b = pipe();
-    const tab = { trusted: false, tabUrl: 'https://github.com/o/r/tree/main' };
+    const tab = { trusted: false, tabUrl: () => 'https://github.com/o/r/tree/main' };
     hub.add(a.worker, { state: 'idle' }, tab);
     hub.add(b.worker, { state: 'idle' }, tab);
     const source = { source: 'https://github.com/o/r' };
@@ -239,18 +239,101 @@ describe('PageHub watch', () => {
     const sink = new FakeSink();
     const hub = new PageHub(sink);
     const { page, worker } = pipe();
-    hub.add(worker, { state: 'idle' }, { trusted: false, tabUrl: 'https://github.com/o/r' });
+    hub.add(worker, { state: 'idle' }, { trusted: false, tabUrl: () => 'https://github.com/o/r' });
     const link = new WorkerLink(() => page);
     const refused = async (p: Promise<Json>) => (await p.then(() => null, (e: { code: string; message: string }) => e))?.code;
     expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { allowUnsafe: true } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { allowUnsafe: false } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('plan', { source: 'https://github.com/o/r', options: { values: { A: '1' } } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { offline: true } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { dockerfile: '../../etc/x' } }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { replace: true } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('start', { source: '/home/me/secret' }))).toBe('extension.needs_consent');
-    expect(await refused(link.request('start', { source: 'https://evil.example/o/r' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('detect', { source: 'file:///home/me/secret' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('detect', { source: 'https://github.com/o/r', path: '/home/me' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('plan', { source: 'https://github.com/o/r', ref: 'x' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('logs', { runId: 'r1', follow: true }))).toBe('extension.needs_consent');
     expect(await refused(link.request('settings', { set: { defaultRuntime: 'docker' } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('host.status'))).toBe('extension.needs_consent');
+    expect(await refused(link.request('hello', { client: 'x' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('openPreview', { runId: 'r1' }))).toBe('extension.needs_consent');
     expect(sink.calls).toEqual([]); // nothing refused reached the native side
-    await link.request('start', { source: 'https://github.com/o/r', options: { services: ['web'], runtime: 'docker' } });
+    await link.request('start', { source: 'https://github.com/o/r', options: { services: ['web'], runtime: 'docker', idempotencyKey: 'k' } });
     expect(sink.calls.map((c) => c[0])).toEqual(['start']);
+  });
+
+  it("rebuilds a web page's source from its tab's current URL", async () => {
+    const sink = new FakeSink();
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    let tabUrl = 'https://github.com/o/r/tree/dev';
+    hub.add(worker, { state: 'idle' }, { trusted: false, tabUrl: () => Promise.resolve(tabUrl) });
+    const link = new WorkerLink(() => page);
+    await link.request('plan', { source: 'https://github.com/evil/other', options: { mode: 'compose' } });
+    await link.request('start', { source: 'https://evil.example/o/r' });
+    expect(sink.calls.map((c) => c[1].source)).toEqual(['https://github.com/o/r/tree/dev', 'https://github.com/o/r/tree/dev']);
+    // GitHub navigated without a reload: the next request is about the new page.
+    tabUrl = 'https://github.com/o/r2';
+    await link.request('detect', { source: 'https://github.com/o/r' });
+    expect(sink.calls.at(-1)?.[1]).toEqual({ source: 'https://github.com/o/r2' });
+    // A tab that shows no repository gets nothing.
+    tabUrl = 'https://github.com/features';
+    await expect(link.request('detect', { source: 'https://github.com/o/r' })).rejects.toMatchObject({ code: 'extension.needs_consent' });
+    expect(sink.calls).toHaveLength(3);
+  });
+
+  it("lets a web page see and stop only its own repository's runs, without secrets", async () => {
+    const sink = new FakeSink();
+    const mine = { id: 'r1', source: 'https://user:token@github.com/o/r', owner: 'o', repo: 'r', state: 'READY', options: { values: { TOKEN: 's3cret' } } };
+    const theirs = { id: 'r2', source: 'https://github.com/x/y', owner: 'x', repo: 'y', state: 'READY' };
+    sink.answers.list = { runs: [mine, theirs] };
+    const hub = new PageHub(sink);
+    const { page, worker } = pipe();
+    hub.add(worker, { state: 'idle' }, { trusted: false, tabUrl: () => 'https://github.com/o/r/tree/main' });
+    const link = new WorkerLink(() => page);
+    const list = (await link.request('list')) as { runs: JsonObject[] };
+    expect(list.runs.map((r) => r.id)).toEqual(['r1']);
+    expect(list.runs[0]).toEqual({ id: 'r1', source: 'https://github.com/o/r', owner: 'o', repo: 'r', state: 'READY' });
+    sink.answers.stop = { run: theirs };
+    await expect(link.request('stop', { runId: 'r2' })).rejects.toMatchObject({ code: 'extension.needs_consent' });
+    await expect(link.request('logs', { runId: 'r2' })).rejects.toMatchObject({ code: 'extension.needs_consent' });
+    // A run it has not heard of is looked up first, and refused when it is another repository's.
+    sink.answers.get = { run: { id: 'r3', source: 'https://github.com/x/z', state: 'READY' } };
+    await expect(link.request('get', { runId: 'r3' })).rejects.toMatchObject({ code: 'extension.needs_consent' });
+    expect(sink.calls.map((c) => c[0])).toEqual(['list', 'get']);
+    sink.answers.stop = { run: { ...mine, state: 'STOPPING' } };
+    const stopped = (await link.request('stop', { runId: 'r1' })) as { run: JsonObject };
+    expect(stopped.run).toEqual({ id: 'r1', source: 'https://github.com/o/r', owner: 'o', repo: 'r', state: 'STOPPING' });
+    expect(sink.calls.map((c) => c[0])).toEqual(['list', 'get', 'stop']);
+  });
+
+  it("sends a web page only its repository's events, cut down; extension pages get all", async () => {
+    const hub = new PageHub(new FakeSink());
+    const web = pipe();
+    const ext = pipe();
+    hub.add(web.worker, { state: 'idle' }, { trusted: false, tabUrl: () => 'https://github.com/o/r' });
+    hub.add(ext.worker, { state: 'idle' }, { trusted: true });
+    const webLink = new WorkerLink(() => web.page);
+    const extLink = new WorkerLink(() => ext.page);
+    const seenWeb: [string, JsonObject][] = [];
+    const seenExt: string[] = [];
+    webLink.onEvent((e, d) => seenWeb.push([e, d]));
+    extLink.onEvent((e, d) => seenExt.push(`${e}:${String(d.runId)}`));
+    webLink.watch(['*', 'r1', 'r2']);
+    extLink.watch(['*']);
+    await flush();
+    hub.dispatchEvent('run.updated', { runId: 'r1', run: { id: 'r1', source: 'https://github.com/o/r', state: 'READY', options: { values: { A: 'secret' } } } });
+    hub.dispatchEvent('run.updated', { runId: 'r2', run: { id: 'r2', source: 'https://github.com/x/y', state: 'READY' } });
+    hub.dispatchEvent('run.log', { runId: 'r1', lines: [{ text: 'mine' }] });
+    hub.dispatchEvent('run.log', { runId: 'r2', lines: [{ text: 'theirs' }] });
+    hub.dispatchEvent('run.log', { runId: 'r9', lines: [{ text: 'unknown' }] });
+    hub.dispatchEvent('error', { code: 'x' });
+    await flush();
+    expect(seenWeb).toEqual([
+      ['run.updated', { runId: 'r1', run: { id: 'r1', source: 'https://github.com/o/r', state: 'READY' } }],
+      ['run.log', { runId: 'r1', lines: [{ text: 'mine' }] }],
+    ]);
+    expect(seenExt).toEqual(['run.updated:r1', 'run.updated:r2', 'run.log:r1', 'run.log:r2', 'run.log:r9', 'error:undefined']);
   });
 
   it('lets extension pages ask for unsafe runs, and opens consent for the tab that asked', async () => {
@@ -262,7 +345,7 @@ describe('PageHub watch', () => {
     await new WorkerLink(() => ext.page).request('start', { source: 'https://github.com/o/r', options: { allowUnsafe: true } });
     expect(sink.calls.map((c) => c[0])).toEqual(['start']);
     const web = pipe();
-    hub.add(web.worker, { state: 'idle' }, { trusted: false, tabUrl: 'https://github.com/o/r/tree/dev' });
+    hub.add(web.worker, { state: 'idle' }, { trusted: false, tabUrl: () => 'https://github.com/o/r/tree/dev' });
     new WorkerLink(() => web.page).openConsent({ mode: 'compose', profiles: [], services: ['web'], primary: null, runtime: 'docker' });
     await flush();
     expect(opened).toEqual([['https://github.com/o/r/tree/dev', { mode: 'compose', profiles: [], services: ['web'], primary: null, runtime: 'docker' }]]);
