@@ -107,6 +107,7 @@ struct PlanDependency
     QString service; // compose name
     project::Dependency::Condition condition = project::Dependency::Condition::Started;
     bool required = true;
+    bool restart = false; // compose `restart: true`: restart this service when the dependency restarts
 };
 
 struct ServicePlan
