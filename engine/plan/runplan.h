@@ -191,6 +191,8 @@ struct RunPlan
     QList<AddressAlias> aliasServices;
     QList<AddressAlias> addressAliases;
     QMap<QString, QString> serviceAddresses; // dnsName -> ClusterIP, filled by the runtime
+    // PlanOptions::fastProbes: the runtime also runs health checks itself, faster than declared.
+    bool fastProbes = false;
     TranslationReport report;
 
     const ServicePlan *service(const QString &name) const; // by compose or DNS name

@@ -1,6 +1,7 @@
 #include "runtime/rollout.h"
 
 #include "runtime/rolloutdriver.h"
+#include "runtime/whenfinished.h"
 
 #include <QDateTime>
 
@@ -90,7 +91,7 @@ void Rollout::start()
     }
     m_phase = Phase::Preparing;
     m_deadline.start(m_options.readyTimeoutMs);
-    m_driver->prepare(m_options.attach).then(this, [this](const core::Result<void> &prepared) {
+    whenFinished(this, m_driver->prepare(m_options.attach), [this](const core::Result<void> &prepared) {
         if (m_phase != Phase::Preparing)
             return;
         if (!prepared)
@@ -150,7 +151,7 @@ bool Rollout::checkFailures()
             continue;
         e.failing = true;
         const QString name = e.plan->name;
-        m_driver->diagnose(*failure).then(this, [this, name](const core::Error &diagnosis) {
+        whenFinished(this, m_driver->diagnose(*failure), [this, name](const core::Error &diagnosis) {
             Entry &entry = m_entries[name];
             entry.state = ServiceState::Failed;
             entry.detail = diagnosis.message;
@@ -217,17 +218,17 @@ void Rollout::createReadyServices()
             if (!e.created && !e.creating && dependenciesHold(e, nullptr)) {
                 e.creating = true;
                 report(e);
-                m_driver->create(*e.plan).then(this,
-                                               [this, name = e.plan->name](const core::Result<void> &r) {
-                                                   if (m_phase == Phase::Finished)
-                                                       return;
-                                                   Entry &created = m_entries[name];
-                                                   created.creating = false;
-                                                   if (!r)
-                                                       return fail(r.error());
-                                                   created.created = true;
-                                                   evaluate();
-                                               });
+                whenFinished(this, m_driver->create(*e.plan),
+                             [this, name = e.plan->name](const core::Result<void> &r) {
+                                 if (m_phase == Phase::Finished)
+                                     return;
+                                 Entry &created = m_entries[name];
+                                 created.creating = false;
+                                 if (!r)
+                                     return fail(r.error());
+                                 created.created = true;
+                                 evaluate();
+                             });
             }
             waveCreated = waveCreated && e.created;
         }
@@ -273,7 +274,7 @@ qint64 Rollout::settleRemainingMs() const
 void Rollout::publish()
 {
     m_phase = Phase::Publishing;
-    m_driver->publish().then(this, [this](const core::Result<QList<Endpoint>> &published) {
+    whenFinished(this, m_driver->publish(), [this](const core::Result<QList<Endpoint>> &published) {
         if (m_phase != Phase::Publishing)
             return;
         if (!published)
@@ -296,7 +297,7 @@ void Rollout::probe()
     const auto primary =
         std::find_if(m_endpoints.cbegin(), m_endpoints.cend(), [](const Endpoint &e) { return e.primary; });
     const Endpoint endpoint = *primary;
-    m_driver->answers(endpoint).then(this, [this, endpoint](bool answered) {
+    whenFinished(this, m_driver->answers(endpoint), [this, endpoint](bool answered) {
         if (m_phase != Phase::Probing)
             return;
         if (answered)
@@ -340,7 +341,7 @@ void Rollout::propagateRestarts(Entry &entry)
                 Q_EMIT m_driver->logLine(
                     other.plan->name, QStringLiteral("event"),
                     QStringLiteral("Restarting %1: %2 restarted").arg(other.plan->name, entry.plan->name));
-                m_driver->restart(*other.plan).then(this, [this](const core::Result<void> &r) {
+                whenFinished(this, m_driver->restart(*other.plan), [this](const core::Result<void> &r) {
                     if (!r && m_phase != Phase::Finished)
                         fail(r.error());
                 });

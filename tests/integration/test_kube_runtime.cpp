@@ -184,7 +184,7 @@ private Q_SLOTS:
         connect(runtime.get(), &runtime::Runtime::serviceStatusChanged, this,
                 [&sawReady](const QString &, const runtime::ServiceStatus &st) {
                     sawReady = sawReady ||
-                               (st.service == QLatin1String("web") && st.state == QLatin1String("ready"));
+                               (st.service == QLatin1String("web") && st.state == runtime::ServiceState::Healthy);
                 });
         QVERIFY(loadImages(*runtime, plan));
         const auto deployed = awaitFuture(runtime->deploy(plan), 240000);
