@@ -27,6 +27,8 @@ struct PlanPort
 };
 
 // An exec probe; times in whole seconds (Kubernetes' unit), all at least 1 except the delay.
+// initialDelaySeconds/periodSeconds are the Kubernetes probe's cadence; the three declared*
+// fields are the compose healthcheck's own timing, which Docker's HEALTHCHECK takes as written.
 struct PlanProbe
 {
     QStringList exec;
@@ -34,6 +36,9 @@ struct PlanProbe
     int periodSeconds = 10;
     int timeoutSeconds = 1;
     int failureThreshold = 3;
+    int declaredIntervalSeconds = 30;
+    int declaredStartPeriodSeconds = 0;
+    int declaredStartIntervalSeconds = 0; // 0 = not declared
 };
 
 struct KeyToPath
