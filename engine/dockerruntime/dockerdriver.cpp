@@ -3,6 +3,7 @@
 #include "core/logging.h"
 #include "docker/dockerclient.h"
 #include "dockerruntime/diagnosis.h"
+#include "dockerruntime/dockerevents.h"
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/endpointprobe.h"
 #include "dockerruntime/portallocator.h"
@@ -66,18 +67,20 @@ Instance observe(const QString &id, const QJsonObject &info)
 } // namespace
 
 DockerDriver::DockerDriver(docker::DockerClient *client, const plan::RunPlan &plan,
-                           std::shared_ptr<RunContext> context, QObject *parent)
+                           std::shared_ptr<RunContext> context, DockerEvents *events, QObject *parent)
     : runtime::RolloutDriver(parent)
     , m_client(client)
     , m_plan(plan)
     , m_context(std::move(context))
-{}
+{
+    connect(events, &DockerEvents::containerChanged, this, &DockerDriver::onContainerChanged);
+    connect(events, &DockerEvents::resubscribed, this, &DockerDriver::reinspectAll);
+    events->start();
+}
 
 DockerDriver::~DockerDriver()
 {
     stop();
-    // The stream's sink posts to this object: it must have ended before the object goes.
-    m_events.waitForFinished();
 }
 
 bool DockerDriver::stopping() const
@@ -88,69 +91,24 @@ bool DockerDriver::stopping() const
 void DockerDriver::stop()
 {
     m_stopped = true;
-    m_events.cancel();
 }
 
-// This run's container events, from one second before now so nothing between subscribing and
-// the first container's start is missed (a replayed event only causes one more inspect).
-void DockerDriver::followEvents()
+void DockerDriver::onContainerChanged(const QString &runLabel, const QString &serviceLabel,
+                                      const QString &containerId)
 {
-    QJsonObject filters{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}},
-                        {QStringLiteral("label"),
-                         QJsonArray{QString(QLatin1String(ContainerSpec::RunIdLabel) + QLatin1Char('=') +
-                                            ContainerSpec::runLabel(m_plan.runId))}}};
-    ApiRequest r = ApiRequest::get(QStringLiteral("/events"));
-    ApiRequest::addParam(r.query, QStringLiteral("filters"),
-                         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
-    r.query.addQueryItem(QStringLiteral("since"), QString::number(QDateTime::currentSecsSinceEpoch() - 1));
-    auto buffer = std::make_shared<QByteArray>();
-    m_events = m_client->stream(r, [this, buffer](const QByteArray &chunk) {
-        buffer->append(chunk);
-        QList<QJsonObject> events;
-        for (qsizetype nl = buffer->indexOf('\n'); nl >= 0; nl = buffer->indexOf('\n')) {
-            const QJsonObject e = QJsonDocument::fromJson(buffer->left(nl)).object();
-            buffer->remove(0, nl + 1);
-            if (!e.isEmpty())
-                events << e;
-        }
-        if (!events.isEmpty())
-            QMetaObject::invokeMethod(
-                this, [this, events] { onEvents(events); }, Qt::QueuedConnection);
-        return true;
-    });
-    whenFinished(this, m_events, [this](const core::Result<docker::ApiResponse> &ended) {
-        if (stopping())
-            return;
-        Q_EMIT lost(core::makeError(
-            ErrorCategory::Docker, QStringLiteral("docker.events_lost"),
-            QStringLiteral("Docker stopped reporting this run's containers: %1")
-                .arg(ended ? QStringLiteral("the event stream ended") : ended.error().message)));
-    });
-}
-
-void DockerDriver::onEvents(const QList<QJsonObject> &events)
-{
-    if (stopping())
+    if (stopping() || runLabel != ContainerSpec::runLabel(m_plan.runId))
         return;
-    QSet<QString> changed;
-    for (const QJsonObject &e : events) {
-        const QString action = e.value(QStringLiteral("Action")).toString();
-        if (action.startsWith(QLatin1String("exec_")) || action == QLatin1String("destroy"))
-            continue; // health checks run as execs; their outcome arrives as health_status
-        const QJsonObject actor = e.value(QStringLiteral("Actor")).toObject();
-        const QJsonObject attributes = actor.value(QStringLiteral("Attributes")).toObject();
-        if (attributes.value(QStringLiteral("name")).toString().endsWith(QLatin1String("-fill")))
-            continue; // a volume-filling helper, never started
-        const plan::ServicePlan *s =
-            m_plan.service(attributes.value(QLatin1String(ContainerSpec::ServiceLabel)).toString());
-        const QString id = actor.value(QStringLiteral("ID")).toString();
-        if (!s || id.isEmpty())
-            continue;
-        track(s->name, id);
-        changed.insert(id);
-    }
-    for (const QString &id : std::as_const(changed))
-        inspect(id);
+    const plan::ServicePlan *s = m_plan.service(serviceLabel);
+    if (!s || containerId.isEmpty())
+        return;
+    track(s->name, containerId);
+    inspect(containerId);
+}
+
+void DockerDriver::reinspectAll()
+{
+    for (auto it = m_serviceOf.cbegin(); it != m_serviceOf.cend(); ++it)
+        inspect(it.key());
 }
 
 void DockerDriver::track(const QString &service, const QString &containerId)
@@ -290,7 +248,6 @@ core::Result<void> DockerDriver::allocatePorts()
 QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
 {
     using R = core::Result<void>;
-    followEvents();
     auto context = m_context;
     const plan::RunPlan plan = m_plan;
     const auto stopCheck = [context](const DockerClient::CancelCheck &cancelled) {

@@ -19,8 +19,10 @@ class DockerClient;
 
 namespace rr::dockerruntime {
 
-// Rollout's driver for plain Docker, on its owner thread. It follows the Engine API's /events
-// stream (this run's containers only, by label) and inspects a container whenever an event
+class DockerEvents;
+
+// Rollout's driver for plain Docker, on its owner thread. It listens to the runtime's shared
+// Engine API /events stream (DockerEvents) and inspects this run's container whenever an event
 // names it, so every start, exit and health change reaches the rollout without polling; the
 // Engine API calls themselves are DockerClient futures (DockerSetup steps on the client's pool).
 // Health is Docker's own, at the cadence the compose file declares; with the plan's
@@ -34,9 +36,9 @@ public:
     static constexpr int FastProbeMs = 250;
 
     // `client` must outlive the driver.
+    // `client` and `events` (the runtime's shared event stream) must outlive the driver.
     DockerDriver(docker::DockerClient *client, const plan::RunPlan &plan, std::shared_ptr<RunContext> context,
-                 QObject *parent = nullptr);
-    // Ends the event stream and waits for it: no event arrives after.
+                 DockerEvents *events, QObject *parent = nullptr);
     ~DockerDriver() override;
 
     QFuture<core::Result<void>> prepare(bool attach) override;
@@ -53,8 +55,8 @@ Q_SIGNALS:
     void containerStarted(const QString &service, const QString &containerId, bool tty, bool attached);
 
 private:
-    void followEvents();
-    void onEvents(const QList<QJsonObject> &events);
+    void onContainerChanged(const QString &runLabel, const QString &serviceLabel, const QString &containerId);
+    void reinspectAll();
     void track(const QString &service, const QString &containerId);
     void inspect(const QString &containerId);
     void apply(const QString &containerId, const QJsonObject &info, quint64 sequence);
@@ -67,7 +69,6 @@ private:
     docker::DockerClient *m_client;
     plan::RunPlan m_plan;
     std::shared_ptr<RunContext> m_context;
-    QFuture<core::Result<docker::ApiResponse>> m_events;
     QMap<QString, QStringList> m_containers;                  // compose name -> container ids
     QHash<QString, QString> m_serviceOf;                      // container id -> compose name
     QHash<QString, runtime::InstanceObservation> m_instances; // container id -> last inspect

@@ -5,6 +5,7 @@
 #include "dockerruntime/containerspec.h"
 #include "dockerruntime/diagnosis.h"
 #include "dockerruntime/dockerdriver.h"
+#include "dockerruntime/dockerevents.h"
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/loglinesplitter.h"
 #include "runtime/rollout.h"
@@ -73,6 +74,7 @@ DockerRuntime::DockerRuntime(docker::DockerClient *client, DockerRuntimeOptions 
     : runtime::Runtime(parent)
     , m_client(client)
     , m_options(options)
+    , m_events(new DockerEvents(client, this))
 {}
 
 DockerRuntime::~DockerRuntime()
@@ -152,7 +154,7 @@ QFuture<core::Result<runtime::Deployment>> DockerRuntime::start(const plan::RunP
 {
     dismiss(plan.runId);
     auto context = freshContext(plan.runId);
-    auto *driver = new DockerDriver(m_client, plan, context, this);
+    auto *driver = new DockerDriver(m_client, plan, context, m_events, this);
     runtime::RolloutOptions options;
     options.category = ErrorCategory::Docker;
     options.attach = attach;

@@ -23,6 +23,7 @@ class Rollout;
 namespace rr::dockerruntime {
 
 class DockerDriver;
+class DockerEvents;
 
 // How the Docker runtime times its rollouts (the defaults suit real projects; tests shorten them).
 struct DockerRuntimeOptions
@@ -78,6 +79,7 @@ private:
 
     docker::DockerClient *m_client;
     DockerRuntimeOptions m_options;
+    DockerEvents *m_events; // one stream for every run, a child
     QMutex m_mutex;
     QMap<QString, std::shared_ptr<RunContext>> m_runs;
     QMap<QString, Active> m_active;
