@@ -355,6 +355,18 @@ void KubeDriver::observeAll()
         if (workloadOf(s).isEmpty() && podsOf(s).isEmpty())
             continue; // not created yet
         runtime::ServiceObservation o = PodObservation::observe(s, podsOf(s));
+        // The kubelet reports a start (and a crash right after it) a second or two late. Counting
+        // the settle window from the reported start could let it close before the crash arrives,
+        // so it counts from when this engine learnt of the start, never earlier.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (runtime::InstanceObservation &i : o.instances) {
+            if (i.phase != runtime::InstanceObservation::Phase::Running || !i.startedAt.isValid())
+                continue;
+            const QString key = i.id + QLatin1Char('@') + i.startedAt.toString(Qt::ISODate);
+            const QDateTime learnt = m_learntStarts.value(key, now);
+            m_learntStarts.insert(key, learnt);
+            i.startedAt = qMax(i.startedAt, learnt);
+        }
         for (const QJsonObject &pod : podsOf(s))
             if (const auto problem = PodDiagnosis::find(pod)) {
                 o.problem = problem->reason;

@@ -7,6 +7,7 @@
 #include "plan/runplan.h"
 #include "runtime/rolloutdriver.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -89,6 +90,7 @@ private:
     PortForwarder *m_forwarder = nullptr;
     QHash<QString, LogFollower *> m_followers; // pod/container
     QSet<QString> m_seenEvents;
+    QHash<QString, QDateTime> m_learntStarts; // pod@start -> when a watch first reported that start
     bool m_stopped = false;
 };
 
