@@ -46,6 +46,7 @@ void DockerEvents::subscribe(qint64 sinceNanos)
     docker::ApiRequest::addParam(r.query, QStringLiteral("filters"),
                                  QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     r.query.addQueryItem(QStringLiteral("since"), QString::number(sinceNanos / 1000000000LL));
+    m_lastNanos = qMax(m_lastNanos, sinceNanos); // a reconnect replays from here at the latest
     auto buffer = std::make_shared<QByteArray>();
     m_stream = m_client->stream(r, [this, buffer](const QByteArray &chunk) {
         buffer->append(chunk);
