@@ -1,8 +1,13 @@
 // Time to READY for examples/compose-app: our PlanBuilder + ImageBuilder + DockerRuntime
-// against `docker-compose up -d` (Debian's 1.29) on the same daemon, each followed by waiting
-// until the web port answers an HTTP GET. Cold: images and build cache removed first; warm:
-// unchanged sources, so our build is skipped and compose reuses its images.
-// `--smoke` does one run of ours only (CTest, ~7 s); exit code 77 when no daemon answers.
+// against `docker-compose up -d` (Debian's 1.29, building with BuildKit through the docker CLI
+// as ours does) on the same daemon, each followed by waiting until the web port answers an HTTP
+// GET. Cold: images and build cache removed first; warm: unchanged sources, so our build is
+// skipped and compose reuses its images. Ours runs twice: at the health cadence the compose
+// file declares (what compose waits for too), and with fastProbes (our own checks every 250 ms).
+// The same three services without health checks show what differs when only the engines' own
+// work does. A missing tool fails the bench; a figure that was not measured is never printed.
+// `--smoke [--fast-probes]` does one run of ours only (CTest, ~9 s); exit code 77 when no daemon
+// answers.
 #include "docker/dockerclient.h"
 #include "docker/imagebuilder.h"
 #include "dockerruntime/dockerruntime.h"
@@ -16,7 +21,9 @@
 #include <QFuture>
 #include <QLoggingCategory>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <algorithm>
@@ -27,6 +34,7 @@ using namespace rr;
 namespace {
 
 const QString ComposeBinary = QStringLiteral("/usr/bin/docker-compose");
+const QString DockerCli = QStringLiteral("/usr/bin/docker"); // compose's BuildKit builds go through it
 
 template<class T> T await(QFuture<T> future)
 {
@@ -58,10 +66,29 @@ void pruneBuildCache(docker::DockerClient &client)
     await(client.send(r));
 }
 
+// examples/compose-app without its health checks (depends_on: service_started), in `dir`.
+bool writeWithoutHealthChecks(const QString &dir)
+{
+    const QString src = exampleDir();
+    const QString yaml =
+        QStringLiteral("services:\n"
+                       "  web:\n    build: %1/web\n    ports:\n      - \"8080:80\"\n"
+                       "    depends_on: [api]\n    environment:\n      API_URL: http://api:9000\n"
+                       "  api:\n    build: %1/api\n    expose:\n      - \"9000\"\n"
+                       "    environment:\n      DB_HOST: db\n      DB_PORT: \"5432\"\n"
+                       "    depends_on: [db]\n"
+                       "  db:\n    build: %1/db\n")
+            .arg(src);
+    QFile f(dir + QStringLiteral("/compose.yaml"));
+    return f.open(QIODevice::WriteOnly) && f.write(yaml.toUtf8()) > 0;
+}
+
 struct Ours
 {
     docker::DockerClient &client;
     dockerruntime::DockerRuntime &runtime;
+    QString dir;
+    bool fastProbes = false;
     QStringList images;
 
     // Milliseconds to READY (preview answering), or -1.
@@ -70,11 +97,12 @@ struct Ours
         QElapsedTimer t;
         t.start();
         source::Checkout checkout;
-        checkout.projectDir = exampleDir();
-        checkout.worktree = exampleDir();
+        checkout.projectDir = dir;
+        checkout.worktree = dir;
         checkout.spec.repo = QStringLiteral("bench");
         runs::PlanRequest request;
         request.runId = runId;
+        request.fastProbes = fastProbes;
         auto prepared = runs::PlanBuilder::build(checkout, request);
         if (!prepared) {
             std::fprintf(stderr, "plan failed: %s\n", qPrintable(prepared.error().toString()));
@@ -118,12 +146,18 @@ struct Compose
 {
     docker::DockerClient &client;
     QString project;
+    QString dir;
 
     bool call(const QStringList &args)
     {
         QProcess p;
-        p.setWorkingDirectory(exampleDir());
+        p.setWorkingDirectory(dir);
         p.setProcessChannelMode(QProcess::MergedChannels);
+        // BuildKit through the docker CLI, as our ImageBuilder uses it.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("COMPOSE_DOCKER_CLI_BUILD"), QStringLiteral("1"));
+        env.insert(QStringLiteral("DOCKER_BUILDKIT"), QStringLiteral("1"));
+        p.setProcessEnvironment(env);
         p.start(ComposeBinary, QStringList{QStringLiteral("-p"), project} + args);
         if (!p.waitForFinished(300000) || p.exitCode() != 0) {
             std::fprintf(stderr, "docker-compose %s failed:\n%s\n", qPrintable(args.join(QLatin1Char(' '))),
@@ -180,38 +214,89 @@ int main(int argc, char **argv)
     QProcess::execute(QStringLiteral(REPORUNNER_SOURCE_DIR "/scripts/busybox-image.sh"), {});
     dockerruntime::DockerRuntime runtime(&client);
     const QString tag = QStringLiteral("b%1").arg(QRandomGenerator::global()->bounded(100000, 999999));
-    Ours ours{client, runtime, {}};
 
     if (smoke) {
         // Warm when the images exist (scripts/setup.sh, earlier tests); builds them otherwise.
+        const bool fast = app.arguments().contains(QStringLiteral("--fast-probes"));
+        Ours ours{client, runtime, exampleDir(), fast};
         const double warm = ours.run(tag + QStringLiteral("smoke"));
-        std::printf("reporunner: %.0f ms to READY\n", warm);
-        return warm < 0 ? 1 : 0;
+        if (warm < 0)
+            return 1;
+        std::printf("reporunner (%s): %.0f ms to READY\n", fast ? "fast probes" : "declared cadence", warm);
+        return 0;
     }
 
-    Compose compose{client, QStringLiteral("rrbench") + tag};
-    if (!QFile::exists(ComposeBinary)) {
-        std::fprintf(stderr, "%s is missing (apt-get install docker-compose)\n", qPrintable(ComposeBinary));
-        return 77;
+    for (const QString &tool : {ComposeBinary, DockerCli})
+        if (!QFile::exists(tool)) {
+            std::fprintf(
+                stderr, "%s is missing (apt-get install docker-compose docker.io): nothing to compare with\n",
+                qPrintable(tool));
+            return 1;
+        }
+    // docker-compose 1.29 builds with BuildKit through `docker build`, which needs the buildx
+    // plugin in current docker CLIs; without it compose could only use the classic builder,
+    // which is not the same work as ours.
+    {
+        QProcess buildx;
+        buildx.start(DockerCli, {QStringLiteral("buildx"), QStringLiteral("version")});
+        if (!buildx.waitForFinished(30000) || buildx.exitCode() != 0) {
+            std::fprintf(stderr,
+                         "docker buildx is missing (%s buildx version failed): docker-compose cannot build "
+                         "with BuildKit, so there is nothing like-for-like to compare with\n",
+                         qPrintable(DockerCli));
+            return 1;
+        }
     }
-    QList<double> oursCold, oursWarm, composeCold, composeWarm;
-    for (int i = 0; i < reps; ++i) {
-        ours.run(tag + QStringLiteral("prime%1").arg(i)); // learn the image names
-        ours.removeImages();
-        oursCold << ours.run(tag + QStringLiteral("cold%1").arg(i));
-        oursWarm << ours.run(tag + QStringLiteral("warm%1").arg(i));
-        compose.removeImages();
-        composeCold << compose.run();
-        composeWarm << compose.run();
+    QTemporaryDir plain;
+    if (!plain.isValid() || !writeWithoutHealthChecks(plain.path())) {
+        std::fprintf(stderr, "could not write the project without health checks\n");
+        return 1;
     }
-    compose.removeImages();
 
-    const auto row = [](const char *what, double a, double b) {
-        std::printf("%-6s %12.0f %16.0f %8.2f\n", what, a, b, b > 0 ? a / b : 0.0);
+    struct Project
+    {
+        const char *name;
+        QString dir;
     };
-    std::printf("time to READY for examples/compose-app, median of %d (ms)\n", reps);
-    std::printf("%-6s %12s %16s %8s\n", "", "reporunner", "docker-compose", "ratio");
-    row("cold", median(oursCold), median(composeCold));
-    row("warm", median(oursWarm), median(composeWarm));
+    const QList<Project> projects{{"with health checks", exampleDir()},
+                                  {"without health checks", plain.path()}};
+    std::printf("time to READY for examples/compose-app, median of %d (ms); compose with BuildKit\n", reps);
+    std::printf("%-24s %-5s %14s %14s %16s %9s %9s\n", "project", "", "ours declared", "ours fast",
+                "docker-compose", "declared/", "fast/");
+    for (const Project &project : projects) {
+        Ours declared{client, runtime, project.dir, false};
+        Ours fast{client, runtime, project.dir, true};
+        Compose compose{client, QStringLiteral("rrbench") + tag, project.dir};
+        QList<double> cold[3], warm[3];
+        for (int i = 0; i < reps; ++i) {
+            const QString id = tag + QString::number(&project - projects.data()) + QString::number(i);
+            if (declared.run(id + QStringLiteral("prime")) < 0) // learn the image names
+                return 1;
+            fast.images = declared.images;
+            declared.removeImages();
+            cold[0] << declared.run(id + QStringLiteral("dc"));
+            warm[0] << declared.run(id + QStringLiteral("dw"));
+            declared.removeImages();
+            cold[1] << fast.run(id + QStringLiteral("fc"));
+            warm[1] << fast.run(id + QStringLiteral("fw"));
+            compose.removeImages();
+            cold[2] << compose.run();
+            warm[2] << compose.run();
+        }
+        compose.removeImages();
+        for (const QList<double> *runs : {cold, warm})
+            for (int k = 0; k < 3; ++k)
+                if (runs[k].contains(-1)) {
+                    std::fprintf(stderr, "a run failed (see above): no figures for %s\n", project.name);
+                    return 1;
+                }
+        const auto row = [&project](const char *what, const QList<double> *runs) {
+            const double d = median(runs[0]), f = median(runs[1]), c = median(runs[2]);
+            std::printf("%-24s %-5s %14.0f %14.0f %16.0f %9.2f %9.2f\n", project.name, what, d, f, c, d / c,
+                        f / c);
+        };
+        row("cold", cold);
+        row("warm", warm);
+    }
     return 0;
 }

@@ -1,15 +1,16 @@
 import QtQuick
 import QtQuick.Controls
 
-// A run or service state as a coloured label.
+// A run state (RunState names, upper case) or a service state (protocol.json's ServiceState,
+// lower case) as a coloured label.
 Rectangle {
     id: chip
     property string value: ""
     readonly property color tint: {
         switch (chip.value) {
-        case "READY": case "ready": case "running": case "healthy": return "#2ea043"
-        case "FAILED": case "exited": case "unhealthy": return "#d1242f"
-        case "STOPPED": return "#8a8f98"
+        case "READY": case "healthy": case "completed": return "#2ea043"
+        case "FAILED": case "failed": return "#d1242f"
+        case "STOPPED": case "stopped": return "#8a8f98"
         default: return "#2f7de1"
         }
     }

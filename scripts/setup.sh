@@ -10,7 +10,10 @@ mapfile -t wanted < <(grep -v '^#' "$root/scripts/packages.txt" | sed '/^$/d')
 # it is; otherwise Debian's nodejs (18) and npm.
 if ! command -v node >/dev/null 2>&1; then
     wanted+=(nodejs npm)
-    echo "setup: no node on PATH: using Debian's nodejs 18 and npm for the extension's toolchain" >&2
+    echo "setup: no node on PATH: using Debian's nodejs 18 and npm. They build the extension and run its" \
+        "unit tests; its end-to-end test needs Node 20 (playwright-core 1.65 refuses older, and 1.61, the" \
+        "last that runs on 18, cannot drive the panel's iframe), so put a Node 20 first on PATH for it" \
+        "(CI fails without)." >&2
 elif ! command -v npm >/dev/null 2>&1; then
     echo "setup: node is on PATH ($(command -v node)) but npm is not; install the npm that goes with that node" >&2
     exit 1

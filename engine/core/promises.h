@@ -81,12 +81,27 @@ template<class T, class F> void whenFinished(QObject *receiver, QFuture<T> futur
             return;
         QMetaObject::invokeMethod(
             target,
-            [guard, fn, result] {
+            [guard, fn, result]() mutable {
                 if (guard)
                     fn(result);
             },
             Qt::QueuedConnection);
     });
+}
+
+// whenFinished() for a handler that returns a value: the returned future has that value, or is
+// cancelled when the receiver dies first.
+template<class T, class Handler>
+auto continueOn(QObject *receiver, const QFuture<T> &future, Handler handler)
+    -> QFuture<std::invoke_result_t<Handler &, T &>>
+{
+    using R = std::invoke_result_t<Handler &, T &>;
+    auto promise = started<R>();
+    QFuture<R> out = promise->future();
+    whenFinished(receiver, future, [promise, handler = std::move(handler)](const T &value) mutable {
+        settle(promise, handler(value));
+    });
+    return out;
 }
 
 } // namespace rr::core::promises

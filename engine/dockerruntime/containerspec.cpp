@@ -34,11 +34,17 @@ QJsonObject healthcheck(const plan::PlanProbe &probe)
 {
     QStringList test{QStringLiteral("CMD")};
     test << probe.exec;
-    return {{QStringLiteral("Test"), strings(test)},
-            {QStringLiteral("Interval"), qMax(1, probe.periodSeconds) * NanosPerSecond},
-            {QStringLiteral("Timeout"), qMax(1, probe.timeoutSeconds) * NanosPerSecond},
-            {QStringLiteral("Retries"), qMax(1, probe.failureThreshold)},
-            {QStringLiteral("StartPeriod"), qMax(0, probe.initialDelaySeconds) * NanosPerSecond}};
+    // As the compose file declares it. StartInterval needs API 1.44 (Docker 25); older daemons
+    // ignore it and check every Interval from the start.
+    QJsonObject check{
+        {QStringLiteral("Test"), strings(test)},
+        {QStringLiteral("Interval"), qMax(1, probe.declaredIntervalSeconds) * NanosPerSecond},
+        {QStringLiteral("Timeout"), qMax(1, probe.timeoutSeconds) * NanosPerSecond},
+        {QStringLiteral("Retries"), qMax(1, probe.failureThreshold)},
+        {QStringLiteral("StartPeriod"), qMax(0, probe.declaredStartPeriodSeconds) * NanosPerSecond}};
+    if (probe.declaredStartIntervalSeconds > 0)
+        check.insert(QStringLiteral("StartInterval"), probe.declaredStartIntervalSeconds * NanosPerSecond);
+    return check;
 }
 
 QJsonArray mounts(const plan::RunPlan &plan, const plan::ServicePlan &service)

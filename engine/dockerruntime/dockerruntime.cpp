@@ -1,16 +1,20 @@
 #include "dockerruntime/dockerruntime.h"
 
 #include "core/logging.h"
+#include "core/promises.h"
 #include "docker/dockerclient.h"
 #include "dockerruntime/containerspec.h"
-#include "dockerruntime/deployjob.h"
 #include "dockerruntime/diagnosis.h"
+#include "dockerruntime/dockerdriver.h"
+#include "dockerruntime/dockerevents.h"
+#include "dockerruntime/dockersetup.h"
 #include "dockerruntime/loglinesplitter.h"
+#include "runtime/rollout.h"
 
 #include <QJsonArray>
 
 #include <QSet>
-#include <QThread>
+#include <QTimer>
 #include <QUrl>
 #include <atomic>
 #include <memory>
@@ -29,11 +33,6 @@ using core::ErrorCategory;
 using docker::ApiRequest;
 using docker::DockerClient;
 using docker::DockerConnection;
-
-QString enc(const QString &segment)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(segment, ":@"));
-}
 
 QString runFilter(const QString &runId)
 {
@@ -72,8 +71,14 @@ core::Result<Leftovers> listLabelled(DockerConnection &c, const DockerClient::Ca
 } // namespace
 
 DockerRuntime::DockerRuntime(docker::DockerClient *client, QObject *parent)
+    : DockerRuntime(client, DockerRuntimeOptions(), parent)
+{}
+
+DockerRuntime::DockerRuntime(docker::DockerClient *client, DockerRuntimeOptions options, QObject *parent)
     : runtime::Runtime(parent)
     , m_client(client)
+    , m_options(options)
+    , m_events(new DockerEvents(client, this))
 {}
 
 DockerRuntime::~DockerRuntime()
@@ -85,15 +90,13 @@ DockerRuntime::~DockerRuntime()
             context->cancelled = true;
         jobs = m_jobs;
     }
+    // Drivers end their event streams as they go (children of this object).
+    for (const Active &a : std::as_const(m_active))
+        if (a.driver)
+            a.driver->stop();
     // Jobs emit this object's signals; none may outlive it.
     for (QFuture<void> &job : jobs)
         job.waitForFinished();
-}
-
-void DockerRuntime::postStatus(const QString &runId, const runtime::ServiceStatus &status)
-{
-    QMetaObject::invokeMethod(
-        this, [this, runId, status] { Q_EMIT serviceStatusChanged(runId, status); }, Qt::QueuedConnection);
 }
 
 QString DockerRuntime::name() const
@@ -131,69 +134,97 @@ QFuture<core::Result<void>> DockerRuntime::probe()
 
 QFuture<core::Result<void>> DockerRuntime::loadImages(const plan::RunPlan &plan)
 {
-    auto context = std::make_shared<RunContext>(plan.runId);
-    auto job =
-        m_client->run<void>([plan, context](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
-            DeployJob deploy(c, cancelled, plan, context, {});
-            return deploy.ensureImages();
-        });
+    auto job = m_client->run<void>([plan](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+        return DockerSetup(c, cancelled, plan).ensureImages();
+    });
     track(QFuture<void>(job));
     return job;
 }
 
 QFuture<core::Result<runtime::Deployment>> DockerRuntime::deploy(const plan::RunPlan &plan)
 {
-    auto context = freshContext(plan.runId);
-    DeployJob::Hooks hooks;
-    const QString runId = plan.runId;
-    hooks.status = [this, runId](const runtime::ServiceStatus &s) { postStatus(runId, s); };
-    hooks.follow = [this, context](const plan::ServicePlan &s, const QString &id, bool tty, qint64) {
-        follow(context, s, id, tty, 0);
-    };
-    auto job = m_client->run<runtime::Deployment>(
-        [plan, context, hooks](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
-            DeployJob deploy(
-                c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan, context,
-                hooks);
-            return deploy.deploy();
-        });
-    track(QFuture<void>(job));
-    return job;
+    return start(plan, false);
 }
 
 QFuture<core::Result<runtime::Deployment>> DockerRuntime::attach(const plan::RunPlan &plan,
                                                                  const runtime::Deployment &)
 {
-    auto context = freshContext(plan.runId);
-    DeployJob::Hooks hooks;
-    const QString runId = plan.runId;
-    hooks.status = [this, runId](const runtime::ServiceStatus &s) { postStatus(runId, s); };
-    hooks.follow = [this, context](const plan::ServicePlan &s, const QString &id, bool tty, qint64 since) {
-        follow(context, s, id, tty, since);
-    };
-    auto job = m_client->run<runtime::Deployment>(
-        [plan, context, hooks](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
-            DeployJob deploy(
-                c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan, context,
-                hooks);
-            return deploy.attach();
-        });
-    track(QFuture<void>(job));
-    return job;
+    return start(plan, true);
 }
 
-void DockerRuntime::follow(const std::shared_ptr<RunContext> &context, const plan::ServicePlan &service,
+// One DockerDriver and one Rollout per deployment; the rollout stays after READY to report
+// crashes as runBroken until teardown.
+QFuture<core::Result<runtime::Deployment>> DockerRuntime::start(const plan::RunPlan &plan, bool attach)
+{
+    dismiss(plan.runId);
+    auto context = freshContext(plan.runId);
+    auto *driver = new DockerDriver(m_client, plan, context, m_events, this);
+    runtime::RolloutOptions options;
+    options.category = ErrorCategory::Docker;
+    options.attach = attach;
+    options.readyTimeoutMs = m_options.readyTimeoutSeconds * 1000;
+    options.previewTimeoutMs = m_options.previewProbeSeconds * 1000;
+    options.settleMs = m_options.settleMilliseconds;
+    auto *rollout = new runtime::Rollout(plan, driver, options, driver);
+    m_active.insert(plan.runId, Active{driver, rollout});
+
+    DeployPromise promise = std::make_shared<QPromise<core::Result<runtime::Deployment>>>();
+    promise->start();
+    const QString runId = plan.runId;
+    connect(driver, &DockerDriver::containerStarted, this,
+            [this, context](const QString &service, const QString &id, bool tty, bool attached) {
+                follow(context, service, id, tty, attached ? QDateTime::currentSecsSinceEpoch() : 0);
+            });
+    connect(driver, &runtime::RolloutDriver::logLine, this,
+            [this, runId](const QString &service, const QString &stream, const QString &text) {
+                Q_EMIT logLine(runId, service, stream, text);
+            });
+    connect(rollout, &runtime::Rollout::serviceStatusChanged, this,
+            [this, runId](const runtime::ServiceStatus &s) { Q_EMIT serviceStatusChanged(runId, s); });
+    connect(rollout, &runtime::Rollout::broken, this, [this, runId](const core::Error &e) {
+        qCWarning(lcDocker) << "run" << runId << "broke:" << e.message;
+        Q_EMIT runBroken(runId, e);
+    });
+    connect(rollout, &runtime::Rollout::ready, this,
+            [promise, driver, runId](const QList<runtime::Endpoint> &endpoints) {
+                promise->addResult(core::Result<runtime::Deployment>(
+                    runtime::Deployment{runId, endpoints, driver->details()}));
+                promise->finish();
+            });
+    connect(rollout, &runtime::Rollout::failed, this, [this, promise, runId, driver](const core::Error &e) {
+        promise->addResult(core::Result<runtime::Deployment>(core::Unexpected(e)));
+        promise->finish();
+        if (m_active.value(runId).driver == driver)
+            m_active.remove(runId);
+        driver->deleteLater();
+    });
+    rollout->start();
+    return promise->future();
+}
+
+// Ends the rollout of a run (an earlier deployment being replaced, or teardown).
+void DockerRuntime::dismiss(const QString &runId)
+{
+    const Active a = m_active.take(runId);
+    if (a.rollout)
+        a.rollout->cancel();
+    if (a.driver) {
+        a.driver->stop();
+        a.driver->deleteLater();
+    }
+}
+
+void DockerRuntime::follow(const std::shared_ptr<RunContext> &context, const QString &serviceName,
                            const QString &containerId, bool tty, qint64 since)
 {
-    ApiRequest r = ApiRequest::get(QStringLiteral("/containers/%1/logs").arg(enc(containerId)));
+    ApiRequest r =
+        ApiRequest::get(QStringLiteral("/containers/%1/logs").arg(ApiRequest::pathSegment(containerId)));
     for (const char *key : {"follow", "stdout", "stderr"})
         r.query.addQueryItem(QLatin1String(key), QStringLiteral("1"));
     r.query.addQueryItem(QStringLiteral("timestamps"), QStringLiteral("0"));
     if (since > 0)
         r.query.addQueryItem(QStringLiteral("since"), QString::number(since));
-    const QString serviceName = service.name;
-    const bool oneShot = service.oneShot;
-    auto job = m_client->run<bool>([this, context, r, serviceName, oneShot, containerId,
+    auto job = m_client->run<bool>([this, context, r, serviceName,
                                     tty](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
         const auto stop = [&cancelled, &context] { return cancelled() || context->shouldStop(); };
         const QString runId = context->runId;
@@ -232,39 +263,6 @@ void DockerRuntime::follow(const std::shared_ptr<RunContext> &context, const pla
             return !stop();
         });
         emitLines(splitter.flush());
-        if (stop())
-            return core::Result<bool>(false);
-        // The stream ended: the container stopped. Say why, and break the run if it was READY.
-        auto inspected =
-            c.callJson(ApiRequest::get(QStringLiteral("/containers/%1/json").arg(enc(containerId))), stop);
-        if (!inspected || stop())
-            return core::Result<bool>(false);
-        const QJsonObject info = inspected->toObject();
-        const QJsonObject state = info.value(QStringLiteral("State")).toObject();
-        if (state.value(QStringLiteral("Running")).toBool())
-            return core::Result<bool>(false);
-        if (oneShot && state.value(QStringLiteral("ExitCode")).toInt() == 0 &&
-            !state.value(QStringLiteral("OOMKilled")).toBool()) {
-            postStatus(runId, {serviceName, QStringLiteral("completed"), 0, {}});
-            return core::Result<bool>(true);
-        }
-        QUrlQuery tail;
-        tail.addQueryItem(QStringLiteral("stdout"), QStringLiteral("1"));
-        tail.addQueryItem(QStringLiteral("stderr"), QStringLiteral("1"));
-        tail.addQueryItem(QStringLiteral("tail"), QString::number(Diagnosis::TailLines));
-        QStringList lines;
-        if (auto logs = c.call(
-                ApiRequest::get(QStringLiteral("/containers/%1/logs").arg(enc(containerId)), tail), stop)) {
-            docker::LogDemuxer demuxer(tty);
-            lines = LogLineSplitter::lines(demuxer.feed(logs->body));
-        }
-        const core::Error error = Diagnosis::stopped(serviceName, info, lines);
-        postStatus(runId, {serviceName, QStringLiteral("failed"), 0, error.message});
-        if (context->ready && !oneShot && !context->brokenReported.exchange(true)) {
-            qCWarning(lcDocker) << "run" << runId << "broke:" << error.message;
-            QMetaObject::invokeMethod(
-                this, [this, runId, error] { Q_EMIT runBroken(runId, error); }, Qt::QueuedConnection);
-        }
         return core::Result<bool>(true);
     });
     track(QFuture<void>(job));
@@ -272,9 +270,13 @@ void DockerRuntime::follow(const std::shared_ptr<RunContext> &context, const pla
 
 void DockerRuntime::cancel(const QString &runId)
 {
-    QMutexLocker lock(&m_mutex);
-    if (auto context = m_runs.value(runId))
-        context->cancelled = true;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (auto context = m_runs.value(runId))
+            context->cancelled = true;
+    }
+    if (const Active a = m_active.value(runId); a.rollout && !a.rollout->isReady())
+        a.rollout->cancel();
 }
 
 QFuture<core::Result<void>> DockerRuntime::teardown(const QString &runId)
@@ -286,57 +288,91 @@ QFuture<core::Result<void>> DockerRuntime::teardown(const QString &runId)
             context->cancelled = true;
         }
     }
-    auto job = m_client->run<void>([runId](DockerConnection &c,
-                                           const DockerClient::CancelCheck &cancelled) -> core::Result<void> {
+    dismiss(runId);
+    auto promise = std::make_shared<QPromise<core::Result<void>>>();
+    promise->start();
+    removeAttempt(runId, 0, promise);
+    return promise->future();
+}
+
+// One pass over what is left of the run; a container that was still stopping can hold its
+// network or volume for a moment, so a pass that left something is retried a little later.
+void DockerRuntime::removeAttempt(const QString &runId, int attempt,
+                                  const std::shared_ptr<QPromise<core::Result<void>>> &promise)
+{
+    constexpr int Attempts = 5;
+    constexpr int RetryMs = 300;
+    struct Pass
+    {
+        bool clean = false;
+        QStringList failures;
+    };
+    auto job = m_client->run<Pass>([runId](DockerConnection &c,
+                                           const DockerClient::CancelCheck &cancelled) -> core::Result<Pass> {
         const QStringList labels{runFilter(runId)};
         QUrlQuery force;
         force.addQueryItem(QStringLiteral("force"), QStringLiteral("1"));
         force.addQueryItem(QStringLiteral("v"), QStringLiteral("1"));
-        QStringList failures;
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            auto left = listLabelled(c, cancelled, labels);
-            if (!left)
-                return core::fail(left.error());
-            if (left->empty())
-                return {};
-            failures.clear();
-            // Containers first: a network or volume in use cannot go.
-            for (const QJsonValue &v : std::as_const(left->containers)) {
-                const QString id = v.toObject().value(QStringLiteral("Id")).toString();
-                if (auto gone = c.call(ApiRequest::del(QStringLiteral("/containers/%1").arg(enc(id)), force),
-                                       cancelled);
-                    !gone && gone.error().code != QLatin1String("docker.not_found"))
-                    failures << gone.error().message;
-            }
-            for (const QJsonValue &v : std::as_const(left->networks)) {
-                const QString id = v.toObject().value(QStringLiteral("Id")).toString();
-                if (auto gone =
-                        c.call(ApiRequest::del(QStringLiteral("/networks/%1").arg(enc(id))), cancelled);
-                    !gone && gone.error().code != QLatin1String("docker.not_found"))
-                    failures << gone.error().message;
-            }
-            for (const QJsonValue &v : std::as_const(left->volumes)) {
-                const QString name = v.toObject().value(QStringLiteral("Name")).toString();
-                if (auto gone =
-                        c.call(ApiRequest::del(QStringLiteral("/volumes/%1").arg(enc(name))), cancelled);
-                    !gone && gone.error().code != QLatin1String("docker.not_found"))
-                    failures << gone.error().message;
-            }
-            if (cancelled())
-                return core::fail(ErrorCategory::Cancelled, QStringLiteral("run.cancelled"),
-                                  QStringLiteral("Stopping run %1 was interrupted.").arg(runId));
-            if (attempt > 0)
-                QThread::msleep(300);
+        auto left = listLabelled(c, cancelled, labels);
+        if (!left)
+            return core::fail(left.error());
+        Pass pass;
+        if (left->empty()) {
+            pass.clean = true;
+            return pass;
+        }
+        // Containers first: a network or volume in use cannot go.
+        for (const QJsonValue &v : std::as_const(left->containers)) {
+            const QString id = v.toObject().value(QStringLiteral("Id")).toString();
+            if (auto gone = c.call(
+                    ApiRequest::del(QStringLiteral("/containers/%1").arg(ApiRequest::pathSegment(id)), force),
+                    cancelled);
+                !gone && gone.error().code != QLatin1String("docker.not_found"))
+                pass.failures << gone.error().message;
+        }
+        for (const QJsonValue &v : std::as_const(left->networks)) {
+            const QString id = v.toObject().value(QStringLiteral("Id")).toString();
+            if (auto gone =
+                    c.call(ApiRequest::del(QStringLiteral("/networks/%1").arg(ApiRequest::pathSegment(id))),
+                           cancelled);
+                !gone && gone.error().code != QLatin1String("docker.not_found"))
+                pass.failures << gone.error().message;
+        }
+        for (const QJsonValue &v : std::as_const(left->volumes)) {
+            const QString name = v.toObject().value(QStringLiteral("Name")).toString();
+            if (auto gone =
+                    c.call(ApiRequest::del(QStringLiteral("/volumes/%1").arg(ApiRequest::pathSegment(name))),
+                           cancelled);
+                !gone && gone.error().code != QLatin1String("docker.not_found"))
+                pass.failures << gone.error().message;
+        }
+        if (cancelled())
+            return core::fail(ErrorCategory::Cancelled, QStringLiteral("run.cancelled"),
+                              QStringLiteral("Stopping run %1 was interrupted.").arg(runId));
+        return pass;
+    });
+    track(QFuture<void>(job));
+    core::promises::whenFinished(this, job, [this, runId, attempt, promise](const core::Result<Pass> &pass) {
+        if (!pass || pass->clean) {
+            promise->addResult(pass ? core::Result<void>()
+                                    : core::Result<void>(core::Unexpected(pass.error())));
+            promise->finish();
+            return;
+        }
+        if (attempt + 1 < Attempts) {
+            QTimer::singleShot(attempt == 0 ? 0 : RetryMs, this, [this, runId, attempt, promise] {
+                removeAttempt(runId, attempt + 1, promise);
+            });
+            return;
         }
         core::Error e = core::makeError(
             ErrorCategory::Docker, QStringLiteral("run.teardown"),
             QStringLiteral("Some of run %1's containers, networks or volumes could not be removed")
                 .arg(runId));
-        e.details = failures.join(QLatin1Char('\n'));
-        return core::fail(e);
+        e.details = pass->failures.join(QLatin1Char('\n'));
+        promise->addResult(core::Result<void>(core::Unexpected(e)));
+        promise->finish();
     });
-    track(QFuture<void>(job));
-    return job;
 }
 
 QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()

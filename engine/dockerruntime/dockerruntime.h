@@ -1,11 +1,14 @@
 #pragma once
 
 #include "dockerruntime/runcontext.h"
+#include "runtime/rolloutoptions.h"
 #include "runtime/runtime.h"
 
 #include <QFuture>
 #include <QMap>
 #include <QMutex>
+#include <QPointer>
+#include <QPromise>
 
 #include <memory>
 
@@ -13,13 +16,28 @@ namespace rr::docker {
 class DockerClient;
 }
 
+namespace rr::runtime {
+class Rollout;
+}
+
 namespace rr::dockerruntime {
 
-// Runs a plan on plain Docker (PRODUCT.md §8): one labelled network per run, containers in
-// depends_on order with their health waits, ports on 127.0.0.1, logs followed per container,
-// crashes after READY reported as runBroken, and teardown/reconciliation by label.
-// The work runs on the Docker client's pool; signals are posted to and emitted on this object's
-// thread, whose event loop must run.
+class DockerDriver;
+class DockerEvents;
+
+// How the Docker runtime times its rollouts (the defaults suit real projects; tests shorten them).
+struct DockerRuntimeOptions
+{
+    int readyTimeoutSeconds = 300; // from the first API call to READY
+    int previewProbeSeconds = 120; // how long the primary port may take to answer
+    int settleMilliseconds = 1500; // each container must have run this long before READY
+};
+
+// Runs a plan on plain Docker (PRODUCT.md §8): one labelled network per run, ports on 127.0.0.1,
+// logs followed per container, teardown/reconciliation by label. The rollout itself (order,
+// health, READY, crashes after READY as runBroken) is runtime::Rollout driving a DockerDriver on
+// this object's thread, whose event loop must run; blocking Engine API calls and followed logs
+// run on the Docker client's pool.
 class DockerRuntime final : public runtime::Runtime
 {
     Q_OBJECT
@@ -28,6 +46,7 @@ class DockerRuntime final : public runtime::Runtime
 public:
     // `client` must outlive this runtime.
     explicit DockerRuntime(docker::DockerClient *client, QObject *parent = nullptr);
+    DockerRuntime(docker::DockerClient *client, DockerRuntimeOptions options, QObject *parent = nullptr);
     // Stops following logs and waits for this runtime's jobs; it leaves containers running.
     ~DockerRuntime() override;
 
@@ -42,16 +61,28 @@ public:
     QFuture<core::Result<QStringList>> liveRunIds() override;
 
 private:
+    struct Active
+    {
+        QPointer<DockerDriver> driver;
+        QPointer<runtime::Rollout> rollout;
+    };
+    using DeployPromise = std::shared_ptr<QPromise<core::Result<runtime::Deployment>>>;
+
+    QFuture<core::Result<runtime::Deployment>> start(const plan::RunPlan &plan, bool attach);
+    void dismiss(const QString &runId);
     std::shared_ptr<RunContext> freshContext(const QString &runId);
-    void follow(const std::shared_ptr<RunContext> &context, const plan::ServicePlan &service,
+    void follow(const std::shared_ptr<RunContext> &context, const QString &service,
                 const QString &containerId, bool tty, qint64 since);
     void track(const QFuture<void> &job);
-    // Emits serviceStatusChanged on this object's thread.
-    void postStatus(const QString &runId, const runtime::ServiceStatus &status);
+    void removeAttempt(const QString &runId, int attempt,
+                       const std::shared_ptr<QPromise<core::Result<void>>> &promise);
 
     docker::DockerClient *m_client;
+    DockerRuntimeOptions m_options;
+    DockerEvents *m_events; // one stream for every run, a child
     QMutex m_mutex;
     QMap<QString, std::shared_ptr<RunContext>> m_runs;
+    QMap<QString, Active> m_active;
     QList<QFuture<void>> m_jobs;
 };
 

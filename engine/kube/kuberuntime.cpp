@@ -5,8 +5,9 @@
 #include "core/promises.h"
 #include "kube/kubeclient.h"
 #include "kube/kubeconfig.h"
+#include "kube/kubedriver.h"
 #include "kube/kubewatch.h"
-#include "kube/rundeployer.h"
+#include "runtime/rollout.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -155,34 +156,53 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
     using R = core::Result<runtime::Deployment>;
     if (!m_client)
         return core::promises::ready(R(core::fail(*m_configError)));
-    if (RunDeployer *old = m_runs.value(plan.runId)) {
-        old->shutdown();
-        old->deleteLater();
-    }
+    dismiss(plan.runId);
     auto promise = core::promises::started<R>();
-    auto *deployer = new RunDeployer(m_client, plan, m_options, attach, m_images.value(plan.runId), this);
-    m_runs.insert(plan.runId, deployer);
+    auto *driver = new KubeDriver(m_client, plan, m_options, m_images.value(plan.runId), this);
+    runtime::RolloutOptions options;
+    options.category = ErrorCategory::Kube;
+    options.attach = attach;
+    options.readyTimeoutMs = m_options.readyTimeoutSeconds * 1000;
+    options.previewTimeoutMs = m_options.previewProbeSeconds * 1000;
+    options.settleMs = m_options.settleMilliseconds;
+    auto *rollout = new runtime::Rollout(driver->plan(), driver, options, driver);
+    m_runs.insert(plan.runId, Active{driver, rollout});
     const QString runId = plan.runId;
-    connect(deployer, &RunDeployer::logLine, this,
+    connect(driver, &runtime::RolloutDriver::logLine, this,
             [this, runId](const QString &service, const QString &stream, const QString &text) {
                 Q_EMIT logLine(runId, service, stream, text);
             });
     connect(
-        deployer, &RunDeployer::serviceStatusChanged, this,
+        rollout, &runtime::Rollout::serviceStatusChanged, this,
         [this, runId](const runtime::ServiceStatus &status) { Q_EMIT serviceStatusChanged(runId, status); });
-    connect(deployer, &RunDeployer::broken, this,
+    connect(rollout, &runtime::Rollout::broken, this,
             [this, runId](const core::Error &error) { Q_EMIT runBroken(runId, error); });
-    connect(deployer, &RunDeployer::ready, this, [promise](const runtime::Deployment &deployment) {
-        core::promises::settle(promise, R(deployment));
-    });
-    connect(deployer, &RunDeployer::failed, this, [this, promise, deployer, runId](const core::Error &error) {
-        if (m_runs.value(runId) == deployer)
-            m_runs.remove(runId);
-        deployer->deleteLater();
-        core::promises::settle(promise, R(core::fail(error)));
-    });
-    deployer->start();
+    connect(rollout, &runtime::Rollout::ready, this,
+            [promise, driver, runId](const QList<runtime::Endpoint> &endpoints) {
+                core::promises::settle(promise, R(runtime::Deployment{runId, endpoints, driver->details()}));
+            });
+    connect(rollout, &runtime::Rollout::failed, this,
+            [this, promise, driver, runId](const core::Error &error) {
+                qCInfo(lcKube) << "run" << runId << "failed:" << error.code;
+                if (m_runs.value(runId).driver == driver)
+                    m_runs.remove(runId);
+                driver->deleteLater();
+                core::promises::settle(promise, R(core::fail(error)));
+            });
+    rollout->start();
     return promise->future();
+}
+
+// Ends the rollout of a run (an earlier deployment being replaced, or teardown).
+void KubeRuntime::dismiss(const QString &runId)
+{
+    const Active a = m_runs.take(runId);
+    if (a.rollout)
+        a.rollout->cancel(); // fails an in-flight deploy as Cancelled
+    if (a.driver) {
+        a.driver->stop();
+        a.driver->deleteLater();
+    }
 }
 
 void KubeRuntime::cancel(const QString &runId)
@@ -191,8 +211,8 @@ void KubeRuntime::cancel(const QString &runId)
         m_loadCancelled.insert(runId);
         m_loading[runId].cancel(); // aborts the loader's transfer (Docker calls poll for it)
     }
-    if (RunDeployer *d = m_runs.value(runId); d && !d->isReady())
-        d->cancel();
+    if (const Active a = m_runs.value(runId); a.rollout && !a.rollout->isReady())
+        a.rollout->cancel();
 }
 
 QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
@@ -202,12 +222,9 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
         return core::promises::ready(R(core::fail(*m_configError)));
     m_images.remove(runId);
     QSet<QString> namespaces;
-    if (RunDeployer *d = m_runs.take(runId)) {
-        namespaces.insert(d->namespaceName());
-        d->cancel(); // fails an in-flight deploy as Cancelled
-        d->shutdown();
-        d->deleteLater();
-    }
+    if (const Active a = m_runs.value(runId); a.driver)
+        namespaces.insert(a.driver->namespaceName());
+    dismiss(runId);
     auto promise = core::promises::started<R>();
     // Labels find what an earlier engine process created, too.
     const QString path =
@@ -333,9 +350,9 @@ QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
     return promise->future();
 }
 
-RunDeployer *KubeRuntime::run(const QString &runId) const
+KubeDriver *KubeRuntime::run(const QString &runId) const
 {
-    return m_runs.value(runId);
+    return m_runs.value(runId).driver;
 }
 
 } // namespace rr::kube

@@ -11,10 +11,14 @@
 
 class QNetworkAccessManager;
 
+namespace rr::runtime {
+class Rollout;
+}
+
 namespace rr::kube {
 
 class KubeClient;
-class RunDeployer;
+class KubeDriver;
 
 // The primary runtime: each run is a namespace on a (normally local kind) cluster, deployed
 // with server-side apply, watched to readiness and previewed through WebSocket port-forwards.
@@ -41,11 +45,19 @@ public:
     // The configuration problem, if the runtime cannot be used at all.
     std::optional<core::Error> configurationError() const { return m_configError; }
     KubeClient *client() const { return m_client; }
-    // The deployer of a live run (forwards, watches); nullptr when none.
-    RunDeployer *run(const QString &runId) const;
+    // The driver of a live run (forwards, watches); nullptr when none.
+    KubeDriver *run(const QString &runId) const;
 
 private:
+    // A run's driver and the rollout driving it (a child of the driver).
+    struct Active
+    {
+        QPointer<KubeDriver> driver;
+        QPointer<runtime::Rollout> rollout;
+    };
+
     QFuture<core::Result<runtime::Deployment>> start(const plan::RunPlan &plan, bool attach);
+    void dismiss(const QString &runId);
     void deleteNamespaces(const QString &runId, const QStringList &namespaces,
                           std::function<void(const core::Result<void> &)> done);
     void waitGone(const QString &runId, const QString &namespaceName,
@@ -54,7 +66,7 @@ private:
     KubeOptions m_options;
     KubeClient *m_client = nullptr;
     std::optional<core::Error> m_configError;
-    QHash<QString, QPointer<RunDeployer>> m_runs;
+    QHash<QString, Active> m_runs;
     QHash<QString, ImageMap> m_images;                         // run id -> where LOADING put its images
     QHash<QString, QFuture<core::Result<ImageMap>>> m_loading; // LOADING in flight, for cancel()
     QSet<QString> m_loadCancelled;                             // cancelled while LOADING

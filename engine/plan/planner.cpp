@@ -153,6 +153,7 @@ core::Result<RunPlan> Planner::plan(const project::ComposeProject &project,
     plan.sandbox.quota = options.quota;
     plan.sandbox.offline = options.offline;
     plan.sandbox.allowUnsafe = options.allowUnsafe;
+    plan.fastProbes = options.fastProbes;
 
     const core::Result<QStringList> selected = selectServices(project, options, plan.report);
     if (!selected)

@@ -82,11 +82,20 @@ void ProbeMapper::map(const project::Service &svc, const project::DockerfileFact
     const int retries = hc.retries > 0 ? hc.retries : 3;
     const int startPeriod = hc.startPeriodMs > 0 ? seconds(hc.startPeriodMs, 0) : 0;
 
+    const int startInterval = hc.startIntervalMs > 0 ? seconds(hc.startIntervalMs, 5) : 0;
+    // The first check comes one start_interval (if declared) or one interval after the start.
+    const int firstCheck = startInterval > 0 ? startInterval : interval;
+
     PlanProbe readiness;
     readiness.exec = *exec;
-    readiness.periodSeconds = qMin(interval, hc.startIntervalMs > 0 ? seconds(hc.startIntervalMs, 5) : 10);
     readiness.timeoutSeconds = timeout;
     readiness.failureThreshold = retries;
+    readiness.declaredIntervalSeconds = interval;
+    readiness.declaredStartPeriodSeconds = startPeriod;
+    readiness.declaredStartIntervalSeconds = startInterval;
+    const bool fast = ctx.options.fastProbes;
+    readiness.initialDelaySeconds = fast ? 0 : firstCheck;
+    readiness.periodSeconds = fast ? 1 : firstCheck;
     sp.readiness = readiness;
 
     PlanProbe liveness = readiness;
@@ -95,12 +104,21 @@ void ProbeMapper::map(const project::Service &svc, const project::DockerfileFact
     liveness.initialDelaySeconds = startPeriod;
     sp.liveness = liveness;
 
+    const QString cadence =
+        fast ? QStringLiteral("; fast probes: also checked as soon as the container runs, then every 250 ms "
+                              "(Docker) or every second (Kubernetes) until it passes, more often than "
+                              "declared")
+             : QStringLiteral("; declared cadence: first check %1 s after the start, then every %2 s")
+                   .arg(firstCheck)
+                   .arg(startInterval > 0 ? startInterval : interval);
     if (compose)
         ctx.note(svc, key, Status::Mapped,
-                 QStringLiteral("readiness probe and a more tolerant liveness probe from the ") + source);
+                 QStringLiteral("readiness probe and a more tolerant liveness probe from the ") + source +
+                     cadence);
     else
         ctx.report().add(svc.name, key, Status::Adapted,
-                         QStringLiteral("no compose healthcheck: probes from ") + source, svc.where);
+                         QStringLiteral("no compose healthcheck: probes from ") + source + cadence,
+                         svc.where);
 }
 
 } // namespace rr::plan

@@ -8,10 +8,11 @@ namespace rr::plan {
 
 // Internal: healthcheck -> a readiness probe and a more tolerant liveness probe.
 //
-// Readiness: the compose timings, but checked at least every 10 s so a 30 s interval does not
-// delay READY. Liveness: the compose interval, 3x the retries, and the start period as the
-// initial delay, so a slow start is never killed. The Dockerfile's HEALTHCHECK applies when
-// compose sets none (and fills any test compose leaves empty).
+// Readiness: the compose timings at the declared cadence (first check one start_interval, else
+// one interval, after the start), or every second with PlanOptions::fastProbes; the report
+// says which. Liveness: the compose interval, 3x the retries, and the start period as the
+// initial delay, so a slow start is never killed. Docker's HEALTHCHECK uses the declared* fields. The
+// Dockerfile's HEALTHCHECK applies when compose sets none (and fills any test compose leaves empty).
 class ProbeMapper final
 {
 public:

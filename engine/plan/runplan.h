@@ -27,6 +27,8 @@ struct PlanPort
 };
 
 // An exec probe; times in whole seconds (Kubernetes' unit), all at least 1 except the delay.
+// initialDelaySeconds/periodSeconds are the Kubernetes probe's cadence; the three declared*
+// fields are the compose healthcheck's own timing, which Docker's HEALTHCHECK takes as written.
 struct PlanProbe
 {
     QStringList exec;
@@ -34,6 +36,9 @@ struct PlanProbe
     int periodSeconds = 10;
     int timeoutSeconds = 1;
     int failureThreshold = 3;
+    int declaredIntervalSeconds = 30;
+    int declaredStartPeriodSeconds = 0;
+    int declaredStartIntervalSeconds = 0; // 0 = not declared
 };
 
 struct KeyToPath
@@ -107,6 +112,7 @@ struct PlanDependency
     QString service; // compose name
     project::Dependency::Condition condition = project::Dependency::Condition::Started;
     bool required = true;
+    bool restart = false; // compose `restart: true`: restart this service when the dependency restarts
 };
 
 struct ServicePlan
@@ -190,6 +196,8 @@ struct RunPlan
     QList<AddressAlias> aliasServices;
     QList<AddressAlias> addressAliases;
     QMap<QString, QString> serviceAddresses; // dnsName -> ClusterIP, filled by the runtime
+    // PlanOptions::fastProbes: the runtime also runs health checks itself, faster than declared.
+    bool fastProbes = false;
     TranslationReport report;
 
     const ServicePlan *service(const QString &name) const; // by compose or DNS name

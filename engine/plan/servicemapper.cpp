@@ -208,7 +208,7 @@ void ServiceMapper::mapLifecycle(const project::Service &svc, bool completionTar
     }
 
     for (const project::Dependency &d : svc.dependsOn)
-        sp.dependsOn.append(PlanDependency{d.service, d.condition, d.required});
+        sp.dependsOn.append(PlanDependency{d.service, d.condition, d.required, d.restart});
     if (!svc.dependsOn.isEmpty()) {
         bool restartFlag = false;
         for (const project::Dependency &d : svc.dependsOn)

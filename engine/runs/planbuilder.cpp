@@ -207,6 +207,7 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
     options.primaryService = request.primaryService;
     options.allowUnsafe = request.allowUnsafe;
     options.offline = request.offline;
+    options.fastProbes = request.fastProbes;
     options.variables = request.values;
     auto planned = plan::Planner::plan(out.project, *facts, options);
     if (!planned)

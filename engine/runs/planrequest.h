@@ -23,7 +23,8 @@ struct PlanRequest
     QMap<QString, QString> values; // --set VAR=value, used for interpolation
     bool allowUnsafe = false;
     bool offline = false;
-    QString runId; // empty = a fresh one
+    bool fastProbes = false; // plan::PlanOptions::fastProbes
+    QString runId;           // empty = a fresh one
 };
 
 } // namespace rr::runs

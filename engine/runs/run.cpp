@@ -159,7 +159,7 @@ void Run::onServiceStatus(const runtime::ServiceStatus &status)
 {
     QJsonArray services = m_record.details.value(QStringLiteral("services")).toArray();
     const QJsonObject entry{{QStringLiteral("service"), status.service},
-                            {QStringLiteral("state"), status.state},
+                            {QStringLiteral("state"), runtime::serviceStateName(status.state)},
                             {QStringLiteral("restarts"), status.restarts},
                             {QStringLiteral("detail"), status.detail}};
     bool replaced = false;

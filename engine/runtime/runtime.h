@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "plan/runplan.h"
+#include "runtime/servicestate.h"
 
 #include <QFuture>
 #include <QJsonObject>
@@ -26,7 +27,7 @@ struct Endpoint
 struct ServiceStatus
 {
     QString service;
-    QString state; // "waiting" | "starting" | "running" | "ready" | "completed" | "failed"
+    ServiceState state = ServiceState::Pending;
     int restarts = 0;
     QString detail; // plain-language reason when not ready
 };

@@ -54,6 +54,14 @@ function body(where, fields) {
 
 let out = `// Generated from engine/ipc/protocol.json by scripts/genprotocol.mjs. Do not edit: change the schema.\n\n`;
 out += `export const protocolVersion = ${schema.protocol};\n\n`;
+// Value sets the engine sends: a const list and its union type (enums.ServiceState ->
+// serviceStateValues and ServiceState).
+for (const [name, values] of Object.entries(schema.enums ?? {})) {
+  if (!Array.isArray(values) || values.length === 0) throw new Error(`enums.${name}: an enum needs values`);
+  const list = `${name[0].toLowerCase()}${name.slice(1)}Values`;
+  out += `export const ${list} = [${values.map(quote).join(', ')}] as const;\n`;
+  out += `export type ${name} = (typeof ${list})[number];\n\n`;
+}
 for (const [name, fields] of Object.entries(schema.objects ?? {})) {
   for (const [field, f] of Object.entries(fields))
     if (f.type === 'enum') out += `export const ${name[0].toLowerCase()}${name.slice(1)}${ident(field)}Values = [${f.values.map(quote).join(', ')}] as const;\n`;

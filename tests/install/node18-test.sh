@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The extension's toolchain on a pure Debian 12: installs Debian's own nodejs (18) and npm into a
 # clean root, then runs `npm ci` from the committed lockfile, the build (protocol types,
-# typecheck, bundle) and the vitest unit suite there, and loads playwright-core (the end-to-end
-# test's browser driver), which refuses a Node it does not support.
+# typecheck, bundle) and the vitest unit suite there. The end-to-end test is the one part that
+# needs Node 20: playwright-core 1.62 and later refuse Node 18, and 1.61 (the last that runs on
+# it) cannot drive the panel's extension-origin iframe in our e2e test.
 #
 #   tests/install/node18-test.sh      (root)
 set -euo pipefail
@@ -52,8 +53,4 @@ step "the unit suite (vitest)"
 in_extension "npx vitest run --config vitest.config.ts" >"$work/unit.log" 2>&1 ||
     { tail -n 40 "$work/unit.log" >&2; fail "the unit suite on Node 18"; }
 grep -E "Tests +[0-9]+ passed" "$work/unit.log" || fail "vitest printed no passing count"
-step "playwright-core loads"
-out=$(in_extension "node -e \"const p = require('playwright-core'); console.log(typeof p.chromium.launchPersistentContext)\"" 2>&1) ||
-    fail "playwright-core refuses Node 18: $out"
-[ "$out" = function ] || fail "playwright-core loaded without its chromium driver: $out"
-echo "node18-test: the extension's toolchain works on Debian's $node_version"
+echo "node18-test: the extension builds and its unit suite passes on Debian's $node_version"

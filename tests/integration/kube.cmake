@@ -26,3 +26,17 @@ reporunner_add_test(NAME test_kube_sandbox SOURCES ${CMAKE_CURRENT_LIST_DIR}/tes
   ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
   LIBS reporunner_kind reporunner_kube reporunner_runs reporunner_kubetestenv reporunner_testsupport Qt6::Network
   LABEL integration LOCK docker TIMEOUT 600 REAL_CLUSTER_ONLY)
+# The rollout rules (engine/runtime/rollout) as one table, run on each runtime: the Kubernetes
+# simulator (and the real cluster as _real) here, real Docker below.
+reporunner_add_test(NAME test_rollout_rules_kube SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_rollout_rules.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_kube_support.h ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
+  ${CMAKE_CURRENT_LIST_DIR}/test_planfor.h ${CMAKE_CURRENT_LIST_DIR}/test_dockerfixture.h
+  LIBS reporunner_kind reporunner_kube reporunner_dockerruntime reporunner_runs reporunner_kubetestenv
+  reporunner_testsupport Qt6::Network
+  LABEL integration LOCK docker TIMEOUT 900 REAL_CLUSTER ENV REPORUNNER_ROLLOUT_RUNTIME=kubernetes)
+reporunner_add_test(NAME test_rollout_rules_docker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_rollout_rules.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_kube_support.h ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
+  ${CMAKE_CURRENT_LIST_DIR}/test_planfor.h ${CMAKE_CURRENT_LIST_DIR}/test_dockerfixture.h
+  LIBS reporunner_kind reporunner_kube reporunner_dockerruntime reporunner_runs reporunner_kubetestenv
+  reporunner_testsupport Qt6::Network
+  LABEL integration LOCK docker TIMEOUT 600 ENV REPORUNNER_ROLLOUT_RUNTIME=docker)

@@ -225,7 +225,7 @@ private Q_SLOTS:
                                              [](const QList<QVariant> &a) {
                                                  const auto s = a.at(1).value<runtime::ServiceStatus>();
                                                  return s.service == QLatin1String("api") &&
-                                                        s.state == QLatin1String("ready");
+                                                        s.state == runtime::ServiceState::Healthy;
                                              }),
                                  5000);
 

@@ -4,8 +4,8 @@
 // diagnoses, Stop through Terminating, and two runs at once. Where pods really run, the images
 // are built by Docker and pushed to the cluster's registry, and every failure is a real one.
 #include "kube/kubeclient.h"
+#include "kube/kubedriver.h"
 #include "kube/kuberuntime.h"
-#include "kube/rundeployer.h"
 #include "kubetestenv.h"
 #include "test_clusterimages.h"
 #include "test_kube_support.h"
@@ -183,8 +183,8 @@ private Q_SLOTS:
         bool sawReady = false;
         connect(runtime.get(), &runtime::Runtime::serviceStatusChanged, this,
                 [&sawReady](const QString &, const runtime::ServiceStatus &st) {
-                    sawReady = sawReady ||
-                               (st.service == QLatin1String("web") && st.state == QLatin1String("ready"));
+                    sawReady = sawReady || (st.service == QLatin1String("web") &&
+                                            st.state == runtime::ServiceState::Healthy);
                 });
         QVERIFY(loadImages(*runtime, plan));
         const auto deployed = awaitFuture(runtime->deploy(plan), 240000);
@@ -236,7 +236,7 @@ private Q_SLOTS:
                                             .arg(plan.namespaceName, oldPod))
                      .code,
                  200);
-        kube::RunDeployer *deployer = runtime->run(plan.runId);
+        kube::KubeDriver *deployer = runtime->run(plan.runId);
         QVERIFY(deployer);
         QTRY_VERIFY_WITH_TIMEOUT(pods(plan.namespaceName, QStringLiteral("web")).size() == 1 &&
                                      pods(plan.namespaceName, QStringLiteral("web"))

@@ -251,7 +251,39 @@ private Q_SLOTS:
         QCOMPARE(sp.liveness->failureThreshold, 12);
         QCOMPARE(sp.liveness->initialDelaySeconds, 20);
         QCOMPARE(sp.liveness->periodSeconds, 30);
-        QVERIFY(sp.readiness->periodSeconds <= 10);
+        // The declared cadence by default: the first check one interval after the start.
+        QCOMPARE(sp.readiness->initialDelaySeconds, 30);
+        QCOMPARE(sp.readiness->periodSeconds, 30);
+        QCOMPARE(sp.readiness->declaredIntervalSeconds, 30);
+        QCOMPARE(sp.readiness->declaredStartPeriodSeconds, 20);
+        QCOMPARE(sp.readiness->declaredStartIntervalSeconds, 0);
+        // start_interval, when declared, is the first check's delay and the period while starting.
+        project::HealthCheck withStart = hc;
+        withStart.startIntervalMs = 2000;
+        s.healthcheck = withStart;
+        const plan::ServicePlan starting = planOf({s}).services.first();
+        QCOMPARE(starting.readiness->initialDelaySeconds, 2);
+        QCOMPARE(starting.readiness->periodSeconds, 2);
+        QCOMPARE(starting.readiness->declaredStartIntervalSeconds, 2);
+        QCOMPARE(starting.readiness->declaredIntervalSeconds, 30);
+        s.healthcheck = hc;
+        // fastProbes is asked for, and the report says which cadence is in force.
+        const auto cadenceNote = [](const plan::RunPlan &p) {
+            for (const auto &e : p.report.entries)
+                if (e.key == QLatin1String("healthcheck"))
+                    return e.reason;
+            return QString();
+        };
+        QVERIFY2(cadenceNote(planOf({s})).contains(QStringLiteral("declared cadence: first check 30 s")),
+                 qPrintable(cadenceNote(planOf({s}))));
+        plan::PlanOptions fast = options();
+        fast.fastProbes = true;
+        const plan::RunPlan quick = planOf({s}, fast);
+        QVERIFY(quick.fastProbes);
+        QCOMPARE(quick.services.first().readiness->initialDelaySeconds, 0);
+        QCOMPARE(quick.services.first().readiness->periodSeconds, 1);
+        QCOMPARE(quick.services.first().readiness->declaredIntervalSeconds, 30);
+        QVERIFY(cadenceNote(quick).contains(QStringLiteral("fast probes")));
 
         hc.test = {QStringLiteral("CMD"), QStringLiteral("curl"), QStringLiteral("-f"), QStringLiteral("x")};
         s.healthcheck = hc;

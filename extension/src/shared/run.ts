@@ -1,4 +1,5 @@
 // The engine's run records (engine/runs/runjson.cpp), decoded defensively.
+import { type ServiceState, serviceStateValues } from './generated/protocol';
 import { type Json, type JsonObject, isObject, num, obj, objects, str, strings } from './json';
 
 export const runStates = [
@@ -32,7 +33,7 @@ export interface Endpoint {
 
 export interface ServiceStatus {
   service: string;
-  state: string;
+  state: ServiceState; // protocol.json's enums.ServiceState
   restarts: number;
   detail: string;
 }
@@ -70,6 +71,11 @@ export interface LogLine {
   time: string;
   stream: string;
   text: string;
+}
+
+// A service state outside protocol.json's ServiceState is a protocol error: that service is dropped.
+export function serviceStateOf(value: string): ServiceState | null {
+  return (serviceStateValues as readonly string[]).includes(value) ? (value as ServiceState) : null;
 }
 
 function stateOf(value: string): RunState | null {
@@ -111,12 +117,10 @@ export function parseRun(value: Json | undefined): RunInfo | null {
       url: str(e, 'url'),
       primary: e.primary === true,
     })),
-    services: objects(value, 'services').map((s) => ({
-      service: str(s, 'service'),
-      state: str(s, 'state'),
-      restarts: num(s, 'restarts'),
-      detail: str(s, 'detail'),
-    })),
+    services: objects(value, 'services').flatMap((s) => {
+      const state = serviceStateOf(str(s, 'state'));
+      return state ? [{ service: str(s, 'service'), state, restarts: num(s, 'restarts'), detail: str(s, 'detail') }] : [];
+    }),
   };
   const preview = str(value, 'previewUrl');
   if (preview) run.previewUrl = preview;

@@ -186,6 +186,16 @@ describe('decoding', () => {
     expect(parseRun('nope')).toBeNull();
   });
 
+  it('keeps only service states protocol.json defines', () => {
+    const services = [
+      { service: 'db', state: 'healthy', restarts: 0, detail: '' },
+      { service: 'web', state: 'FAILED', restarts: 0, detail: 'not a protocol state' },
+      { service: 'job', state: 'completed', restarts: 1, detail: '' },
+    ];
+    const r = parseRun(runJson('DEPLOYING', { services }));
+    expect(r?.services.map((s) => `${s.service}:${s.state}`)).toEqual(['db:healthy', 'job:completed']);
+  });
+
   it('describes detections as the button shows them', () => {
     const d = (o: JsonObject) => {
       const x = parseDetection(o);

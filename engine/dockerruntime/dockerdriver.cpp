@@ -1,0 +1,396 @@
+#include "dockerruntime/dockerdriver.h"
+
+#include "core/logging.h"
+#include "core/promises.h"
+#include "docker/dockerclient.h"
+#include "dockerruntime/diagnosis.h"
+#include "dockerruntime/dockerevents.h"
+#include "dockerruntime/dockersetup.h"
+#include "dockerruntime/endpointprobe.h"
+#include "dockerruntime/portallocator.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace rr::dockerruntime {
+
+namespace {
+
+using core::ErrorCategory;
+using docker::ApiRequest;
+using docker::DockerClient;
+using docker::DockerConnection;
+using Instance = runtime::InstanceObservation;
+using core::promises::continueOn;
+using core::promises::whenFinished;
+
+Instance observe(const QString &id, const QJsonObject &info)
+{
+    const QJsonObject state = info.value(QStringLiteral("State")).toObject();
+    const QString status = state.value(QStringLiteral("Status")).toString();
+    Instance i;
+    i.id = id;
+    if (status == QLatin1String("running") || status == QLatin1String("paused"))
+        i.phase = Instance::Phase::Running;
+    else if (status == QLatin1String("exited") || status == QLatin1String("dead") ||
+             status == QLatin1String("removing"))
+        i.phase = Instance::Phase::Exited;
+    i.exitCode = state.value(QStringLiteral("ExitCode")).toInt(-1);
+    if (i.phase == Instance::Phase::Exited && i.exitCode == 0 &&
+        state.value(QStringLiteral("OOMKilled")).toBool())
+        i.exitCode = 137; // killed for memory, whatever the process said
+    const QString health =
+        state.value(QStringLiteral("Health")).toObject().value(QStringLiteral("Status")).toString();
+    if (health == QLatin1String("healthy"))
+        i.health = Instance::Health::Healthy;
+    else if (health == QLatin1String("unhealthy"))
+        i.health = Instance::Health::Unhealthy;
+    else if (!health.isEmpty() && health != QLatin1String("none"))
+        i.health = Instance::Health::Starting;
+    i.restarts = info.value(QStringLiteral("RestartCount")).toInt();
+    // Docker writes nanoseconds; Qt reads the first three digits, which is enough here. A
+    // container that never ran says 0001-01-01.
+    const QDateTime started =
+        QDateTime::fromString(state.value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
+    if (started.isValid() && started.date().year() > 1)
+        i.startedAt = started;
+    return i;
+}
+
+} // namespace
+
+DockerDriver::DockerDriver(docker::DockerClient *client, const plan::RunPlan &plan,
+                           std::shared_ptr<RunContext> context, DockerEvents *events, QObject *parent)
+    : runtime::RolloutDriver(parent)
+    , m_client(client)
+    , m_plan(plan)
+    , m_context(std::move(context))
+{
+    connect(events, &DockerEvents::containerChanged, this, &DockerDriver::onContainerChanged);
+    connect(events, &DockerEvents::resubscribed, this, &DockerDriver::reinspectAll);
+    events->start();
+}
+
+DockerDriver::~DockerDriver()
+{
+    stop();
+}
+
+bool DockerDriver::stopping() const
+{
+    return m_stopped || m_context->shouldStop();
+}
+
+void DockerDriver::stop()
+{
+    m_stopped = true;
+}
+
+void DockerDriver::onContainerChanged(const QString &runLabel, const QString &serviceLabel,
+                                      const QString &containerId)
+{
+    if (stopping() || runLabel != ContainerSpec::runLabel(m_plan.runId))
+        return;
+    const plan::ServicePlan *s = m_plan.service(serviceLabel);
+    if (!s || containerId.isEmpty())
+        return;
+    track(s->name, containerId);
+    inspect(containerId);
+}
+
+void DockerDriver::reinspectAll()
+{
+    for (auto it = m_serviceOf.cbegin(); it != m_serviceOf.cend(); ++it)
+        inspect(it.key());
+}
+
+void DockerDriver::track(const QString &service, const QString &containerId)
+{
+    if (m_serviceOf.contains(containerId))
+        return;
+    m_serviceOf.insert(containerId, service);
+    m_containers[service].append(containerId);
+}
+
+void DockerDriver::inspect(const QString &containerId)
+{
+    if (stopping())
+        return;
+    const quint64 sequence = ++m_sequence;
+    m_asked.insert(containerId, sequence);
+    whenFinished(this, m_client->inspectContainer(containerId),
+                 [this, containerId, sequence](const core::Result<QJsonObject> &info) {
+                     if (stopping() || !info)
+                         return; // gone (teardown) or a transient error: the next event asks again
+                     apply(containerId, *info, sequence);
+                 });
+}
+
+// Inspect answers can overtake each other on the pool; only a newer one replaces what we know.
+void DockerDriver::apply(const QString &containerId, const QJsonObject &info, quint64 sequence)
+{
+    if (sequence <= m_applied.value(containerId))
+        return;
+    m_applied.insert(containerId, sequence);
+    const QString service = m_serviceOf.value(containerId);
+    const plan::ServicePlan *s = m_plan.service(service);
+    if (!s)
+        return;
+    Instance i = observe(containerId, info);
+    if (i.phase != Instance::Phase::Waiting && !m_followed.contains(containerId)) {
+        m_followed.insert(containerId);
+        Q_EMIT containerStarted(service, containerId, s->tty, false);
+    }
+    if (i.phase == Instance::Phase::Running && i.health == Instance::Health::Starting) {
+        if (m_passed.contains(containerId))
+            i.health = Instance::Health::Healthy; // our own run of the same check passed
+        else if (m_plan.fastProbes && s->readiness)
+            probeSoon(containerId, 0);
+    }
+    m_instances.insert(containerId, i);
+    publishService(service);
+}
+
+void DockerDriver::publishService(const QString &service)
+{
+    runtime::ServiceObservation o;
+    o.service = service;
+    for (const QString &id : m_containers.value(service))
+        if (m_instances.contains(id))
+            o.instances << m_instances.value(id);
+    Q_EMIT observed(o);
+}
+
+void DockerDriver::probeSoon(const QString &containerId, int delayMs)
+{
+    if (m_probing.contains(containerId))
+        return;
+    m_probing.insert(containerId);
+    QTimer::singleShot(delayMs, this, [this, containerId] { probe(containerId); });
+}
+
+// fastProbes: the service's own health check, run by us every FastProbeMs until it passes, so
+// dependants start when it passes rather than at Docker's next interval.
+void DockerDriver::probe(const QString &containerId)
+{
+    const plan::ServicePlan *s = m_plan.service(m_serviceOf.value(containerId));
+    const Instance seen = m_instances.value(containerId);
+    if (stopping() || !s || !s->readiness || seen.phase != Instance::Phase::Running ||
+        seen.health != Instance::Health::Starting) {
+        m_probing.remove(containerId);
+        return;
+    }
+    const plan::PlanProbe check = *s->readiness;
+    auto context = m_context;
+    const plan::RunPlan plan = m_plan;
+    whenFinished(this,
+                 m_client->run<bool>([plan, context, containerId, check](
+                                         DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+                     DockerSetup setup(
+                         c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
+                     return setup.runCheck(containerId, check.exec, check.timeoutSeconds);
+                 }),
+                 [this, containerId](const core::Result<bool> &passed) {
+                     m_probing.remove(containerId);
+                     if (stopping())
+                         return;
+                     if (passed && *passed) {
+                         m_passed.insert(containerId);
+                         Instance &i = m_instances[containerId];
+                         if (i.health == Instance::Health::Starting)
+                             i.health = Instance::Health::Healthy;
+                         publishService(m_serviceOf.value(containerId));
+                         return;
+                     }
+                     probeSoon(containerId, FastProbeMs);
+                 });
+}
+
+core::Result<void> DockerDriver::allocatePorts()
+{
+    PortAllocator ports;
+    const plan::ServicePlan *primary = m_plan.primary();
+    for (const plan::ServicePlan &s : m_plan.services) {
+        for (const plan::PlanPort &p : s.ports) {
+            const QString protocol = p.protocol.toLower();
+            if (protocol == QLatin1String("sctp"))
+                continue; // docker-proxy cannot publish SCTP on a loopback address
+            const int local = ports.choose(p.hostPort, p.containerPort, protocol);
+            if (local == 0)
+                return core::fail(ErrorCategory::Io, QStringLiteral("run.no_port"),
+                                  QStringLiteral("No free local port for service %1").arg(s.name));
+            m_bindings[s.name].append({p, local});
+            runtime::Endpoint e;
+            e.service = s.name;
+            e.containerPort = p.containerPort;
+            e.protocol = protocol;
+            e.localPort = local;
+            if (protocol == QLatin1String("tcp"))
+                e.url = QStringLiteral("http://127.0.0.1:%1/").arg(local);
+            m_endpoints.append(e);
+        }
+    }
+    for (runtime::Endpoint &e : m_endpoints)
+        if (primary && e.service == primary->name && e.protocol == QLatin1String("tcp")) {
+            e.primary = true;
+            break;
+        }
+    return {};
+}
+
+QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
+{
+    using R = core::Result<void>;
+    auto context = m_context;
+    const plan::RunPlan plan = m_plan;
+    const auto stopCheck = [context](const DockerClient::CancelCheck &cancelled) {
+        return [&cancelled, context] { return cancelled() || context->shouldStop(); };
+    };
+    if (attach)
+        return continueOn(
+            this,
+            m_client->run<DockerSetup::Found>(
+                [plan, stopCheck](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+                    return DockerSetup(c, stopCheck(cancelled), plan).find();
+                }),
+            [this](const core::Result<DockerSetup::Found> &found) -> R {
+                if (!found)
+                    return core::fail(found.error());
+                m_endpoints = found->endpoints;
+                for (auto it = found->containers.cbegin(); it != found->containers.cend(); ++it)
+                    for (const QString &id : it.value()) {
+                        track(it.key(), id);
+                        if (found->running.contains(id)) {
+                            m_followed.insert(id);
+                            Q_EMIT containerStarted(it.key(), id, m_plan.service(it.key())->tty, true);
+                        }
+                        inspect(id);
+                    }
+                return {};
+            });
+    if (auto ports = allocatePorts(); !ports)
+        return core::promises::ready(R(core::fail(ports.error())));
+    return continueOn(
+        this,
+        m_client->run<QStringList>(
+            [plan, stopCheck](DockerConnection &c,
+                              const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
+                DockerSetup setup(c, stopCheck(cancelled), plan);
+                if (auto images = setup.ensureImages(); !images)
+                    return core::fail(images.error());
+                if (auto network = setup.createNetwork(); !network)
+                    return core::fail(network.error());
+                return setup.createVolumes();
+            }),
+        [this](const core::Result<QStringList> &volumes) -> R {
+            if (!volumes)
+                return core::fail(volumes.error());
+            m_volumes = *volumes;
+            return {};
+        });
+}
+
+QFuture<core::Result<void>> DockerDriver::create(const plan::ServicePlan &service)
+{
+    auto context = m_context;
+    const plan::RunPlan plan = m_plan;
+    const QString name = service.name;
+    const QList<PortBinding> ports = m_bindings.value(name);
+    return continueOn(
+        this,
+        m_client->run<QStringList>(
+            [plan, context, name, ports](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+                DockerSetup setup(
+                    c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
+                return setup.startService(*plan.service(name), ports);
+            }),
+        [this, name](const core::Result<QStringList> &ids) -> core::Result<void> {
+            if (!ids)
+                return core::fail(ids.error());
+            for (const QString &id : *ids) {
+                track(name, id);
+                inspect(id);
+            }
+            return {};
+        });
+}
+
+QFuture<core::Result<void>> DockerDriver::restart(const plan::ServicePlan &service)
+{
+    auto context = m_context;
+    const plan::RunPlan plan = m_plan;
+    const QStringList ids = m_containers.value(service.name);
+    for (const QString &id : ids)
+        m_passed.remove(id); // its health must pass again
+    return m_client->run<void>(
+        [plan, context, ids](DockerConnection &c,
+                             const DockerClient::CancelCheck &cancelled) -> core::Result<void> {
+            DockerSetup setup(
+                c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
+            for (const QString &id : ids)
+                if (auto done = setup.restart(id); !done)
+                    return done;
+            return {};
+        });
+}
+
+QFuture<core::Error> DockerDriver::diagnose(const runtime::ServiceFailure &failure)
+{
+    const plan::ServicePlan *s = m_plan.service(failure.service);
+    const QString id =
+        failure.instance.isEmpty() ? m_containers.value(failure.service).value(0) : failure.instance;
+    const bool tty = s && s->tty;
+    const bool unhealthy = failure.kind == runtime::ServiceFailure::Kind::Unhealthy;
+    const QString name = failure.service;
+    auto context = m_context;
+    const plan::RunPlan plan = m_plan;
+    return m_client
+        ->run<core::Error>([plan, context, id, tty, unhealthy,
+                            name](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+            DockerSetup setup(
+                c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
+            auto info = setup.inspect(id);
+            if (!info)
+                return core::Result<core::Error>(
+                    core::makeError(ErrorCategory::Docker, QStringLiteral("run.exited"),
+                                    QStringLiteral("service %1 stopped and its container is gone: %2")
+                                        .arg(name, info.error().message)));
+            if (unhealthy)
+                return core::Result<core::Error>(Diagnosis::unhealthy(name, *info));
+            return core::Result<core::Error>(Diagnosis::stopped(name, *info, setup.lastLines(id, tty)));
+        })
+        .then([](const core::Result<core::Error> &diagnosis) {
+            return diagnosis ? *diagnosis : diagnosis.error();
+        });
+}
+
+QFuture<core::Result<QList<runtime::Endpoint>>> DockerDriver::publish()
+{
+    // Docker published the ports when it created the containers.
+    return core::promises::ready(core::Result<QList<runtime::Endpoint>>(m_endpoints));
+}
+
+QFuture<bool> DockerDriver::answers(const runtime::Endpoint &endpoint)
+{
+    const int port = endpoint.localPort;
+    return m_client
+        ->run<bool>([port](DockerConnection &, const DockerClient::CancelCheck &) {
+            return core::Result<bool>(EndpointProbe::answers(port));
+        })
+        .then([](const core::Result<bool> &answered) { return answered && *answered; });
+}
+
+QJsonObject DockerDriver::details() const
+{
+    QJsonObject containers;
+    for (auto it = m_containers.cbegin(); it != m_containers.cend(); ++it)
+        containers.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    return {{QStringLiteral("runtime"), QStringLiteral("docker")},
+            {QStringLiteral("network"), ContainerSpec::networkName(m_plan.runId)},
+            {QStringLiteral("containers"), containers},
+            {QStringLiteral("volumes"), QJsonArray::fromStringList(m_volumes)}};
+}
+
+} // namespace rr::dockerruntime
