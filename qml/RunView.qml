@@ -1,65 +1,59 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import RepoRunner.Tray
 
 // The selected run: summary with Stop and Open preview, the phase timeline with durations,
 // services with state, ports and preview link, and the log (merged or per service, follow).
 Pane {
     id: view
-    required property var logs
-    required property var controller
-    readonly property var run: controller.selectedRun
-
-    function duration(ms) {
-        if (ms < 0) return "…"
-        if (ms < 1000) return ms + " ms"
-        return (ms / 1000).toFixed(1) + " s"
-    }
+    readonly property runSummary run: TrayUi.controller.selectedRun
 
     Label {
         anchors.centerIn: parent
-        visible: !view.run.id
+        visible: view.run.id === ""
         text: "Select a run to see its phases, services and logs."
         opacity: 0.6
     }
 
     ColumnLayout {
         anchors.fill: parent
-        visible: !!view.run.id
+        visible: view.run.id !== ""
         spacing: 8
 
         RowLayout {
             Layout.fillWidth: true
             Label {
                 objectName: "runTitle"
-                text: (view.run.repo || "") + (view.run.ref ? "  " + view.run.ref : "")
-                      + (view.run.commit ? " @ " + view.run.commit.substring(0, 7) : "")
+                text: view.run.repo + (view.run.ref ? "  " + view.run.ref : "")
+                      + (view.run.shortCommit ? " @ " + view.run.shortCommit : "")
                 font.pixelSize: 16
                 font.bold: true
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }
-            StateChip { objectName: "runState"; value: view.run.state || "" }
+            StateChip { objectName: "runState"; value: view.run.state; tone: view.run.tone }
             Button {
                 objectName: "previewButton"
                 text: "Open preview"
-                enabled: !!view.run.previewUrl && view.run.state === "READY"
-                onClicked: view.controller.openPreview(view.run.id)
+                enabled: view.run.previewUrl !== "" && view.run.state === "READY"
+                onClicked: TrayUi.controller.openPreview(view.run.id)
             }
             Button {
                 objectName: "stopButton"
                 text: "Stop"
-                enabled: !!view.run.active && view.run.state !== "STOPPING"
-                onClicked: view.controller.stop(view.run.id)
+                enabled: view.run.active && !view.run.stopping
+                onClicked: TrayUi.controller.stop(view.run.id)
             }
         }
 
         Label {
-            visible: !!view.run.diagnosis
+            objectName: "diagnosis"
+            visible: view.run.diagnosis !== ""
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            color: "#d1242f"
-            text: "Failed in " + (view.run.failedPhase || "?") + ": " + (view.run.diagnosis || "")
+            color: "#cf222e"
+            text: "Failed in " + view.run.failedPhase + ": " + view.run.diagnosis
                   + (view.run.lastLines ? "\n" + view.run.lastLines : "")
         }
 
@@ -69,18 +63,21 @@ Pane {
             Layout.fillWidth: true
             spacing: 4
             Repeater {
-                model: view.controller.phases
+                model: TrayUi.controller.phases
                 delegate: Rectangle {
-                    required property var modelData
+                    id: phaseChip
+                    required property string phase
+                    required property bool running
+                    required property real durationMs
                     width: phaseLabel.implicitWidth + 16
                     height: phaseLabel.implicitHeight + 8
                     radius: 3
-                    color: modelData.running ? "#dbe9fb" : "#eef0f3"
-                    border.color: modelData.running ? "#2f7de1" : "#c8ccd2"
+                    color: running ? Qt.rgba(0.04, 0.41, 0.85, 0.18) : Qt.rgba(0.5, 0.5, 0.5, 0.12)
+                    border.color: running ? "#0969da" : Qt.rgba(0.5, 0.5, 0.5, 0.5)
                     Label {
                         id: phaseLabel
                         anchors.centerIn: parent
-                        text: parent.modelData.phase + "  " + view.duration(parent.modelData.durationMs)
+                        text: phaseChip.phase + "  " + TrayUi.duration(phaseChip.durationMs)
                         font.pixelSize: 12
                     }
                 }
@@ -89,17 +86,23 @@ Pane {
 
         // Services.
         Repeater {
-            model: view.controller.services
+            model: TrayUi.controller.services
             delegate: RowLayout {
-                required property var modelData
+                id: serviceRow
+                required property string name
+                required property string state
+                required property int tone
+                required property int restarts
+                required property string ports
+                required property string url
                 Layout.fillWidth: true
-                Label { text: modelData.name; font.bold: true; Layout.preferredWidth: 140; elide: Text.ElideRight }
-                StateChip { value: modelData.state }
-                Label { text: modelData.restarts > 0 ? modelData.restarts + " restarts" : ""; opacity: 0.7 }
-                Label { text: modelData.ports; opacity: 0.8 }
+                Label { text: serviceRow.name; font.bold: true; Layout.preferredWidth: 140; elide: Text.ElideRight }
+                StateChip { value: serviceRow.state; tone: serviceRow.tone }
+                Label { text: serviceRow.restarts > 0 ? serviceRow.restarts + " restarts" : ""; opacity: 0.7 }
+                Label { text: serviceRow.ports; opacity: 0.8 }
                 Label {
-                    visible: modelData.url !== ""
-                    text: "<a href=\"" + modelData.url + "\">" + modelData.url + "</a>"
+                    visible: serviceRow.url !== ""
+                    text: "<a href=\"" + serviceRow.url + "\">" + serviceRow.url + "</a>"
                     onLinkActivated: link => Qt.openUrlExternally(link)
                 }
                 Item { Layout.fillWidth: true }
@@ -110,11 +113,12 @@ Pane {
             Layout.fillWidth: true
             Label { text: "Logs" ; font.bold: true }
             ComboBox {
+                id: sourceBox
                 objectName: "logSourceBox"
                 Layout.preferredWidth: 220
-                model: view.controller.logSources
-                currentIndex: Math.max(0, model.indexOf(view.controller.logSource))
-                onActivated: index => view.controller.logSource = model[index]
+                model: TrayUi.controller.logSources
+                currentIndex: TrayUi.controller.logSourceIndex
+                onActivated: index => TrayUi.controller.logSource = TrayUi.controller.logSources[index]
             }
             CheckBox {
                 id: follow
@@ -123,7 +127,7 @@ Pane {
                 checked: true
             }
             Label {
-                text: view.logs.count + " lines" + (view.controller.logsLoading ? " (loading…)" : "")
+                text: TrayUi.logs.count + " lines" + (TrayUi.controller.logsLoading ? " (loading…)" : "")
                 opacity: 0.7
             }
             Item { Layout.fillWidth: true }
@@ -140,23 +144,26 @@ Pane {
                 anchors.fill: parent
                 anchors.margins: 6
                 clip: true
-                model: view.logs
+                model: TrayUi.logs
                 // Fixed-height delegates keep scrolling cheap however many lines there are.
                 reuseItems: true
                 boundsBehavior: Flickable.StopAtBounds
                 ScrollBar.vertical: ScrollBar { policy: ScrollBar.AlwaysOn }
                 onCountChanged: if (follow.checked) positionViewAtEnd()
                 onMovementStarted: follow.checked = false
-                // Roles come through `model`: a Text cannot take a required "text" role.
                 delegate: Text {
+                    id: line
+                    required property string message
+                    required property string service
+                    required property string stream
                     width: ListView.view.width
                     height: 16
                     font.family: "monospace"
                     font.pixelSize: 12
                     elide: Text.ElideRight
                     textFormat: Text.PlainText
-                    color: model.stream === "stderr" ? "#f0a0a0" : model.stream === "event" ? "#9ecbff" : "#d8dadf"
-                    text: (model.service !== "" ? "[" + model.service + "] " : "") + model.text
+                    color: line.stream === "stderr" ? "#f0a0a0" : line.stream === "event" ? "#9ecbff" : "#d8dadf"
+                    text: (line.service !== "" ? "[" + line.service + "] " : "") + line.message
                 }
             }
         }

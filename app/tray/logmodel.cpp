@@ -34,7 +34,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> LogModel::roleNames() const
 {
-    return {{TextRole, "text"}, {ServiceRole, "service"}, {StreamRole, "stream"}, {TimeRole, "time"}};
+    return {{TextRole, "message"}, {ServiceRole, "service"}, {StreamRole, "stream"}, {TimeRole, "time"}};
 }
 
 void LogModel::appendLines(const QList<runs::LogLine> &lines)

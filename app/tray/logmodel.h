@@ -3,6 +3,7 @@
 #include "runs/runrecord.h"
 
 #include <QAbstractListModel>
+#include <QtQml/qqmlregistration.h>
 
 #include <optional>
 
@@ -11,9 +12,12 @@ namespace rr::tray {
 // The log lines of one run in a ring buffer: appending is O(batch) however many lines are
 // held, and past the cap the oldest lines leave as one row removal, so a ListView stays
 // smooth with 100k+ lines. An optional service filter drops other services' lines on append.
-class LogModel final : public QAbstractListModel
+// Not final: QML registration derives from it.
+class LogModel : public QAbstractListModel
 {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("created by the tray app")
     Q_DISABLE_COPY_MOVE(LogModel)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 

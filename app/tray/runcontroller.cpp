@@ -1,7 +1,9 @@
 #include "runcontroller.h"
 
 #include "logmodel.h"
+#include "phaselistmodel.h"
 #include "runlistmodel.h"
+#include "servicelistmodel.h"
 #include "traylog.h"
 
 #include "runs/orchestrator.h"
@@ -11,7 +13,6 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QPointer>
 #include <QUrl>
 
@@ -27,89 +28,25 @@ RunController::RunController(runs::Orchestrator *orchestrator, LogModel *logs, Q
     : QObject(parent)
     , m_orchestrator(orchestrator)
     , m_logs(logs)
+    , m_phases(new PhaseListModel(this))
+    , m_services(new ServiceListModel(this))
     , m_logSource(allSources())
 {
     connect(m_orchestrator, &runs::Orchestrator::runUpdated, this, &RunController::onRunUpdated);
     connect(m_orchestrator, &runs::Orchestrator::logLines, this, &RunController::onLogLines);
 }
 
-QVariantMap RunController::selectedRun() const
+void RunController::showRecord(const std::optional<runs::RunRecord> &record)
 {
-    if (!m_record)
-        return {};
-    const runs::RunRecord &r = *m_record;
-    QVariantMap m{{QStringLiteral("id"), r.id},
-                  {QStringLiteral("repo"), RunListModel::displayName(r)},
-                  {QStringLiteral("source"), r.source},
-                  {QStringLiteral("ref"), r.ref},
-                  {QStringLiteral("commit"), r.commit},
-                  {QStringLiteral("mode"), r.mode},
-                  {QStringLiteral("runtime"), r.runtime},
-                  {QStringLiteral("state"), runs::stateName(r.state)},
-                  {QStringLiteral("active"), runs::isActive(r.state)},
-                  {QStringLiteral("previewUrl"), runs::RunJson::primaryUrl(r)}};
-    if (r.diagnosis) {
-        m.insert(QStringLiteral("failedPhase"), r.diagnosis->phase);
-        m.insert(QStringLiteral("diagnosis"), r.diagnosis->summary);
-        m.insert(QStringLiteral("lastLines"), r.diagnosis->lastLines.join(QLatin1Char('\n')));
-    }
-    return m;
-}
-
-QVariantList RunController::phases() const
-{
-    QVariantList out;
-    if (!m_record)
-        return out;
-    for (const runs::PhaseRecord &p : m_record->phases) {
-        const bool done = p.finishedAt.isValid();
-        out.append(QVariantMap{
-            {QStringLiteral("phase"), runs::stateName(p.phase)},
-            {QStringLiteral("running"), !done},
-            {QStringLiteral("startedAt"), p.startedAt},
-            {QStringLiteral("durationMs"), done ? double(p.startedAt.msecsTo(p.finishedAt)) : -1.0},
-            {QStringLiteral("progress"), p.progress}});
-    }
-    return out;
-}
-
-QVariantList RunController::services() const
-{
-    QVariantList out;
-    if (!m_record)
-        return out;
-    const QJsonArray endpoints = m_record->details.value(QStringLiteral("endpoints")).toArray();
-    for (const QJsonValue &v : m_record->details.value(QStringLiteral("services")).toArray()) {
-        const QJsonObject s = v.toObject();
-        const QString name = s.value(QStringLiteral("service")).toString();
-        QStringList ports;
-        QString url;
-        for (const QJsonValue &ev : endpoints) {
-            const QJsonObject e = ev.toObject();
-            if (e.value(QStringLiteral("service")).toString() != name)
-                continue;
-            ports.append(QStringLiteral("%1→%2")
-                             .arg(e.value(QStringLiteral("containerPort")).toInt())
-                             .arg(e.value(QStringLiteral("localPort")).toInt()));
-            if (url.isEmpty())
-                url = e.value(QStringLiteral("url")).toString();
-        }
-        out.append(QVariantMap{{QStringLiteral("name"), name},
-                               {QStringLiteral("state"), s.value(QStringLiteral("state")).toString()},
-                               {QStringLiteral("restarts"), s.value(QStringLiteral("restarts")).toInt()},
-                               {QStringLiteral("detail"), s.value(QStringLiteral("detail")).toString()},
-                               {QStringLiteral("ports"), ports.join(QStringLiteral(", "))},
-                               {QStringLiteral("url"), url}});
-    }
-    return out;
+    m_summary = record ? RunSummary::of(*record) : RunSummary();
+    m_phases->setPhases(record ? record->phases : QList<runs::PhaseRecord>());
+    m_services->setServices(record ? ServiceListModel::rowsFrom(record->details) : QList<ServiceRow>());
+    Q_EMIT selectedRunChanged();
 }
 
 QStringList RunController::logSources() const
 {
-    QStringList out{allSources(), runLogSource()};
-    for (const QVariant &s : services())
-        out.append(s.toMap().value(QStringLiteral("name")).toString());
-    return out;
+    return QStringList{allSources(), runLogSource()} + m_services->names();
 }
 
 void RunController::setLogSource(const QString &source)
@@ -135,10 +72,9 @@ void RunController::select(const QString &runId)
     if (runId == m_selected)
         return;
     m_selected = runId;
-    m_record = m_orchestrator->run(runId);
     m_logSource = allSources();
+    showRecord(m_orchestrator->run(runId));
     Q_EMIT selectionChanged();
-    Q_EMIT selectedRunChanged();
     Q_EMIT logSourceChanged();
     reloadLogs();
 }
@@ -191,8 +127,7 @@ void RunController::onRunUpdated(const runs::RunRecord &run)
 {
     if (run.id != m_selected)
         return;
-    m_record = run;
-    Q_EMIT selectedRunChanged();
+    showRecord(run);
 }
 
 void RunController::onLogLines(const QString &runId, const QList<runs::LogLine> &lines)
