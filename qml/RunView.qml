@@ -149,7 +149,13 @@ Pane {
                 reuseItems: true
                 boundsBehavior: Flickable.StopAtBounds
                 ScrollBar.vertical: ScrollBar { policy: ScrollBar.AlwaysOn }
-                onCountChanged: if (follow.checked) positionViewAtEnd()
+                // Deferred: positioning inside the insertion makes the view create every new row.
+                onCountChanged: if (follow.checked) followLater.restart()
+                Timer {
+                    id: followLater
+                    interval: 0
+                    onTriggered: logView.positionViewAtEnd()
+                }
                 onMovementStarted: follow.checked = false
                 delegate: Text {
                     id: line

@@ -57,6 +57,10 @@ void LogModel::appendLines(const QList<runs::LogLine> &lines)
         m_size -= drop;
         endRemoveRows();
     }
+    // The whole ring at once: growing by doubling would move 100k lines in one UI-thread stall.
+    // Untouched pages of the reservation are not resident, so this costs no memory up front.
+    if (m_ring.capacity() < m_capacity)
+        m_ring.reserve(m_capacity);
     beginInsertRows({}, m_size, m_size + incoming - 1);
     for (qsizetype i = skip; i < accepted.size(); ++i) {
         const runs::LogLine &l = *accepted.at(i);

@@ -32,6 +32,10 @@ RunController::RunController(runs::Orchestrator *orchestrator, LogModel *logs, Q
     , m_services(new ServiceListModel(this))
     , m_logSource(allSources())
 {
+    m_liveFlush.setSingleShot(true);
+    m_liveFlush.setInterval(LiveBatchMs);
+    connect(&m_liveFlush, &QTimer::timeout, this,
+            [this] { m_logs->appendLines(std::exchange(m_pendingLive, {})); });
     connect(m_orchestrator, &runs::Orchestrator::runUpdated, this, &RunController::onRunUpdated);
     connect(m_orchestrator, &runs::Orchestrator::logLines, this, &RunController::onLogLines);
 }
@@ -134,10 +138,11 @@ void RunController::onLogLines(const QString &runId, const QList<runs::LogLine> 
 {
     if (runId != m_selected)
         return;
-    if (m_loading)
-        m_pendingLive += lines;
-    else
-        m_logs->appendLines(lines);
+    m_pendingLive += lines;
+    // Live lines reach the view at most once per LiveBatchMs: a chatty service sends a burst
+    // every event-loop turn, and each model update relayouts every visible row.
+    if (!m_loading && !m_liveFlush.isActive())
+        m_liveFlush.start();
 }
 
 // History first, then whatever arrived live meanwhile: flush() makes every line emitted
@@ -148,6 +153,7 @@ void RunController::reloadLogs()
     m_logs->clear();
     m_logs->setServiceFilter(serviceFilter());
     m_pendingLive.clear();
+    m_liveFlush.stop();
     m_loading = !m_selected.isEmpty();
     Q_EMIT logsLoadingChanged();
     if (!m_loading)

@@ -7,6 +7,7 @@
 #include "runs/runrecord.h"
 
 #include <QObject>
+#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
 #include <optional>
@@ -58,6 +59,8 @@ public:
     Q_INVOKABLE void stop(const QString &runId);
     Q_INVOKABLE void openPreview(const QString &runId);
 
+    static constexpr int LiveBatchMs = 100;
+
     static QString allSources() { return QStringLiteral("All services"); }
     static QString runLogSource() { return QStringLiteral("Run (build, events)"); }
 
@@ -87,7 +90,8 @@ private:
     QString m_logSource;
     bool m_loading = false;
     quint64 m_generation = 0;           // bumps on every reload; stale pages are dropped
-    QList<runs::LogLine> m_pendingLive; // live lines that arrive while history loads
+    QList<runs::LogLine> m_pendingLive; // live lines not yet in the view (loading, or batching)
+    QTimer m_liveFlush;
 };
 
 } // namespace rr::tray

@@ -33,8 +33,11 @@ TrayMenu::TrayMenu(RunListModel *runs, QObject *parent)
     });
     connect(m_runs, &RunListModel::runsChanged, this, &TrayMenu::rebuild);
     rebuild();
-    if (m_available)
+    if (m_available) {
         m_icon->show();
+        // Greppable: bench_tray times launch to this line.
+        qCInfo(lcTray) << "tray icon shown";
+    }
 }
 
 TrayMenu::~TrayMenu()
