@@ -8,6 +8,20 @@ import RepoRunner.Tray
 Pane {
     id: view
     readonly property runSummary run: TrayUi.controller.selectedRun
+    // The row the last search step landed on, and whether a step was taken.
+    property int matchRow: -1
+    property bool searched: false
+
+    function findMatch(forward: bool) {
+        const from = view.matchRow >= 0 ? view.matchRow : (forward ? -1 : 0)
+        view.matchRow = TrayUi.logs.find(from, forward)
+        view.searched = true
+        if (view.matchRow >= 0) {
+            follow.checked = false
+            logView.currentIndex = view.matchRow
+            logView.positionViewAtIndex(view.matchRow, ListView.Center)
+        }
+    }
 
     Label {
         anchors.centerIn: parent
@@ -119,6 +133,7 @@ Pane {
                 model: TrayUi.controller.logSources
                 currentIndex: TrayUi.controller.logSourceIndex
                 onActivated: index => TrayUi.controller.logSource = TrayUi.controller.logSources[index]
+                Accessible.name: "Log source"
             }
             CheckBox {
                 id: follow
@@ -126,11 +141,84 @@ Pane {
                 text: "Follow"
                 checked: true
             }
+            CheckBox {
+                id: timestamps
+                objectName: "timestampsBox"
+                text: "Timestamps"
+                checked: TrayUi.showTimestamps
+                onToggled: TrayUi.showTimestamps = checked
+            }
             Label {
+                objectName: "logCount"
                 text: TrayUi.logs.count + " lines" + (TrayUi.controller.logsLoading ? " (loading…)" : "")
                 opacity: 0.7
             }
             Item { Layout.fillWidth: true }
+            Button {
+                objectName: "copyLogsButton"
+                text: "Copy"
+                onClicked: TrayUi.controller.copyLogs()
+            }
+            Button {
+                objectName: "exportLogsButton"
+                text: "Export…"
+                onClicked: TrayUi.controller.chooseExportFile()
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            TextField {
+                id: searchField
+                objectName: "logSearchField"
+                Layout.fillWidth: true
+                placeholderText: "Search (Ctrl+F; Enter next, Shift+Enter previous)"
+                Accessible.name: "Search the log"
+                onTextChanged: {
+                    TrayUi.logs.search = text
+                    view.matchRow = -1
+                    view.searched = false
+                    logView.currentIndex = -1
+                }
+                Keys.onReturnPressed: event => view.findMatch(!(event.modifiers & Qt.ShiftModifier))
+                Keys.onEnterPressed: event => view.findMatch(!(event.modifiers & Qt.ShiftModifier))
+            }
+            Button {
+                objectName: "searchPrevButton"
+                text: "↑"
+                Accessible.name: "Previous match"
+                enabled: searchField.text !== ""
+                onClicked: view.findMatch(false)
+            }
+            Button {
+                objectName: "searchNextButton"
+                text: "↓"
+                Accessible.name: "Next match"
+                enabled: searchField.text !== ""
+                onClicked: view.findMatch(true)
+            }
+            Label {
+                objectName: "searchStatus"
+                text: searchField.text === "" ? "" : view.matchRow < 0 ? (view.searched ? "no match" : "")
+                                                                         : "line " + (view.matchRow + 1)
+                opacity: 0.7
+            }
+            TextField {
+                id: filterField
+                objectName: "logFilterField"
+                Layout.preferredWidth: 240
+                placeholderText: "Filter (regex, e.g. error|warn)"
+                Accessible.name: "Filter the log by regular expression"
+                onEditingFinished: TrayUi.controller.logFilter = text
+                color: TrayUi.controller.logFilterError === "" ? palette.text : "#cf222e"
+                ToolTip.visible: TrayUi.controller.logFilterError !== "" && activeFocus
+                ToolTip.text: TrayUi.controller.logFilterError
+            }
+        }
+
+        Shortcut {
+            sequence: "Ctrl+F"
+            onActivated: searchField.forceActiveFocus()
         }
 
         Rectangle {
@@ -157,19 +245,32 @@ Pane {
                     onTriggered: logView.positionViewAtEnd()
                 }
                 onMovementStarted: follow.checked = false
-                delegate: Text {
+                // currentIndex marks the search's current match; no highlight item, no key focus.
+                currentIndex: -1
+                highlightFollowsCurrentItem: false
+                keyNavigationEnabled: false
+                delegate: Rectangle {
                     id: line
-                    required property string message
+                    required property int index
+                    required property string styled
                     required property string service
                     required property string stream
+                    required property string timeText
+                    required property bool matches
                     width: ListView.view.width
                     height: 16
-                    font.family: "monospace"
-                    font.pixelSize: 12
-                    elide: Text.ElideRight
-                    textFormat: Text.PlainText
-                    color: line.stream === "stderr" ? "#f0a0a0" : line.stream === "event" ? "#9ecbff" : "#d8dadf"
-                    text: (line.service !== "" ? "[" + line.service + "] " : "") + line.message
+                    color: line.ListView.isCurrentItem ? "#5a4a00" : line.matches ? "#3a3420" : "transparent"
+                    Text {
+                        anchors.fill: parent
+                        font.family: "monospace"
+                        font.pixelSize: 12
+                        elide: Text.ElideRight
+                        textFormat: Text.StyledText
+                        color: line.stream === "stderr" ? "#f0a0a0" : line.stream === "event" ? "#9ecbff" : "#d8dadf"
+                        text: (TrayUi.showTimestamps ? "<font color=\"#8b949e\">" + line.timeText + "</font> " : "")
+                              + (line.service !== "" ? "<font color=\"#a5d6ff\">[" + line.service + "]</font> " : "")
+                              + line.styled
+                    }
                 }
             }
         }

@@ -10,10 +10,14 @@
 #include "runs/runjson.h"
 #include "runs/runstore.h"
 
+#include <QClipboard>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QPointer>
+#include <QSaveFile>
 #include <QUrl>
 
 namespace rr::tray {
@@ -125,6 +129,54 @@ void RunController::openPreview(const QString &runId)
         return;
     }
     QDesktopServices::openUrl(QUrl(url));
+}
+
+void RunController::setLogFilter(const QString &pattern)
+{
+    if (pattern == m_logFilter)
+        return;
+    m_logFilter = pattern;
+    const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
+    m_logFilterError = re.isValid() ? QString() : re.errorString();
+    Q_EMIT logFilterChanged();
+    if (!re.isValid())
+        return; // the view says why; the last valid filter stays
+    m_logs->setTextFilter(pattern.isEmpty() ? QRegularExpression() : re);
+    reloadLogs();
+}
+
+void RunController::copyLogs()
+{
+    QGuiApplication::clipboard()->setText(m_logs->allText());
+    Q_EMIT message(QStringLiteral("Copied %1 log lines.").arg(m_logs->rowCount()));
+}
+
+QString RunController::exportLogs(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return file.errorString();
+    file.write(m_logs->allText().toUtf8());
+    file.write("\n");
+    if (!file.commit())
+        return file.errorString();
+    Q_EMIT message(QStringLiteral("Exported %1 log lines to %2").arg(m_logs->rowCount()).arg(path));
+    return {};
+}
+
+void RunController::chooseExportFile()
+{
+    auto *dialog =
+        new QFileDialog(nullptr, QStringLiteral("Export logs"),
+                        QDir::home().filePath(QStringLiteral("reporunner-%1.log").arg(m_selected)));
+    dialog->setObjectName(QStringLiteral("exportDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (const QString error = exportLogs(path); !error.isEmpty())
+            Q_EMIT message(error);
+    });
+    dialog->open(); // non-modal: no nested event loop
 }
 
 void RunController::onRunUpdated(const runs::RunRecord &run)

@@ -38,6 +38,9 @@ class RunController : public QObject
     Q_PROPERTY(QString logSource READ logSource WRITE setLogSource NOTIFY logSourceChanged)
     Q_PROPERTY(int logSourceIndex READ logSourceIndex NOTIFY logSourceChanged)
     Q_PROPERTY(bool logsLoading READ logsLoading NOTIFY logsLoadingChanged)
+    // A case-insensitive regular expression lines must match ("error|warn"); empty: all lines.
+    Q_PROPERTY(QString logFilter READ logFilter WRITE setLogFilter NOTIFY logFilterChanged)
+    Q_PROPERTY(QString logFilterError READ logFilterError NOTIFY logFilterChanged)
 
 public:
     RunController(runs::Orchestrator *orchestrator, LogModel *logs, QObject *parent = nullptr);
@@ -52,6 +55,16 @@ public:
     void setLogSource(const QString &source);
     int logSourceIndex() const { return int(std::max<qsizetype>(0, logSources().indexOf(m_logSource))); }
     bool logsLoading() const { return m_loading; }
+    QString logFilter() const { return m_logFilter; }
+    QString logFilterError() const { return m_logFilterError; }
+    void setLogFilter(const QString &pattern);
+
+    // The lines the log view holds (filtered), as plain text.
+    Q_INVOKABLE void copyLogs();
+    // Writes them to `path`; returns an error for humans, empty on success.
+    Q_INVOKABLE QString exportLogs(const QString &path);
+    // Asks for a file (a non-modal dialog), then exports.
+    Q_INVOKABLE void chooseExportFile();
 
     Q_INVOKABLE void select(const QString &runId);
     // Returns an error for humans, empty when the run started (or an identical one exists).
@@ -69,6 +82,7 @@ Q_SIGNALS:
     void selectedRunChanged();
     void logSourceChanged();
     void logsLoadingChanged();
+    void logFilterChanged();
     // A message for the window's status line (errors from start/stop).
     void message(const QString &text);
 
@@ -92,6 +106,8 @@ private:
     quint64 m_generation = 0;           // bumps on every reload; stale pages are dropped
     QList<runs::LogLine> m_pendingLive; // live lines not yet in the view (loading, or batching)
     QTimer m_liveFlush;
+    QString m_logFilter;
+    QString m_logFilterError;
 };
 
 } // namespace rr::tray

@@ -30,6 +30,8 @@ class TrayUi : public QObject
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
     // Ages are relative to this; the window ticks it while visible.
     Q_PROPERTY(QDateTime now READ now WRITE setNow NOTIFY nowChanged)
+    // The log view's timestamp column.
+    Q_PROPERTY(bool showTimestamps MEMBER m_showTimestamps NOTIFY showTimestampsChanged)
 
 public:
     TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, bool trayAvailable,
@@ -53,6 +55,7 @@ public:
 
 Q_SIGNALS:
     void nowChanged();
+    void showTimestampsChanged();
 
 private:
     RunListModel *m_runs;
@@ -60,6 +63,7 @@ private:
     RunController *m_controller;
     bool m_trayAvailable;
     QDateTime m_now = QDateTime::currentDateTime();
+    bool m_showTimestamps = false;
 };
 
 } // namespace rr::tray

@@ -1,6 +1,7 @@
 // The tray app's models without QML, each under QAbstractItemModelTester in Fatal mode: the run
 // list fed by run updates, the phase and service lists of the selected run, the run summary
 // value, the state tones, and the ring-buffered log model with 100k+ lines.
+#include "ansitext.h"
 #include "logmodel.h"
 #include "notifier.h"
 #include "phaselistmodel.h"
@@ -213,6 +214,56 @@ private Q_SLOTS:
         QCOMPARE(tray::TrayUi::age(now.addSecs(-300), now), QStringLiteral("5 min ago"));
         QCOMPARE(tray::TrayUi::age(now.addSecs(-7300), now), QStringLiteral("2 h ago"));
         QCOMPARE(tray::TrayUi::age(now.addDays(-4), now), QStringLiteral("4 d ago"));
+    }
+
+    void ansiColoursAndHighlight()
+    {
+        const QString line = QStringLiteral("\x1b[1;31mERROR\x1b[0m db <down> \x1b[2K");
+        QCOMPARE(tray::ansi::plain(line), QStringLiteral("ERROR db <down> "));
+        const QString styled = tray::ansi::styled(line);
+        QVERIFY2(styled.contains(QLatin1String("<b><font color=\"#ff7b72\">ERROR</font></b>")),
+                 qPrintable(styled));
+        QVERIFY(styled.contains(QLatin1String("&lt;down&gt;"))); // HTML escaped
+        QVERIFY(!styled.contains(QChar(0x1b)));
+        // A match across a colour change is marked in both runs, case-insensitively.
+        const QString marked = tray::ansi::styled(line, QStringLiteral("or d"));
+        QCOMPARE(marked.count(QLatin1String("<u>")), 2);
+        QVERIFY2(marked.contains(QLatin1String(">OR</font></b></u>")), qPrintable(marked));
+        QCOMPARE(tray::ansi::styled(QStringLiteral("plain")), QStringLiteral("plain"));
+        QCOMPARE(tray::ansi::styled(QStringLiteral("\x1b[92mok")),
+                 QStringLiteral("<font color=\"#aff5b4\">ok</font>"));
+    }
+
+    void logModelSearchesAndFilters()
+    {
+        tray::LogModel model(1000);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QList<runs::LogLine> lines = batch(0, 10);
+        lines[3].text = QStringLiteral("\x1b[31mERROR\x1b[0m connection refused");
+        lines[7].text = QStringLiteral("error: retrying");
+        model.appendLines(lines);
+        QCOMPARE(model.index(3).data(tray::LogModel::TextRole).toString(),
+                 QStringLiteral("ERROR connection refused"));
+        QCOMPARE(model.find(0, true), -1); // no search yet
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setSearch(QStringLiteral("error"));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.index(3).data(tray::LogModel::MatchesRole).toBool(), true);
+        QCOMPARE(model.index(4).data(tray::LogModel::MatchesRole).toBool(), false);
+        QVERIFY(model.index(7).data(tray::LogModel::StyledRole).toString().contains(QLatin1String("<u>")));
+        QCOMPARE(model.find(-1, true), 3);
+        QCOMPARE(model.find(3, true), 7);
+        QCOMPARE(model.find(7, true), 3); // wraps
+        QCOMPARE(model.find(3, false), 7);
+        QVERIFY(!model.index(0).data(tray::LogModel::TimeTextRole).isNull());
+
+        model.clear();
+        model.setTextFilter(
+            QRegularExpression(QStringLiteral("refused|retry"), QRegularExpression::CaseInsensitiveOption));
+        model.appendLines(lines);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.allText(), QStringLiteral("ERROR connection refused\nerror: retrying"));
     }
 
     void trayStateFollowsRuns()
