@@ -1,6 +1,7 @@
 #include "trayapplication.h"
 
 #include "autostartentry.h"
+#include "instancebus.h"
 #include "logmodel.h"
 #include "notifier.h"
 #include "runcontroller.h"
@@ -83,6 +84,23 @@ void TrayApplication::wire()
     connect(orchestrator, &runs::Orchestrator::runUpdated, m_notifier, &Notifier::onRunUpdated);
 
     m_controller = new RunController(orchestrator, m_logs, this);
+    auto *instance = new InstanceBus(this);
+    if (instance->registerInstance()) {
+        connect(instance, &InstanceBus::activated, this, [this](const QString &runId) {
+            if (runId.isEmpty())
+                showWindow();
+            else
+                showLogs(runId);
+        });
+    } else {
+        qCInfo(lcTray) << "no session bus name: a second launch cannot bring this window up";
+    }
+    connect(m_notifier, &Notifier::actionInvoked, this, [this](const QString &runId, const QString &action) {
+        if (action == QLatin1String("preview"))
+            m_controller->openPreview(runId);
+        else
+            showLogs(runId);
+    });
     m_tray = new TrayMenu(m_runList);
     connect(m_tray, &TrayMenu::openWindowRequested, this, &TrayApplication::showWindow);
     connect(m_tray, &TrayMenu::openPreviewRequested, m_controller, &RunController::openPreview);

@@ -289,6 +289,11 @@ private Q_SLOTS:
         QVERIFY(Notifier::noteFor(RunState::Deploying, ready)->summary.contains(QLatin1String("ready")));
         QVERIFY(!Notifier::noteFor(std::nullopt, ready)); // re-attached at start-up: no news
         QVERIFY(!Notifier::noteFor(RunState::Ready, ready));
+        // READY offers the logs (default click) and, once a preview URL exists, the preview.
+        QCOMPARE(Notifier::noteFor(RunState::Deploying, ready)->runId, QStringLiteral("a"));
+        QCOMPARE(Notifier::noteFor(RunState::Deploying, ready)->actions,
+                 (QStringList{QStringLiteral("default"), QStringLiteral("Show logs"), QStringLiteral("logs"),
+                              QStringLiteral("Show logs")}));
         auto failed = record(QStringLiteral("a"), RunState::Failed);
         failed.diagnosis = runs::Diagnosis{QStringLiteral("BUILDING"),
                                            QStringLiteral("build.failed"),
