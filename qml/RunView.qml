@@ -114,8 +114,10 @@ Pane {
                 StateChip { value: serviceRow.state; tone: serviceRow.tone }
                 Label { text: serviceRow.restarts > 0 ? serviceRow.restarts + " restarts" : ""; opacity: 0.7 }
                 Label { text: serviceRow.ports; opacity: 0.8 }
+                // A stopped run's last service states are history: dimmed, and no live link.
+                opacity: TrayUi.controller.selectedRun.active ? 1.0 : 0.5
                 Label {
-                    visible: serviceRow.url !== ""
+                    visible: serviceRow.url !== "" && TrayUi.controller.selectedRun.active
                     text: "<a href=\"" + serviceRow.url + "\">" + serviceRow.url + "</a>"
                     onLinkActivated: link => Qt.openUrlExternally(link)
                 }
