@@ -40,6 +40,11 @@ ApplicationWindow {
                 Accessible.name: "Runtime"
             }
             Button {
+                objectName: "settingsButton"
+                text: "Settings"
+                onClicked: settings.open()
+            }
+            Button {
                 id: startButton
                 objectName: "startButton"
                 text: "Run locally"
@@ -64,6 +69,11 @@ ApplicationWindow {
         RunView {
             SplitView.fillWidth: true
         }
+    }
+
+    Settings {
+        id: settings
+        anchors.centerIn: parent
     }
 
     footer: Label {

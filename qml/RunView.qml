@@ -247,6 +247,12 @@ Pane {
                     onTriggered: logView.positionViewAtEnd()
                 }
                 onMovementStarted: follow.checked = false
+                // A reload (another source or filter) refills from the top; an old scroll
+                // position past the new end would show an empty pane.
+                Connections {
+                    target: TrayUi.logs
+                    function onModelReset() { logView.positionViewAtBeginning() }
+                }
                 // currentIndex marks the search's current match; no highlight item, no key focus.
                 currentIndex: -1
                 highlightFollowsCurrentItem: false

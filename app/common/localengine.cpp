@@ -10,6 +10,7 @@
 #include "runs/runcontrolhandler.h"
 #include "runs/runstore.h"
 #include "source/fetcher.h"
+#include "source/tokenstore.h"
 
 #include <QNetworkAccessManager>
 
@@ -34,6 +35,11 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
 {
     m_store = new runs::RunStore({}, {}, this);
     m_fetcher = new source::Fetcher(this);
+    // A GitHub token in the keychain (the tray's settings) reaches libgit2 on the fetch worker
+    // only when a remote asks for credentials.
+    m_tokens = new source::TokenStore(this);
+    m_fetcher->setTokenProvider(
+        [tokens = m_tokens](const QString &host) { return tokens->tokenForWorker(host); });
     auto host = docker::DockerHost::fromEnvironment();
     if (host) {
         m_docker = new docker::DockerClient(*host);

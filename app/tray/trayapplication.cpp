@@ -6,6 +6,7 @@
 #include "notifier.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
+#include "settingscontroller.h"
 #include "traylog.h"
 #include "traymenu.h"
 #include "trayui.h"
@@ -84,6 +85,7 @@ void TrayApplication::wire()
     connect(orchestrator, &runs::Orchestrator::runUpdated, m_notifier, &Notifier::onRunUpdated);
 
     m_controller = new RunController(orchestrator, m_logs, this);
+    m_settings = new SettingsController(m_engine->tokens(), this);
     auto *instance = new InstanceBus(this);
     if (instance->registerInstance()) {
         connect(instance, &InstanceBus::activated, this, [this](const QString &runId) {
@@ -135,7 +137,7 @@ QQuickWindow *TrayApplication::ensureWindow()
     Q_UNUSED(registerTypes)
     QElapsedTimer timer;
     timer.start();
-    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_tray->isAvailable(), this);
+    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_tray->isAvailable(), this);
     m_qml = new QQmlApplicationEngine;
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/RepoRunner/Tray/Main.qml")));

@@ -21,6 +21,7 @@ class RunController;
 class RunListModel;
 class TrayMenu;
 class TrayUi;
+class SettingsController;
 
 // The tray app's composition root: the in-process engine (the same LocalEngine as
 // `reporunner serve`, so the CLI, native host and extension reach it on the control socket),
@@ -45,6 +46,7 @@ public:
     LogModel *logs() const { return m_logs; }
     RunController *controller() const { return m_controller; }
     TrayMenu *trayMenu() const { return m_tray; }
+    SettingsController *settings() const { return m_settings; }
     Notifier *notifier() const { return m_notifier; }
     // Null until the window was first shown: the QML engine is created on demand.
     QQuickWindow *window() const;
@@ -68,6 +70,7 @@ private:
     Notifier *m_notifier;
     TrayMenu *m_tray = nullptr;
     TrayUi *m_ui = nullptr;
+    SettingsController *m_settings = nullptr;
     QQmlApplicationEngine *m_qml = nullptr;
     QMessageBox *m_quitDialog = nullptr;
 };

@@ -11,12 +11,13 @@ QPointer<TrayUi> s_instance;
 
 } // namespace
 
-TrayUi::TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, bool trayAvailable,
-               QObject *parent)
+TrayUi::TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
+               bool trayAvailable, QObject *parent)
     : QObject(parent)
     , m_runs(runs)
     , m_logs(logs)
     , m_controller(controller)
+    , m_settings(settings)
     , m_trayAvailable(trayAvailable)
 {
     s_instance = this;

@@ -3,6 +3,7 @@
 #include "logmodel.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
+#include "settingscontroller.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -27,6 +28,7 @@ class TrayUi : public QObject
     Q_PROPERTY(rr::tray::RunListModel *runs READ runs CONSTANT)
     Q_PROPERTY(rr::tray::LogModel *logs READ logs CONSTANT)
     Q_PROPERTY(rr::tray::RunController *controller READ controller CONSTANT)
+    Q_PROPERTY(rr::tray::SettingsController *settings READ settings CONSTANT)
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
     // Ages are relative to this; the window ticks it while visible.
     Q_PROPERTY(QDateTime now READ now WRITE setNow NOTIFY nowChanged)
@@ -34,8 +36,8 @@ class TrayUi : public QObject
     Q_PROPERTY(bool showTimestamps MEMBER m_showTimestamps NOTIFY showTimestampsChanged)
 
 public:
-    TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, bool trayAvailable,
-           QObject *parent = nullptr);
+    TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
+           bool trayAvailable, QObject *parent = nullptr);
     ~TrayUi() override;
 
     // The QML engine's factory: the one instance the app made (owned by the app).
@@ -44,6 +46,7 @@ public:
     RunListModel *runs() const { return m_runs; }
     LogModel *logs() const { return m_logs; }
     RunController *controller() const { return m_controller; }
+    SettingsController *settings() const { return m_settings; }
     bool trayAvailable() const { return m_trayAvailable; }
     QDateTime now() const { return m_now; }
     void setNow(const QDateTime &now);
@@ -61,6 +64,7 @@ private:
     RunListModel *m_runs;
     LogModel *m_logs;
     RunController *m_controller;
+    SettingsController *m_settings;
     bool m_trayAvailable;
     QDateTime m_now = QDateTime::currentDateTime();
     bool m_showTimestamps = false;

@@ -6,10 +6,13 @@
 #include "logmodel.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
+#include "settingscontroller.h"
 #include "trayapplication.h"
 #include "traymenu.h"
 
 #include "test_dockerfixture.h"
+
+#include "source/tokenstore.h"
 
 #include <QAction>
 #include <QApplication>
@@ -41,6 +44,7 @@ private:
 
     void click(QQuickItem *item)
     {
+        QVERIFY(item);
         QTRY_VERIFY(item->isVisible() && item->isEnabled());
         const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
         QTest::mouseClick(item->window(), Qt::LeftButton, {}, centre.toPoint());
@@ -288,6 +292,46 @@ private Q_SLOTS:
         shot(QStringLiteral("run-view-dark"));
         QGuiApplication::setPalette(light);
         QTest::qWait(100);
+    }
+
+    // Settings: the GitHub token saved and removed through the real Secret Service
+    // (gnome-keyring in this test's private session), checked with a separate TokenStore.
+    void settingsSetsAndRemovesTheToken()
+    {
+        QQuickWindow *window = m_app->window();
+        click(findItem(window->contentItem(), QStringLiteral("settingsButton")));
+        // A Dialog is a QObject (not an item) under the window; its items hang off the overlay.
+        QObject *page = window->findChild<QObject *>(QStringLiteral("settingsPage"));
+        QVERIFY(page);
+        QTRY_VERIFY(page->property("opened").toBool());
+        const auto item = [window](const QString &name) { return window->findChild<QQuickItem *>(name); };
+        QQuickItem *field = item(QStringLiteral("tokenField"));
+        QVERIFY(field);
+        const QString token = QStringLiteral("ghp_test") + QUuid::createUuid().toString(QUuid::Id128);
+        QVERIFY(field->setProperty("text", token));
+        click(item(QStringLiteral("tokenSaveButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenState(), QStringLiteral("stored"), 15000);
+        QVERIFY(field->property("text").toString().isEmpty()); // not left on screen
+
+        source::TokenStore keychain;
+        auto read = keychain.read(tray::SettingsController::githubHost());
+        QTRY_VERIFY_WITH_TIMEOUT(read.isFinished(), 15000);
+        QVERIFY2(read.result(), qPrintable(read.result() ? QString() : read.result().error().message));
+        QCOMPARE(*read.result(), token);
+        QTest::qWait(200);
+        shot(QStringLiteral("settings"));
+
+        click(item(QStringLiteral("tokenRemoveButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenState(), QStringLiteral("none"), 15000);
+        auto gone = keychain.read(tray::SettingsController::githubHost());
+        QTRY_VERIFY_WITH_TIMEOUT(gone.isFinished(), 15000);
+        QVERIFY(gone.result());
+        QVERIFY(gone.result()->isEmpty());
+        click(item(QStringLiteral("tokenTestButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenMessage(),
+                                  QStringLiteral("No token stored: public repositories only."), 15000);
+        QVERIFY(QMetaObject::invokeMethod(page, "close"));
+        QTest::qWait(300);
     }
 
     void stopButtonRemovesTheRun()
