@@ -250,8 +250,11 @@ Pane {
                 // A reload (another source or filter) refills from the top; an old scroll
                 // position past the new end would show an empty pane.
                 Connections {
-                    target: TrayUi.logs
-                    function onModelReset() { logView.positionViewAtBeginning() }
+                    target: TrayUi.controller
+                    function onLogsLoadingChanged() {
+                        if (TrayUi.controller.logsLoading)
+                            logView.positionViewAtBeginning()
+                    }
                 }
                 // currentIndex marks the search's current match; no highlight item, no key focus.
                 currentIndex: -1
