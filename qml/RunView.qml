@@ -54,6 +54,18 @@ Pane {
                 onClicked: TrayUi.controller.openPreview(view.run.id)
             }
             Button {
+                objectName: "restartButton"
+                text: "Restart"
+                enabled: !view.run.stopping
+                onClicked: TrayUi.controller.restart(view.run.id)
+            }
+            Button {
+                objectName: "removeButton"
+                text: "Remove"
+                enabled: !view.run.stopping
+                onClicked: TrayUi.controller.remove(view.run.id)
+            }
+            Button {
                 objectName: "stopButton"
                 text: "Stop"
                 enabled: view.run.active && !view.run.stopping

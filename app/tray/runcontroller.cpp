@@ -120,6 +120,43 @@ void RunController::stop(const QString &runId)
     });
 }
 
+QString RunController::restart(const QString &runId)
+{
+    const auto run = m_orchestrator->run(runId);
+    if (!run)
+        return QStringLiteral("No such run.");
+    runs::StartOptions options;
+    options.request = runs::RunJson::toRequest(run->request);
+    options.request.runId.clear();
+    if (options.request.source.isEmpty())
+        options.request.source = run->source;
+    options.runtime = run->runtime;
+    options.replace = true;
+    const auto outcome = m_orchestrator->start(options);
+    if (!outcome) {
+        Q_EMIT message(outcome.error().message);
+        return outcome.error().message;
+    }
+    qCInfo(lcTray) << "restarted run" << runId << "as" << outcome->run.id;
+    select(outcome->run.id);
+    return {};
+}
+
+void RunController::remove(const QString &runId)
+{
+    qCInfo(lcTray) << "removing run" << runId;
+    m_orchestrator->remove(runId).then(this, [this, runId](const core::Result<void> &removed) {
+        if (!removed) {
+            Q_EMIT message(removed.error().message);
+            return;
+        }
+        if (runId == m_selected)
+            select(QString());
+        Q_EMIT runRemoved(runId);
+        Q_EMIT message(QStringLiteral("Run %1 removed.").arg(runId));
+    });
+}
+
 void RunController::openPreview(const QString &runId)
 {
     const auto run = m_orchestrator->run(runId);

@@ -70,6 +70,10 @@ public:
     // Returns an error for humans, empty when the run started (or an identical one exists).
     Q_INVOKABLE QString start(const QString &source, const QString &runtime);
     Q_INVOKABLE void stop(const QString &runId);
+    // Starts the same request again as a new run (an identical active one is replaced).
+    Q_INVOKABLE QString restart(const QString &runId);
+    // Stops the run if needed and deletes it with its history.
+    Q_INVOKABLE void remove(const QString &runId);
     Q_INVOKABLE void openPreview(const QString &runId);
 
     static constexpr int LiveBatchMs = 100;
@@ -85,6 +89,7 @@ Q_SIGNALS:
     void logFilterChanged();
     // A message for the window's status line (errors from start/stop).
     void message(const QString &text);
+    void runRemoved(const QString &runId);
 
 private:
     void onRunUpdated(const runs::RunRecord &run);

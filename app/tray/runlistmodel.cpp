@@ -97,6 +97,18 @@ void RunListModel::upsert(const runs::RunRecord &run)
     Q_EMIT runsChanged();
 }
 
+void RunListModel::remove(const QString &runId)
+{
+    const int row = indexOf(runId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_runs.removeAt(row);
+    endRemoveRows();
+    Q_EMIT countChanged();
+    Q_EMIT runsChanged();
+}
+
 int RunListModel::activeCount() const
 {
     return int(std::count_if(m_runs.cbegin(), m_runs.cend(),

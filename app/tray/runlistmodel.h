@@ -47,6 +47,7 @@ public:
     void setRuns(const QList<runs::RunRecord> &runs);
     // Replaces the run with the same id in place, or inserts it at the top.
     void upsert(const runs::RunRecord &run);
+    void remove(const QString &runId);
 
     const QList<runs::RunRecord> &records() const { return m_runs; }
     int activeCount() const;

@@ -86,6 +86,7 @@ void TrayApplication::wire()
 
     m_controller = new RunController(orchestrator, m_logs, this);
     m_settings = new SettingsController(m_engine->tokens(), this);
+    connect(m_controller, &RunController::runRemoved, m_runList, &RunListModel::remove);
     auto *instance = new InstanceBus(this);
     if (instance->registerInstance()) {
         connect(instance, &InstanceBus::activated, this, [this](const QString &runId) {

@@ -349,6 +349,24 @@ private Q_SLOTS:
         shot(QStringLiteral("stopped"));
     }
 
+    // Restart starts the same request as a new run; Remove stops it and deletes it from the list.
+    void restartThenRemove()
+    {
+        QVERIFY(!m_runId.isEmpty());
+        QQuickWindow *window = m_app->window();
+        click(findItem(window->contentItem(), QStringLiteral("restartButton")));
+        QTRY_VERIFY(m_app->controller()->selectedRunId() != m_runId);
+        const QString again = m_app->controller()->selectedRunId();
+        QVERIFY(!again.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(again), QStringLiteral("READY"), 60000);
+        QCOMPARE(m_app->runList()->rowCount(), 2);
+        click(findItem(window->contentItem(), QStringLiteral("removeButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(again), -1, 30000);
+        QCOMPARE(m_app->runList()->rowCount(), 1);
+        QCOMPARE(containers(again), 0);
+        QVERIFY(m_app->controller()->selectedRunId().isEmpty());
+    }
+
     void cleanupTestCase()
     {
         // Whatever failed above, no run outlives the test.
