@@ -179,7 +179,7 @@ private:
                 const double busy = cpu - m_lastCpu;
                 m_f.wallStallMs = std::max(m_f.wallStallMs, wall);
                 m_f.stallMs = std::max(m_f.stallMs, busy);
-                if (busy >= 16 && qEnvironmentVariableIsSet("BENCH_TRAY_VERBOSE"))
+                if (busy >= 8 && qEnvironmentVariableIsSet("BENCH_TRAY_VERBOSE"))
                     std::fprintf(stderr, "UI thread busy %.1f ms (wall %.1f ms) after %d lines\n", busy, wall,
                                  m_sent);
             }

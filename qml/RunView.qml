@@ -287,7 +287,7 @@ Pane {
                         anchors.fill: parent
                         font.family: "monospace"
                         font.pixelSize: 12
-                        elide: Text.ElideRight
+                        // No elide: eliding styled text lays each line out twice; the pane clips.
                         textFormat: Text.StyledText
                         color: line.stream === "stderr" ? "#f0a0a0" : line.stream === "event" ? "#9ecbff" : "#d8dadf"
                         text: (TrayUi.showTimestamps ? "<font color=\"#8b949e\">" + line.timeText + "</font> " : "")
