@@ -59,6 +59,8 @@ QFuture<core::Result<void>> TrayApplication::start(const QString &socketPath, bo
                 "%1. Quit it first, or use the CLI against it.")
                 .arg(socketPath))));
     }
+    // The icon shows at once (idle until the history loads); the engine's start follows.
+    m_tray = new TrayMenu(m_runList);
     // The default path goes in empty so the server creates its private directory itself.
     const bool isDefault = socketPath == ipc::defaultSocketPath();
     if (!isDefault)
@@ -104,7 +106,6 @@ void TrayApplication::wire()
         else
             showLogs(runId);
     });
-    m_tray = new TrayMenu(m_runList);
     connect(m_tray, &TrayMenu::openWindowRequested, this, &TrayApplication::showWindow);
     connect(m_tray, &TrayMenu::openPreviewRequested, m_controller, &RunController::openPreview);
     connect(m_tray, &TrayMenu::logsRequested, this, &TrayApplication::showLogs);
