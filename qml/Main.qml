@@ -1,17 +1,12 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import RepoRunner.Tray
 
 // The main window: start a run, the run list on the left, the selected run on the right.
 ApplicationWindow {
     id: root
     objectName: "mainWindow"
-    required property var runs
-    required property var logs
-    required property var controller
-    required property bool trayAvailable
-    // Ages are relative to this; it ticks once a second so "12 s ago" stays true.
-    property date now: new Date()
 
     width: 1180
     height: 720
@@ -21,7 +16,8 @@ ApplicationWindow {
         interval: 1000
         running: root.visible
         repeat: true
-        onTriggered: root.now = new Date()
+        // Ages are relative to TrayUi.now; ticking it keeps "12 s ago" true.
+        onTriggered: TrayUi.now = new Date()
     }
 
     header: ToolBar {
@@ -34,12 +30,19 @@ ApplicationWindow {
                 objectName: "sourceField"
                 Layout.fillWidth: true
                 placeholderText: "https://github.com/owner/repo, or a local folder"
+                Accessible.name: "Repository URL or folder"
                 onAccepted: startButton.clicked()
             }
             ComboBox {
                 id: runtimeBox
                 objectName: "runtimeBox"
                 model: ["auto", "docker", "kubernetes"]
+                Accessible.name: "Runtime"
+            }
+            Button {
+                objectName: "settingsButton"
+                text: "Settings"
+                onClicked: settings.open()
             }
             Button {
                 id: startButton
@@ -47,7 +50,7 @@ ApplicationWindow {
                 text: "Run locally"
                 highlighted: true
                 onClicked: {
-                    const error = root.controller.start(sourceField.text, runtimeBox.currentText)
+                    const error = TrayUi.controller.start(sourceField.text, runtimeBox.currentText)
                     if (error === "")
                         sourceField.clear()
                 }
@@ -62,15 +65,15 @@ ApplicationWindow {
         RunList {
             SplitView.preferredWidth: 430
             SplitView.minimumWidth: 300
-            runs: root.runs
-            controller: root.controller
-            now: root.now
         }
         RunView {
             SplitView.fillWidth: true
-            logs: root.logs
-            controller: root.controller
         }
+    }
+
+    Settings {
+        id: settings
+        anchors.centerIn: parent
     }
 
     footer: Label {
@@ -78,11 +81,11 @@ ApplicationWindow {
         objectName: "statusLine"
         padding: 6
         elide: Text.ElideRight
-        text: root.trayAvailable ? "Engine running; closing this window keeps it in the tray."
+        text: TrayUi.trayAvailable ? "Engine running; closing this window keeps it in the tray."
                                  : "No system tray found: closing this window leaves the engine running in the background."
         Connections {
-            target: root.controller
-            function onMessage(text) { status.text = text }
+            target: TrayUi.controller
+            function onMessage(text: string) { status.text = text }
         }
     }
 }

@@ -1,29 +1,19 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import RepoRunner.Tray
 
 // Every run, newest first: repo, ref and commit, mode and runtime, state, age and ports.
 Pane {
     id: pane
-    required property var runs
-    required property var controller
-    required property date now
     padding: 0
-
-    function age(created) {
-        const s = Math.max(0, Math.floor((pane.now - created) / 1000))
-        if (s < 60) return s + " s ago"
-        if (s < 3600) return Math.floor(s / 60) + " min ago"
-        if (s < 86400) return Math.floor(s / 3600) + " h ago"
-        return Math.floor(s / 86400) + " d ago"
-    }
 
     ListView {
         id: list
         objectName: "runList"
         anchors.fill: parent
         clip: true
-        model: pane.runs
+        model: TrayUi.runs
         ScrollBar.vertical: ScrollBar {}
         Label {
             anchors.centerIn: parent
@@ -40,11 +30,14 @@ Pane {
             required property string mode
             required property string runtime
             required property string state
+            required property int tone
             required property date createdAt
             required property string ports
             width: ListView.view.width
-            highlighted: pane.controller.selectedRunId === runId
-            onClicked: pane.controller.select(runId)
+            objectName: "run-" + runId
+            Accessible.name: repo + " " + state
+            highlighted: TrayUi.controller.selectedRunId === runId
+            onClicked: TrayUi.controller.select(runId)
             contentItem: ColumnLayout {
                 spacing: 2
                 RowLayout {
@@ -55,11 +48,11 @@ Pane {
                         elide: Text.ElideRight
                         Layout.fillWidth: true
                     }
-                    StateChip { value: row.state }
+                    StateChip { value: row.state; tone: row.tone }
                 }
                 Label {
                     text: (row.ref ? row.ref + " @ " + row.shortCommit : "local folder") + "  ·  " + row.mode + "  ·  "
-                          + row.runtime + "  ·  " + pane.age(row.createdAt)
+                          + row.runtime + "  ·  " + TrayUi.age(row.createdAt, TrayUi.now)
                     textFormat: Text.PlainText
                     opacity: 0.75
                     font.pixelSize: 12

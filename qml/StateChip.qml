@@ -1,29 +1,33 @@
 import QtQuick
 import QtQuick.Controls
+import RepoRunner.Tray
 
-// A run state (RunState names, upper case) or a service state (protocol.json's ServiceState,
-// lower case) as a coloured label.
+// A run or service state as a solid chip with white text: readable on any row, selected or
+// not, in light and dark palettes. The colour comes from `tone` (Tone.toneOf in C++), never
+// from matching state strings here.
 Rectangle {
     id: chip
     property string value: ""
+    property int tone: Tone.Neutral
     readonly property color tint: {
-        switch (chip.value) {
-        case "READY": case "healthy": case "completed": return "#2ea043"
-        case "FAILED": case "failed": return "#d1242f"
-        case "STOPPED": case "stopped": return "#8a8f98"
-        default: return "#2f7de1"
+        switch (chip.tone) {
+        case Tone.Good: return "#1a7f37"
+        case Tone.Bad: return "#cf222e"
+        case Tone.Busy: return "#0969da"
+        default: return "#6e7781"
         }
     }
     implicitWidth: label.implicitWidth + 12
     implicitHeight: label.implicitHeight + 4
-    radius: 3
-    color: Qt.rgba(tint.r, tint.g, tint.b, 0.15)
-    border.color: tint
+    radius: height / 2
+    color: tint
+    Accessible.role: Accessible.StaticText
+    Accessible.name: "state " + chip.value
     Label {
         id: label
         anchors.centerIn: parent
         text: chip.value
-        color: chip.tint
+        color: "white"
         font.pixelSize: 11
         font.bold: true
     }

@@ -11,6 +11,10 @@ command -v npm >/dev/null && npm --prefix "$root/extension" ci --no-audit --no-f
 for b in "$root"/build/release/bench/bench_*; do
     [ -x "$b" ] || continue
     echo "== $(basename "$b")"
-    "$b" "$@"
+    case "$(basename "$b")" in
+        # The tray app needs an X display with a tray host: the GUI tests' private Xvfb session.
+        bench_tray) QT_QUICK_BACKEND=software "$root/tests/gui/run-under-xvfb.sh" "$b" "$@" ;;
+        *) "$b" "$@" ;;
+    esac
     echo
 done

@@ -11,3 +11,9 @@ if(TARGET reporunner)
   target_include_directories(test_tray_gui PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration)
   add_dependencies(test_tray_gui reporunner reporunner-tray)
 endif()
+
+# The views type-check against the C++ models: qmllint over the RepoRunner.Tray module, through
+# the target qt_add_qml_module made (qmllint exits non-zero on any warning).
+add_test(NAME qmllint_tray COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target reporunner_trayapp
+  reporunner_trayapp_qmllint)
+set_tests_properties(qmllint_tray PROPERTIES LABELS unit TIMEOUT 300)

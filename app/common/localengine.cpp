@@ -36,7 +36,10 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
 {
     m_store = new runs::RunStore({}, {}, this);
     m_fetcher = new source::Fetcher(this);
-    offerStoredTokens(m_fetcher, new source::TokenStore(this));
+    // A token in the keychain (the tray's settings, `reporunner auth`) reaches libgit2 on the
+    // fetch worker only when a remote asks for credentials.
+    m_tokens = new source::TokenStore(this);
+    offerStoredTokens(m_fetcher, m_tokens);
     auto host = docker::DockerHost::fromEnvironment();
     if (host) {
         m_docker = new docker::DockerClient(*host);

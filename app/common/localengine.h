@@ -20,7 +20,8 @@ class Runtime;
 }
 namespace rr::source {
 class Fetcher;
-}
+class TokenStore;
+} // namespace rr::source
 namespace rr::runs {
 class Orchestrator;
 class RunStore;
@@ -44,10 +45,12 @@ public:
     // Opens the store, reconciles and starts listening.
     QFuture<core::Result<void>> start(const QString &socketPath);
     runs::Orchestrator *orchestrator() const { return m_orchestrator; }
+    source::TokenStore *tokens() const { return m_tokens; }
 
 private:
     runs::RunStore *m_store = nullptr;
     source::Fetcher *m_fetcher = nullptr;
+    source::TokenStore *m_tokens = nullptr;
     docker::DockerClient *m_docker = nullptr;
     runtime::Runtime *m_dockerRuntime = nullptr;
     QNetworkAccessManager *m_network = nullptr;

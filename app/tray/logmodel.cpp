@@ -1,5 +1,7 @@
 #include "logmodel.h"
 
+#include "ansitext.h"
+
 namespace rr::tray {
 
 LogModel::LogModel(int capacity, QObject *parent)
@@ -20,7 +22,13 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
     case TextRole:
-        return l.text;
+        return ansi::plain(l.text);
+    case StyledRole:
+        return ansi::styled(l.text, m_search);
+    case MatchesRole:
+        return !m_search.isEmpty() && ansi::plain(l.text).contains(m_search, Qt::CaseInsensitive);
+    case TimeTextRole:
+        return l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
     case ServiceRole:
         return l.service;
     case StreamRole:
@@ -34,7 +42,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> LogModel::roleNames() const
 {
-    return {{TextRole, "text"}, {ServiceRole, "service"}, {StreamRole, "stream"}, {TimeRole, "time"}};
+    return {{TextRole, "message"},  {ServiceRole, "service"}, {StreamRole, "stream"},    {TimeRole, "time"},
+            {StyledRole, "styled"}, {MatchesRole, "matches"}, {TimeTextRole, "timeText"}};
 }
 
 void LogModel::appendLines(const QList<runs::LogLine> &lines)
@@ -42,8 +51,11 @@ void LogModel::appendLines(const QList<runs::LogLine> &lines)
     QList<const runs::LogLine *> accepted;
     accepted.reserve(lines.size());
     for (const runs::LogLine &l : lines) {
-        if (!m_filter || l.service == *m_filter)
-            accepted.append(&l);
+        if (m_filter && l.service != *m_filter)
+            continue;
+        if (!m_textFilter.pattern().isEmpty() && !m_textFilter.match(ansi::plain(l.text)).hasMatch())
+            continue;
+        accepted.append(&l);
     }
     // A batch larger than the ring only leaves its tail.
     const qsizetype skip = std::max<qsizetype>(0, accepted.size() - m_capacity);
@@ -57,6 +69,10 @@ void LogModel::appendLines(const QList<runs::LogLine> &lines)
         m_size -= drop;
         endRemoveRows();
     }
+    // The whole ring at once: growing by doubling would move 100k lines in one UI-thread stall.
+    // Untouched pages of the reservation are not resident, so this costs no memory up front.
+    if (m_ring.capacity() < m_capacity)
+        m_ring.reserve(m_capacity);
     beginInsertRows({}, m_size, m_size + incoming - 1);
     for (qsizetype i = skip; i < accepted.size(); ++i) {
         const runs::LogLine &l = *accepted.at(i);
@@ -86,8 +102,30 @@ QString LogModel::text(int first, int last) const
 {
     QStringList out;
     for (int row = std::max(0, first); row <= std::min(last, m_size - 1); ++row)
-        out.append(at(row).text);
+        out.append(ansi::plain(at(row).text));
     return out.join(QLatin1Char('\n'));
+}
+
+void LogModel::setSearch(const QString &search)
+{
+    if (search == m_search)
+        return;
+    m_search = search;
+    Q_EMIT searchChanged();
+    if (m_size > 0)
+        Q_EMIT dataChanged(index(0), index(m_size - 1), {StyledRole, MatchesRole});
+}
+
+int LogModel::find(int from, bool forward) const
+{
+    if (m_search.isEmpty() || m_size == 0)
+        return -1;
+    for (int step = 1; step <= m_size; ++step) {
+        const int row = ((forward ? from + step : from - step) % m_size + m_size) % m_size;
+        if (ansi::plain(at(row).text).contains(m_search, Qt::CaseInsensitive))
+            return row;
+    }
+    return -1;
 }
 
 } // namespace rr::tray

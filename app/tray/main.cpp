@@ -1,5 +1,6 @@
 // reporunner-tray: the desktop app. Hosts the engine and its control API in-process, shows
 // runs in the tray and a Qt Quick window, and notifies through the desktop's notifications.
+#include "instancebus.h"
 #include "trayapplication.h"
 
 #include "common/engineprobe.h"
@@ -26,7 +27,9 @@ int main(int argc, char *argv[])
                                     QStringLiteral("path"), rr::app::controlSocketPath());
     const QCommandLineOption hidden(QStringLiteral("hidden"),
                                     QStringLiteral("start in the tray, without the window"));
-    parser.addOptions({socket, hidden});
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("open the window on this run"),
+                                 QStringLiteral("id"));
+    parser.addOptions({socket, hidden, run});
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(app);
@@ -36,12 +39,31 @@ int main(int argc, char *argv[])
     // Started from inside the event loop: a failure that is known at once must still be able
     // to end it with exit().
     QTimer::singleShot(0, &tray, [&] {
-        tray.start(parser.value(socket), !parser.isSet(hidden))
-            .then(&tray, [](const rr::core::Result<void> &started) {
-                if (!started) {
-                    std::fprintf(stderr, "reporunner-tray: %s\n", qPrintable(started.error().message));
-                    QApplication::exit(started.error().code == QLatin1String("engine.running") ? 3 : 1);
+        const QString runId = parser.value(run);
+        tray.start(parser.value(socket), !parser.isSet(hidden) || !runId.isEmpty())
+            .then(&tray, [&tray, runId](const rr::core::Result<void> &started) {
+                if (started) {
+                    if (!runId.isEmpty())
+                        tray.showLogs(runId);
+                    return;
                 }
+                if (started.error().code != QLatin1String("engine.running")) {
+                    std::fprintf(stderr, "reporunner-tray: %s\n", qPrintable(started.error().message));
+                    QApplication::exit(1);
+                    return;
+                }
+                // A second launch: the first tray app shows its window instead. Only when the
+                // engine is `reporunner serve` (no tray on the bus) is this a refusal.
+                const QString refusal = started.error().message;
+                rr::tray::InstanceBus::activateRunning(runId).then(&tray, [refusal](bool shown) {
+                    if (shown) {
+                        std::fprintf(stderr, "reporunner-tray: showed the running RepoRunner window\n");
+                        QApplication::exit(0);
+                    } else {
+                        std::fprintf(stderr, "reporunner-tray: %s\n", qPrintable(refusal));
+                        QApplication::exit(3);
+                    }
+                });
             });
     });
     return app.exec();

@@ -25,6 +25,8 @@ public:
     {
         QString summary;
         QString body;
+        QString runId;
+        QStringList actions; // key, label, key, label... ("default" is a click on the bubble)
     };
     // The notification a transition deserves, if any; pure so it can be tested.
     static std::optional<Note> noteFor(std::optional<runs::RunState> previous, const runs::RunRecord &run);
@@ -32,11 +34,17 @@ public:
 Q_SIGNALS:
     // Emitted for each notification sent (the D-Bus reply arrives later).
     void notified(const QString &summary, const QString &body);
+    // The user picked an action ("preview", "logs" or "default") on a run's notification.
+    void actionInvoked(const QString &runId, const QString &action);
+
+private Q_SLOTS:
+    void onActionInvoked(uint id, const QString &action);
 
 private:
     void send(const Note &note);
 
     QHash<QString, runs::RunState> m_states;
+    QHash<uint, QString> m_runByNotification;
 };
 
 } // namespace rr::tray

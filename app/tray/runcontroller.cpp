@@ -1,18 +1,23 @@
 #include "runcontroller.h"
 
 #include "logmodel.h"
+#include "phaselistmodel.h"
 #include "runlistmodel.h"
+#include "servicelistmodel.h"
 #include "traylog.h"
 
 #include "runs/orchestrator.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
 
+#include <QClipboard>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonArray>
+#include <QGuiApplication>
 #include <QPointer>
+#include <QSaveFile>
 #include <QUrl>
 
 namespace rr::tray {
@@ -27,89 +32,29 @@ RunController::RunController(runs::Orchestrator *orchestrator, LogModel *logs, Q
     : QObject(parent)
     , m_orchestrator(orchestrator)
     , m_logs(logs)
+    , m_phases(new PhaseListModel(this))
+    , m_services(new ServiceListModel(this))
     , m_logSource(allSources())
 {
+    m_liveFlush.setSingleShot(true);
+    m_liveFlush.setInterval(LiveBatchMs);
+    connect(&m_liveFlush, &QTimer::timeout, this,
+            [this] { m_logs->appendLines(std::exchange(m_pendingLive, {})); });
     connect(m_orchestrator, &runs::Orchestrator::runUpdated, this, &RunController::onRunUpdated);
     connect(m_orchestrator, &runs::Orchestrator::logLines, this, &RunController::onLogLines);
 }
 
-QVariantMap RunController::selectedRun() const
+void RunController::showRecord(const std::optional<runs::RunRecord> &record)
 {
-    if (!m_record)
-        return {};
-    const runs::RunRecord &r = *m_record;
-    QVariantMap m{{QStringLiteral("id"), r.id},
-                  {QStringLiteral("repo"), RunListModel::displayName(r)},
-                  {QStringLiteral("source"), r.source},
-                  {QStringLiteral("ref"), r.ref},
-                  {QStringLiteral("commit"), r.commit},
-                  {QStringLiteral("mode"), r.mode},
-                  {QStringLiteral("runtime"), r.runtime},
-                  {QStringLiteral("state"), runs::stateName(r.state)},
-                  {QStringLiteral("active"), runs::isActive(r.state)},
-                  {QStringLiteral("previewUrl"), runs::RunJson::primaryUrl(r)}};
-    if (r.diagnosis) {
-        m.insert(QStringLiteral("failedPhase"), r.diagnosis->phase);
-        m.insert(QStringLiteral("diagnosis"), r.diagnosis->summary);
-        m.insert(QStringLiteral("lastLines"), r.diagnosis->lastLines.join(QLatin1Char('\n')));
-    }
-    return m;
-}
-
-QVariantList RunController::phases() const
-{
-    QVariantList out;
-    if (!m_record)
-        return out;
-    for (const runs::PhaseRecord &p : m_record->phases) {
-        const bool done = p.finishedAt.isValid();
-        out.append(QVariantMap{
-            {QStringLiteral("phase"), runs::stateName(p.phase)},
-            {QStringLiteral("running"), !done},
-            {QStringLiteral("startedAt"), p.startedAt},
-            {QStringLiteral("durationMs"), done ? double(p.startedAt.msecsTo(p.finishedAt)) : -1.0},
-            {QStringLiteral("progress"), p.progress}});
-    }
-    return out;
-}
-
-QVariantList RunController::services() const
-{
-    QVariantList out;
-    if (!m_record)
-        return out;
-    const QJsonArray endpoints = m_record->details.value(QStringLiteral("endpoints")).toArray();
-    for (const QJsonValue &v : m_record->details.value(QStringLiteral("services")).toArray()) {
-        const QJsonObject s = v.toObject();
-        const QString name = s.value(QStringLiteral("service")).toString();
-        QStringList ports;
-        QString url;
-        for (const QJsonValue &ev : endpoints) {
-            const QJsonObject e = ev.toObject();
-            if (e.value(QStringLiteral("service")).toString() != name)
-                continue;
-            ports.append(QStringLiteral("%1→%2")
-                             .arg(e.value(QStringLiteral("containerPort")).toInt())
-                             .arg(e.value(QStringLiteral("localPort")).toInt()));
-            if (url.isEmpty())
-                url = e.value(QStringLiteral("url")).toString();
-        }
-        out.append(QVariantMap{{QStringLiteral("name"), name},
-                               {QStringLiteral("state"), s.value(QStringLiteral("state")).toString()},
-                               {QStringLiteral("restarts"), s.value(QStringLiteral("restarts")).toInt()},
-                               {QStringLiteral("detail"), s.value(QStringLiteral("detail")).toString()},
-                               {QStringLiteral("ports"), ports.join(QStringLiteral(", "))},
-                               {QStringLiteral("url"), url}});
-    }
-    return out;
+    m_summary = record ? RunSummary::of(*record) : RunSummary();
+    m_phases->setPhases(record ? record->phases : QList<runs::PhaseRecord>());
+    m_services->setServices(record ? ServiceListModel::rowsFrom(record->details) : QList<ServiceRow>());
+    Q_EMIT selectedRunChanged();
 }
 
 QStringList RunController::logSources() const
 {
-    QStringList out{allSources(), runLogSource()};
-    for (const QVariant &s : services())
-        out.append(s.toMap().value(QStringLiteral("name")).toString());
-    return out;
+    return QStringList{allSources(), runLogSource()} + m_services->names();
 }
 
 void RunController::setLogSource(const QString &source)
@@ -135,10 +80,9 @@ void RunController::select(const QString &runId)
     if (runId == m_selected)
         return;
     m_selected = runId;
-    m_record = m_orchestrator->run(runId);
     m_logSource = allSources();
+    showRecord(m_orchestrator->run(runId));
     Q_EMIT selectionChanged();
-    Q_EMIT selectedRunChanged();
     Q_EMIT logSourceChanged();
     reloadLogs();
 }
@@ -176,6 +120,43 @@ void RunController::stop(const QString &runId)
     });
 }
 
+QString RunController::restart(const QString &runId)
+{
+    const auto run = m_orchestrator->run(runId);
+    if (!run)
+        return QStringLiteral("No such run.");
+    runs::StartOptions options;
+    options.request = runs::RunJson::toRequest(run->request);
+    options.request.runId.clear();
+    if (options.request.source.isEmpty())
+        options.request.source = run->source;
+    options.runtime = run->runtime;
+    options.replace = true;
+    const auto outcome = m_orchestrator->start(options);
+    if (!outcome) {
+        Q_EMIT message(outcome.error().message);
+        return outcome.error().message;
+    }
+    qCInfo(lcTray) << "restarted run" << runId << "as" << outcome->run.id;
+    select(outcome->run.id);
+    return {};
+}
+
+void RunController::remove(const QString &runId)
+{
+    qCInfo(lcTray) << "removing run" << runId;
+    m_orchestrator->remove(runId).then(this, [this, runId](const core::Result<void> &removed) {
+        if (!removed) {
+            Q_EMIT message(removed.error().message);
+            return;
+        }
+        if (runId == m_selected)
+            select(QString());
+        Q_EMIT runRemoved(runId);
+        Q_EMIT message(QStringLiteral("Run %1 removed.").arg(runId));
+    });
+}
+
 void RunController::openPreview(const QString &runId)
 {
     const auto run = m_orchestrator->run(runId);
@@ -187,22 +168,70 @@ void RunController::openPreview(const QString &runId)
     QDesktopServices::openUrl(QUrl(url));
 }
 
+void RunController::setLogFilter(const QString &pattern)
+{
+    if (pattern == m_logFilter)
+        return;
+    m_logFilter = pattern;
+    const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
+    m_logFilterError = re.isValid() ? QString() : re.errorString();
+    Q_EMIT logFilterChanged();
+    if (!re.isValid())
+        return; // the view says why; the last valid filter stays
+    m_logs->setTextFilter(pattern.isEmpty() ? QRegularExpression() : re);
+    reloadLogs();
+}
+
+void RunController::copyLogs()
+{
+    QGuiApplication::clipboard()->setText(m_logs->allText());
+    Q_EMIT message(QStringLiteral("Copied %1 log lines.").arg(m_logs->rowCount()));
+}
+
+QString RunController::exportLogs(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return file.errorString();
+    file.write(m_logs->allText().toUtf8());
+    file.write("\n");
+    if (!file.commit())
+        return file.errorString();
+    Q_EMIT message(QStringLiteral("Exported %1 log lines to %2").arg(m_logs->rowCount()).arg(path));
+    return {};
+}
+
+void RunController::chooseExportFile()
+{
+    auto *dialog =
+        new QFileDialog(nullptr, QStringLiteral("Export logs"),
+                        QDir::home().filePath(QStringLiteral("reporunner-%1.log").arg(m_selected)));
+    dialog->setObjectName(QStringLiteral("exportDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (const QString error = exportLogs(path); !error.isEmpty())
+            Q_EMIT message(error);
+    });
+    dialog->open(); // non-modal: no nested event loop
+}
+
 void RunController::onRunUpdated(const runs::RunRecord &run)
 {
     if (run.id != m_selected)
         return;
-    m_record = run;
-    Q_EMIT selectedRunChanged();
+    showRecord(run);
 }
 
 void RunController::onLogLines(const QString &runId, const QList<runs::LogLine> &lines)
 {
     if (runId != m_selected)
         return;
-    if (m_loading)
-        m_pendingLive += lines;
-    else
-        m_logs->appendLines(lines);
+    m_pendingLive += lines;
+    // Live lines reach the view at most once per LiveBatchMs: a chatty service sends a burst
+    // every event-loop turn, and each model update relayouts every visible row.
+    if (!m_loading && !m_liveFlush.isActive())
+        m_liveFlush.start();
 }
 
 // History first, then whatever arrived live meanwhile: flush() makes every line emitted
@@ -213,6 +242,7 @@ void RunController::reloadLogs()
     m_logs->clear();
     m_logs->setServiceFilter(serviceFilter());
     m_pendingLive.clear();
+    m_liveFlush.stop();
     m_loading = !m_selected.isEmpty();
     Q_EMIT logsLoadingChanged();
     if (!m_loading)

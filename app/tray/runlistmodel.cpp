@@ -1,5 +1,7 @@
 #include "runlistmodel.h"
 
+#include "statetone.h"
+
 #include "runs/runjson.h"
 
 #include <QFileInfo>
@@ -37,6 +39,8 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
         return r.runtime;
     case StateRole:
         return runs::stateName(r.state);
+    case ToneRole:
+        return int(toneOf(runs::stateName(r.state)));
     case CreatedAtRole:
         return r.createdAt;
     case PortsRole:
@@ -54,12 +58,19 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> RunListModel::roleNames() const
 {
-    return {{RunIdRole, "runId"},   {RepoRole, "repo"},
-            {RefRole, "ref"},       {ShortCommitRole, "shortCommit"},
-            {ModeRole, "mode"},     {RuntimeRole, "runtime"},
-            {StateRole, "state"},   {CreatedAtRole, "createdAt"},
-            {PortsRole, "ports"},   {PreviewUrlRole, "previewUrl"},
-            {ActiveRole, "active"}, {SummaryRole, "summary"}};
+    return {{RunIdRole, "runId"},
+            {RepoRole, "repo"},
+            {RefRole, "ref"},
+            {ShortCommitRole, "shortCommit"},
+            {ModeRole, "mode"},
+            {RuntimeRole, "runtime"},
+            {StateRole, "state"},
+            {ToneRole, "tone"},
+            {CreatedAtRole, "createdAt"},
+            {PortsRole, "ports"},
+            {PreviewUrlRole, "previewUrl"},
+            {ActiveRole, "active"},
+            {SummaryRole, "summary"}};
 }
 
 void RunListModel::setRuns(const QList<runs::RunRecord> &runs)
@@ -83,6 +94,18 @@ void RunListModel::upsert(const runs::RunRecord &run)
         endInsertRows();
         Q_EMIT countChanged();
     }
+    Q_EMIT runsChanged();
+}
+
+void RunListModel::remove(const QString &runId)
+{
+    const int row = indexOf(runId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_runs.removeAt(row);
+    endRemoveRows();
+    Q_EMIT countChanged();
     Q_EMIT runsChanged();
 }
 

@@ -3,14 +3,18 @@
 #include "runs/runrecord.h"
 
 #include <QAbstractListModel>
+#include <QtQml/qqmlregistration.h>
 
 namespace rr::tray {
 
 // Every run the engine knows, newest first, for the window's run list and the tray menu.
 // Fed by the orchestrator's runUpdated signal (upsert), never by polling.
-class RunListModel final : public QAbstractListModel
+// Not final: QML registration derives from it.
+class RunListModel : public QAbstractListModel
 {
     Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("created by the tray app")
     Q_DISABLE_COPY_MOVE(RunListModel)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int activeCount READ activeCount NOTIFY runsChanged)
@@ -25,6 +29,7 @@ public:
         ModeRole,
         RuntimeRole,
         StateRole,
+        ToneRole,
         CreatedAtRole,
         PortsRole,
         PreviewUrlRole,
@@ -42,6 +47,7 @@ public:
     void setRuns(const QList<runs::RunRecord> &runs);
     // Replaces the run with the same id in place, or inserts it at the top.
     void upsert(const runs::RunRecord &run);
+    void remove(const QString &runId);
 
     const QList<runs::RunRecord> &records() const { return m_runs; }
     int activeCount() const;

@@ -20,6 +20,8 @@ class Notifier;
 class RunController;
 class RunListModel;
 class TrayMenu;
+class TrayUi;
+class SettingsController;
 
 // The tray app's composition root: the in-process engine (the same LocalEngine as
 // `reporunner serve`, so the CLI, native host and extension reach it on the control socket),
@@ -44,8 +46,11 @@ public:
     LogModel *logs() const { return m_logs; }
     RunController *controller() const { return m_controller; }
     TrayMenu *trayMenu() const { return m_tray; }
+    SettingsController *settings() const { return m_settings; }
     Notifier *notifier() const { return m_notifier; }
+    // Null until the window was first shown: the QML engine is created on demand.
     QQuickWindow *window() const;
+    app::LocalEngine *engine() const { return m_engine; }
     QMessageBox *quitDialog() const { return m_quitDialog; }
 
     // Stops every active run, then emits quit(); `false` leaves them to the next engine.
@@ -56,6 +61,7 @@ Q_SIGNALS:
 
 private:
     void wire();
+    QQuickWindow *ensureWindow();
 
     app::LocalEngine *m_engine;
     RunListModel *m_runList;
@@ -63,6 +69,8 @@ private:
     RunController *m_controller = nullptr;
     Notifier *m_notifier;
     TrayMenu *m_tray = nullptr;
+    TrayUi *m_ui = nullptr;
+    SettingsController *m_settings = nullptr;
     QQmlApplicationEngine *m_qml = nullptr;
     QMessageBox *m_quitDialog = nullptr;
 };

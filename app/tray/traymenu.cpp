@@ -33,8 +33,11 @@ TrayMenu::TrayMenu(RunListModel *runs, QObject *parent)
     });
     connect(m_runs, &RunListModel::runsChanged, this, &TrayMenu::rebuild);
     rebuild();
-    if (m_available)
+    if (m_available) {
         m_icon->show();
+        // Greppable: bench_tray times launch to this line.
+        qCInfo(lcTray) << "tray icon shown";
+    }
 }
 
 TrayMenu::~TrayMenu()
@@ -57,12 +60,17 @@ void TrayMenu::rebuild()
             : QStringLiteral("RepoRunner: %1 active run(s), %2").arg(active).arg(trayStateName(state)));
 
     m_menu->clear();
+    // clear() drops the actions but not the submenus addMenu() parented to the menu: without
+    // this, every run update left a stale submenu behind.
+    for (QMenu *stale : std::exchange(m_runMenus, {}))
+        stale->deleteLater(); // later: one of its actions may be the one running now
     for (const runs::RunRecord &r : m_runs->records()) {
         if (!runs::isActive(r.state))
             continue;
         QMenu *sub = m_menu->addMenu(
             QStringLiteral("%1 — %2").arg(RunListModel::displayName(r), runs::stateName(r.state)));
         sub->setObjectName(QStringLiteral("run-") + r.id);
+        m_runMenus.append(sub);
         const QString id = r.id;
         QAction *preview = sub->addAction(QStringLiteral("Open preview"), this,
                                           [this, id] { Q_EMIT openPreviewRequested(id); });
@@ -72,6 +80,21 @@ void TrayMenu::rebuild()
     }
     if (active == 0)
         m_menu->addAction(QStringLiteral("No active runs"))->setEnabled(false);
+    // The newest finished run, if it failed: one click from its logs and diagnosis.
+    for (const runs::RunRecord &r : m_runs->records()) {
+        if (!runs::isTerminal(r.state))
+            continue;
+        if (r.state == runs::RunState::Failed) {
+            const QString id = r.id;
+            QAction *failed = m_menu->addAction(
+                QStringLiteral("Last failed: %1 — %2")
+                    .arg(RunListModel::displayName(r),
+                         r.diagnosis ? r.diagnosis->summary.left(60) : QStringLiteral("no diagnosis")),
+                this, [this, id] { Q_EMIT logsRequested(id); });
+            failed->setObjectName(QStringLiteral("lastFailed"));
+        }
+        break;
+    }
     m_menu->addSeparator();
     m_menu->addAction(QStringLiteral("Open window"), this, &TrayMenu::openWindowRequested);
     m_menu->addAction(m_autostart);

@@ -47,6 +47,7 @@ private:
     TrayState m_state = TrayState::Idle;
     bool m_available = false;
     QAction *m_autostart;
+    QList<QMenu *> m_runMenus; // the per-run submenus of the current menu
 };
 
 } // namespace rr::tray

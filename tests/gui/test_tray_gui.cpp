@@ -1,21 +1,28 @@
 // The real tray app under Xvfb with trayer (tray host) and dunst (notifications): it finds the
-// tray, refuses a second engine on the same socket, shows a run the CLI starts on Docker
+// tray, a second launch shows the first instance's window, shows a run the CLI starts on Docker
 // through the control socket until READY, sends the READY notification, and stops the run
 // through the window's Stop button, leaving no container behind. Screenshots go to
 // $REPORUNNER_ARTIFACTS.
 #include "logmodel.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
+#include "settingscontroller.h"
 #include "trayapplication.h"
 #include "traymenu.h"
 
 #include "test_dockerfixture.h"
 
+#include "source/tokenstore.h"
+
+#include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QMenu>
+#include <QPainter>
 #include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUuid>
 
@@ -33,6 +40,15 @@ private:
     std::unique_ptr<docker::DockerClient> m_docker;
     std::unique_ptr<tray::TrayApplication> m_app;
     QString m_runId;
+    QByteArray m_nonce;
+
+    void click(QQuickItem *item)
+    {
+        QVERIFY(item);
+        QTRY_VERIFY(item->isVisible() && item->isEnabled());
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(item->window(), Qt::LeftButton, {}, centre.toPoint());
+    }
 
     QString dunstctl(const QStringList &args)
     {
@@ -92,6 +108,10 @@ private Q_SLOTS:
         RR_REQUIRE_DOCKER(*m_docker);
         // Docker's CLI config lookups must not see the throwaway HOME before this point.
         qputenv("HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("home"))));
+        // No cluster: this test is about Docker, and must never reach a real one.
+        QFile kubeconfig(m_dir.filePath(QStringLiteral("kubeconfig")));
+        QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
+        qputenv("KUBECONFIG", QFile::encodeName(kubeconfig.fileName()));
     }
 
     void startsWithTrayAndRefusesASecondEngine()
@@ -108,9 +128,13 @@ private Q_SLOTS:
         // The installed binary, second instance: one engine per user.
         QProcess second;
         second.start(qEnvironmentVariable("REPORUNNER_TRAY"), {QStringLiteral("--hidden")});
-        QVERIFY(second.waitForFinished(20000));
-        QCOMPARE(second.exitCode(), 3);
-        QVERIFY2(second.readAllStandardError().contains("already answers on"), "the refusal must say why");
+        // Not waitForFinished(): this process is the first instance and must answer the call.
+        QTRY_VERIFY_WITH_TIMEOUT(second.state() == QProcess::NotRunning, 20000);
+        const QByteArray said = second.readAllStandardError();
+        // The second launch shows the first instance's window (over D-Bus) and ends.
+        QVERIFY2(second.exitCode() == 0, said.constData());
+        QVERIFY2(said.contains("showed the running RepoRunner window"), said.constData());
+        QTRY_VERIFY(m_app->window()->isVisible());
     }
 
     void showsACliRunUntilReadyAndNotifies()
@@ -118,6 +142,7 @@ private Q_SLOTS:
         QVERIFY(m_app);
         const QString project = m_dir.filePath(QStringLiteral("site"));
         const QByteArray nonce = QUuid::createUuid().toByteArray(QUuid::Id128);
+        m_nonce = nonce;
         rr::test::writeTree(
             project,
             {{QStringLiteral("index.html"), "hello from the tray test " + nonce + "\n"},
@@ -151,10 +176,162 @@ private Q_SLOTS:
                 0,
             10000);
         QTest::qWait(300); // let the list and views settle before the screenshot
-        shot(QStringLiteral("ready"));
+        shot(QStringLiteral("run-view"));
         dunstctl({QStringLiteral("close-all")});
         QTRY_VERIFY_WITH_TIMEOUT(dunstctl({QStringLiteral("history")}).contains(QLatin1String("is ready")),
                                  5000);
+        QFile::remove(m_artifacts + QStringLiteral("/dunst-history.json"));
+        QFile history(m_artifacts + QStringLiteral("/dunst-history.json"));
+        const QString closed = dunstctl({QStringLiteral("history")});
+        if (history.open(QIODevice::WriteOnly))
+            history.write(closed.toUtf8());
+        // The notification carried its actions: dunst keeps the default one (a click shows logs).
+        QVERIFY2(closed.contains(QLatin1String("\"default_action_name\"")) &&
+                     closed.contains(QLatin1String("\"default\"")),
+                 qPrintable(closed));
+    }
+
+    // The build's RUN step echoed a nonce: searching the merged log finds that line, marks it
+    // and says which line it is; the regex filter keeps only matching lines.
+    void logSearchFindsTheBuildLine()
+    {
+        QVERIFY(!m_runId.isEmpty());
+        QQuickWindow *window = m_app->window();
+        QQuickItem *search = findItem(window->contentItem(), QStringLiteral("logSearchField"));
+        QQuickItem *next = findItem(window->contentItem(), QStringLiteral("searchNextButton"));
+        QQuickItem *status = findItem(window->contentItem(), QStringLiteral("searchStatus"));
+        QVERIFY(search && next && status);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_app->controller()->logsLoading(), 10000);
+        const QString wanted = QStringLiteral("build-") + QString::fromLatin1(m_nonce);
+        QVERIFY(search->setProperty("text", wanted));
+        QCOMPARE(m_app->logs()->search(), wanted);
+        click(next);
+        QTRY_VERIFY(status->property("text").toString().startsWith(QLatin1String("line ")));
+        const int row = status->property("text").toString().mid(5).toInt() - 1;
+        QVERIFY(m_app->logs()->index(row).data(tray::LogModel::TextRole).toString().contains(wanted));
+        QVERIFY(m_app->logs()
+                    ->index(row)
+                    .data(tray::LogModel::StyledRole)
+                    .toString()
+                    .contains(QLatin1String("<u>")));
+        QTest::qWait(200);
+        shot(QStringLiteral("logs-search"));
+
+        QQuickItem *filter = findItem(window->contentItem(), QStringLiteral("logFilterField"));
+        QVERIFY(filter);
+        QVERIFY(filter->setProperty("text", QStringLiteral("build-[0-9a-f]+")));
+        QVERIFY(QMetaObject::invokeMethod(filter, "editingFinished"));
+        QCOMPARE(m_app->controller()->logFilter(), QStringLiteral("build-[0-9a-f]+"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_app->controller()->logsLoading() && m_app->logs()->rowCount() > 0, 10000);
+        for (int r = 0; r < m_app->logs()->rowCount(); ++r)
+            QVERIFY(m_app->logs()
+                        ->index(r)
+                        .data(tray::LogModel::TextRole)
+                        .toString()
+                        .contains(QLatin1String("build-")));
+        QVERIFY(filter->setProperty("text", QString()));
+        QVERIFY(QMetaObject::invokeMethod(filter, "editingFinished"));
+        QCOMPARE(m_app->controller()->logFilter(), QString());
+        search->setProperty("text", QString());
+    }
+
+    // The tray menu lists the active run with its actions; shown as a screenshot.
+    void trayMenuListsTheRun()
+    {
+        QMenu *menu = m_app->trayMenu()->menu();
+        QMenu *run = menu->findChild<QMenu *>(QStringLiteral("run-") + m_runId);
+        QVERIFY(run);
+        // One submenu per active run, however many updates rebuilt the menu.
+        QCOMPARE(menu->findChildren<QMenu *>().size(), 1);
+        QStringList actions;
+        for (QAction *a : run->actions())
+            actions << a->text();
+        QCOMPARE(actions, (QStringList{QStringLiteral("Open preview"), QStringLiteral("Logs"),
+                                       QStringLiteral("Stop")}));
+        QVERIFY(run->actions().constFirst()->isEnabled()); // READY: the preview URL is known
+        menu->popup(QPoint(900, 500));
+        QTRY_VERIFY(menu->isVisible());
+        run->popup(menu->geometry().topRight());
+        QTRY_VERIFY(run->isVisible());
+        QTest::qWait(200);
+        QDir().mkpath(m_artifacts);
+        // Both popups side by side, as the user sees them.
+        QPixmap both(menu->width() + run->width(), std::max(menu->height(), run->height()));
+        both.fill(Qt::transparent);
+        {
+            QPainter p(&both);
+            p.drawPixmap(0, 0, menu->grab());
+            p.drawPixmap(menu->width(), 0, run->grab());
+        }
+        QVERIFY(both.save(m_artifacts + QStringLiteral("/tray-menu-window.png")));
+        run->hide();
+        menu->hide();
+    }
+
+    // The same window in a dark palette: the style follows the system's palette.
+    void darkPaletteScreenshot()
+    {
+        const QPalette light = QGuiApplication::palette();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x24, 0x27, 0x2e));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Base, QColor(0x1b, 0x1d, 0x23));
+        dark.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2e, 0x36));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Button, QColor(0x33, 0x37, 0x40));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd1));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::Mid, QColor(0x4a, 0x4f, 0x5a));
+        dark.setColor(QPalette::Light, QColor(0x3a, 0x3f, 0x4a));
+        dark.setColor(QPalette::Dark, QColor(0x15, 0x17, 0x1c));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
+        dark.setColor(QPalette::Link, QColor(0x79, 0xc0, 0xff));
+        QGuiApplication::setPalette(dark);
+        QTest::qWait(300);
+        shot(QStringLiteral("run-view-dark"));
+        QGuiApplication::setPalette(light);
+        QTest::qWait(100);
+    }
+
+    // Settings: the GitHub token saved and removed through the real Secret Service
+    // (gnome-keyring in this test's private session), checked with a separate TokenStore.
+    void settingsSetsAndRemovesTheToken()
+    {
+        QQuickWindow *window = m_app->window();
+        click(findItem(window->contentItem(), QStringLiteral("settingsButton")));
+        // A Dialog is a QObject (not an item) under the window; its items hang off the overlay.
+        QObject *page = window->findChild<QObject *>(QStringLiteral("settingsPage"));
+        QVERIFY(page);
+        QTRY_VERIFY(page->property("opened").toBool());
+        const auto item = [window](const QString &name) { return window->findChild<QQuickItem *>(name); };
+        QQuickItem *field = item(QStringLiteral("tokenField"));
+        QVERIFY(field);
+        const QString token = QStringLiteral("ghp_test") + QUuid::createUuid().toString(QUuid::Id128);
+        QVERIFY(field->setProperty("text", token));
+        click(item(QStringLiteral("tokenSaveButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenState(), QStringLiteral("stored"), 15000);
+        QVERIFY(field->property("text").toString().isEmpty()); // not left on screen
+
+        source::TokenStore keychain;
+        auto read = keychain.read(tray::SettingsController::githubHost());
+        QTRY_VERIFY_WITH_TIMEOUT(read.isFinished(), 15000);
+        QVERIFY2(read.result(), qPrintable(read.result() ? QString() : read.result().error().message));
+        QCOMPARE(*read.result(), token);
+        QTest::qWait(200);
+        shot(QStringLiteral("settings"));
+
+        click(item(QStringLiteral("tokenRemoveButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenState(), QStringLiteral("none"), 15000);
+        auto gone = keychain.read(tray::SettingsController::githubHost());
+        QTRY_VERIFY_WITH_TIMEOUT(gone.isFinished(), 15000);
+        QVERIFY(gone.result());
+        QVERIFY(gone.result()->isEmpty());
+        click(item(QStringLiteral("tokenTestButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenMessage(),
+                                  QStringLiteral("No token stored: public repositories only."), 15000);
+        QVERIFY(QMetaObject::invokeMethod(page, "close"));
+        QTest::qWait(300);
     }
 
     void stopButtonRemovesTheRun()
@@ -170,6 +347,24 @@ private Q_SLOTS:
         QCOMPARE(containers(m_runId), 0);
         QTest::qWait(200);
         shot(QStringLiteral("stopped"));
+    }
+
+    // Restart starts the same request as a new run; Remove stops it and deletes it from the list.
+    void restartThenRemove()
+    {
+        QVERIFY(!m_runId.isEmpty());
+        QQuickWindow *window = m_app->window();
+        click(findItem(window->contentItem(), QStringLiteral("restartButton")));
+        QTRY_VERIFY(m_app->controller()->selectedRunId() != m_runId);
+        const QString again = m_app->controller()->selectedRunId();
+        QVERIFY(!again.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(again), QStringLiteral("READY"), 60000);
+        QCOMPARE(m_app->runList()->rowCount(), 2);
+        click(findItem(window->contentItem(), QStringLiteral("removeButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(again), -1, 30000);
+        QCOMPARE(m_app->runList()->rowCount(), 1);
+        QCOMPARE(containers(again), 0);
+        QVERIFY(m_app->controller()->selectedRunId().isEmpty());
     }
 
     void cleanupTestCase()

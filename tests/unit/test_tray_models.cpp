@@ -1,9 +1,16 @@
-// The tray app's models without QML: the run list fed by run updates, and the ring-buffered
-// log model with 100k+ lines, its cap and its service filter.
+// The tray app's models without QML, each under QAbstractItemModelTester in Fatal mode: the run
+// list fed by run updates, the phase and service lists of the selected run, the run summary
+// value, the state tones, and the ring-buffered log model with 100k+ lines.
+#include "ansitext.h"
 #include "logmodel.h"
 #include "notifier.h"
+#include "phaselistmodel.h"
 #include "runlistmodel.h"
+#include "runsummary.h"
+#include "servicelistmodel.h"
+#include "statetone.h"
 #include "traystate.h"
+#include "trayui.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -53,7 +60,7 @@ private Q_SLOTS:
     void runListUpsertsInPlaceAndPrependsNew()
     {
         tray::RunListModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.setRuns(
             {record(QStringLiteral("b"), RunState::Stopped), record(QStringLiteral("a"), RunState::Failed)});
         QCOMPARE(model.rowCount(), 2);
@@ -87,6 +94,181 @@ private Q_SLOTS:
         QVERIFY(model.roleNames().values().contains("shortCommit"));
     }
 
+    void toneIsOneMappingForRunsAndServices()
+    {
+        using tray::Tone::Value;
+        // The colour bug: runtimes send lowercase "failed", runs uppercase "FAILED".
+        QCOMPARE(tray::toneOf(QStringLiteral("failed")), tray::Tone::Bad);
+        QCOMPARE(tray::toneOf(QStringLiteral("FAILED")), tray::Tone::Bad);
+        QCOMPARE(tray::toneOf(QStringLiteral("READY")), tray::Tone::Good);
+        QCOMPARE(tray::toneOf(QStringLiteral("healthy")), tray::Tone::Good);
+        QCOMPARE(tray::toneOf(QStringLiteral("running")), tray::Tone::Good);
+        QCOMPARE(tray::toneOf(QStringLiteral("BUILDING")), tray::Tone::Busy);
+        QCOMPARE(tray::toneOf(QStringLiteral("starting")), tray::Tone::Busy);
+        QCOMPARE(tray::toneOf(QStringLiteral("STOPPED")), tray::Tone::Neutral);
+        QCOMPARE(tray::toneOf(QStringLiteral("completed")), tray::Tone::Neutral);
+        QCOMPARE(tray::toneOf(QStringLiteral("pending")), tray::Tone::Busy);
+        QCOMPARE(tray::toneOf(QStringLiteral("creating")), tray::Tone::Busy);
+        QCOMPARE(tray::toneOf(QStringLiteral("nonsense")), tray::Tone::Neutral); // no enum names it
+        tray::RunListModel model;
+        model.setRuns({record(QStringLiteral("a"), RunState::Failed)});
+        QCOMPARE(model.index(0).data(tray::RunListModel::ToneRole).toInt(), int(tray::Tone::Bad));
+    }
+
+    void phaseListUpdatesInPlace()
+    {
+        tray::PhaseListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        QList<runs::PhaseRecord> phases{{RunState::Fetching, t0, t0.addMSecs(1500), 1.0},
+                                        {RunState::Building, t0.addMSecs(1500), {}, 0.4}};
+        model.setPhases(phases);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0).data(tray::PhaseListModel::DurationMsRole).toDouble(), 1500.0);
+        QCOMPARE(model.index(1).data(tray::PhaseListModel::RunningRole).toBool(), true);
+        QCOMPARE(model.index(1).data(tray::PhaseListModel::DurationMsRole).toDouble(), -1.0);
+        QCOMPARE(model.index(1).data(tray::PhaseListModel::PhaseRole).toString(), QStringLiteral("BUILDING"));
+
+        phases[1].finishedAt = t0.addMSecs(4000);
+        phases.append({RunState::Deploying, t0.addMSecs(4000), {}, 0});
+        model.setPhases(phases);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(inserted.size(), 2); // the first two, then only the new one
+        QCOMPARE(changed.size(), 1);  // BUILDING finished in place
+        QCOMPARE(model.index(1).data(tray::PhaseListModel::DurationMsRole).toDouble(), 2500.0);
+        model.setPhases({});
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void serviceListReadsDetails()
+    {
+        tray::ServiceListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QJsonObject details{
+            {QStringLiteral("services"),
+             QJsonArray{QJsonObject{{QStringLiteral("service"), QStringLiteral("web")},
+                                    {QStringLiteral("state"), QStringLiteral("running")},
+                                    {QStringLiteral("restarts"), 2}},
+                        QJsonObject{{QStringLiteral("service"), QStringLiteral("db")},
+                                    {QStringLiteral("state"), QStringLiteral("starting")}}}},
+            {QStringLiteral("endpoints"),
+             QJsonArray{QJsonObject{{QStringLiteral("service"), QStringLiteral("web")},
+                                    {QStringLiteral("containerPort"), 8000},
+                                    {QStringLiteral("localPort"), 32771},
+                                    {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:32771/")},
+                                    {QStringLiteral("primary"), true}}}}};
+        model.setServices(tray::ServiceListModel::rowsFrom(details));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.names(), (QStringList{QStringLiteral("web"), QStringLiteral("db")}));
+        const QModelIndex web = model.index(0);
+        QCOMPARE(web.data(tray::ServiceListModel::PortsRole).toString(), QStringLiteral("8000→32771"));
+        QCOMPARE(web.data(tray::ServiceListModel::UrlRole).toString(),
+                 QStringLiteral("http://127.0.0.1:32771/"));
+        QCOMPARE(web.data(tray::ServiceListModel::RestartsRole).toInt(), 2);
+        QCOMPARE(web.data(tray::ServiceListModel::PrimaryRole).toBool(), true);
+        QCOMPARE(web.data(tray::ServiceListModel::ToneRole).toInt(), int(tray::Tone::Good));
+
+        // Only a state moved: one dataChanged, no reset.
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QJsonArray services = details.value(QStringLiteral("services")).toArray();
+        QJsonObject db = services.at(1).toObject();
+        db.insert(QStringLiteral("state"), QStringLiteral("failed"));
+        services.replace(1, db);
+        details.insert(QStringLiteral("services"), services);
+        model.setServices(tray::ServiceListModel::rowsFrom(details));
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.index(1).data(tray::ServiceListModel::ToneRole).toInt(), int(tray::Tone::Bad));
+    }
+
+    void runSummaryIsAValue()
+    {
+        auto r = record(QStringLiteral("a"), RunState::Failed);
+        r.diagnosis = runs::Diagnosis{QStringLiteral("BUILDING"),
+                                      QStringLiteral("build.failed"),
+                                      QStringLiteral("The build failed."),
+                                      {},
+                                      {QStringLiteral("step 3"), QStringLiteral("exit 1")}};
+        const tray::RunSummary s = tray::RunSummary::of(r);
+        QCOMPARE(s.repo, QStringLiteral("octo/site-a"));
+        QCOMPARE(s.shortCommit, QStringLiteral("0123456"));
+        QCOMPARE(s.state, QStringLiteral("FAILED"));
+        QCOMPARE(s.tone, int(tray::Tone::Bad));
+        QVERIFY(!s.active);
+        QCOMPARE(s.failedPhase, QStringLiteral("BUILDING"));
+        QCOMPARE(s.lastLines, QStringLiteral("step 3\nexit 1"));
+        // Readable through the meta-object, as QML reads it.
+        const QMetaObject &mo = tray::RunSummary::staticMetaObject;
+        QCOMPARE(mo.property(mo.indexOfProperty("diagnosis")).readOnGadget(&s).toString(),
+                 QStringLiteral("The build failed."));
+    }
+
+    void formatsDurationsAndAges()
+    {
+        QCOMPARE(tray::TrayUi::duration(-1), QStringLiteral("…"));
+        QCOMPARE(tray::TrayUi::duration(850), QStringLiteral("850 ms"));
+        QCOMPARE(tray::TrayUi::duration(12345), QStringLiteral("12.3 s"));
+        QCOMPARE(tray::TrayUi::duration(125000), QStringLiteral("2 min 5 s"));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QCOMPARE(tray::TrayUi::age(now.addSecs(-12), now), QStringLiteral("12 s ago"));
+        QCOMPARE(tray::TrayUi::age(now.addSecs(-300), now), QStringLiteral("5 min ago"));
+        QCOMPARE(tray::TrayUi::age(now.addSecs(-7300), now), QStringLiteral("2 h ago"));
+        QCOMPARE(tray::TrayUi::age(now.addDays(-4), now), QStringLiteral("4 d ago"));
+    }
+
+    void ansiColoursAndHighlight()
+    {
+        const QString line = QStringLiteral("\x1b[1;31mERROR\x1b[0m db <down> \x1b[2K");
+        QCOMPARE(tray::ansi::plain(line), QStringLiteral("ERROR db <down> "));
+        const QString styled = tray::ansi::styled(line);
+        QVERIFY2(styled.contains(QLatin1String("<b><font color=\"#ff7b72\">ERROR</font></b>")),
+                 qPrintable(styled));
+        QVERIFY(styled.contains(QLatin1String("&lt;down&gt;"))); // HTML escaped
+        QVERIFY(!styled.contains(QChar(0x1b)));
+        // A match across a colour change is marked in both runs, case-insensitively.
+        const QString marked = tray::ansi::styled(line, QStringLiteral("or d"));
+        QCOMPARE(marked.count(QLatin1String("<u>")), 2);
+        QVERIFY2(marked.contains(QLatin1String(">OR</font></b></u>")), qPrintable(marked));
+        QCOMPARE(tray::ansi::styled(QStringLiteral("plain")), QStringLiteral("plain"));
+        QCOMPARE(tray::ansi::styled(QStringLiteral("\x1b[92mok")),
+                 QStringLiteral("<font color=\"#aff5b4\">ok</font>"));
+    }
+
+    void logModelSearchesAndFilters()
+    {
+        tray::LogModel model(1000);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QList<runs::LogLine> lines = batch(0, 10);
+        lines[3].text = QStringLiteral("\x1b[31mERROR\x1b[0m connection refused");
+        lines[7].text = QStringLiteral("error: retrying");
+        model.appendLines(lines);
+        QCOMPARE(model.index(3).data(tray::LogModel::TextRole).toString(),
+                 QStringLiteral("ERROR connection refused"));
+        QCOMPARE(model.find(0, true), -1); // no search yet
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setSearch(QStringLiteral("error"));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.index(3).data(tray::LogModel::MatchesRole).toBool(), true);
+        QCOMPARE(model.index(4).data(tray::LogModel::MatchesRole).toBool(), false);
+        QVERIFY(model.index(7).data(tray::LogModel::StyledRole).toString().contains(QLatin1String("<u>")));
+        QCOMPARE(model.find(-1, true), 3);
+        QCOMPARE(model.find(3, true), 7);
+        QCOMPARE(model.find(7, true), 3); // wraps
+        QCOMPARE(model.find(3, false), 7);
+        QVERIFY(!model.index(0).data(tray::LogModel::TimeTextRole).isNull());
+
+        model.clear();
+        model.setTextFilter(
+            QRegularExpression(QStringLiteral("refused|retry"), QRegularExpression::CaseInsensitiveOption));
+        model.appendLines(lines);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.allText(), QStringLiteral("ERROR connection refused\nerror: retrying"));
+    }
+
     void trayStateFollowsRuns()
     {
         using tray::TrayState;
@@ -110,6 +292,11 @@ private Q_SLOTS:
         QVERIFY(Notifier::noteFor(RunState::Deploying, ready)->summary.contains(QLatin1String("ready")));
         QVERIFY(!Notifier::noteFor(std::nullopt, ready)); // re-attached at start-up: no news
         QVERIFY(!Notifier::noteFor(RunState::Ready, ready));
+        // READY offers the logs (default click) and, once a preview URL exists, the preview.
+        QCOMPARE(Notifier::noteFor(RunState::Deploying, ready)->runId, QStringLiteral("a"));
+        QCOMPARE(Notifier::noteFor(RunState::Deploying, ready)->actions,
+                 (QStringList{QStringLiteral("default"), QStringLiteral("Show logs"), QStringLiteral("logs"),
+                              QStringLiteral("Show logs")}));
         auto failed = record(QStringLiteral("a"), RunState::Failed);
         failed.diagnosis = runs::Diagnosis{QStringLiteral("BUILDING"),
                                            QStringLiteral("build.failed"),
@@ -126,7 +313,7 @@ private Q_SLOTS:
     void logModelHoldsHundredThousandLinesInBatches()
     {
         tray::LogModel model(150000);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Warning);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QElapsedTimer timer;
         timer.start();
@@ -145,7 +332,7 @@ private Q_SLOTS:
     void logModelDropsOldestAtTheCap()
     {
         tray::LogModel model(100000);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         for (int i = 0; i < 130; ++i)
             model.appendLines(batch(i * 1000, 1000));

@@ -1,0 +1,108 @@
+#include "settingscontroller.h"
+
+#include "autostartentry.h"
+#include "traylog.h"
+
+#include "kube/kubeconfig.h"
+#include "source/tokenstore.h"
+
+namespace rr::tray {
+
+namespace {
+
+QStringList describeContexts()
+{
+    QStringList out;
+    const auto config = kube::Kubeconfig::load(kube::Kubeconfig::defaultFiles());
+    if (!config)
+        return out;
+    const QString named = qEnvironmentVariable("REPORUNNER_KUBE_CONTEXT");
+    for (const QString &name : config->contextNames()) {
+        const auto resolved = config->resolve(name);
+        const bool local = resolved && kube::Kubeconfig::isLocalServer(resolved->server);
+        if (name == named)
+            out << QStringLiteral("%1 (allowed: named in REPORUNNER_KUBE_CONTEXT)").arg(name);
+        else if (local)
+            out << QStringLiteral("%1 (allowed: local server)").arg(name);
+        else
+            out << QStringLiteral("%1 (not allowed: remote server)").arg(name);
+    }
+    return out;
+}
+
+} // namespace
+
+SettingsController::SettingsController(source::TokenStore *tokens, QObject *parent)
+    : QObject(parent)
+    , m_tokens(tokens)
+    , m_contexts(describeContexts())
+{}
+
+void SettingsController::settle(const QString &state, const QString &message)
+{
+    m_busy = false;
+    m_tokenState = state;
+    m_tokenMessage = message;
+    qCInfo(lcTray) << "token state:" << state; // never the token itself
+    Q_EMIT tokenChanged();
+}
+
+void SettingsController::setToken(const QString &token)
+{
+    const QString trimmed = token.trimmed();
+    if (trimmed.isEmpty()) {
+        settle(m_tokenState, QStringLiteral("Paste a token first."));
+        return;
+    }
+    m_busy = true;
+    Q_EMIT tokenChanged();
+    m_tokens->write(githubHost(), trimmed).then(this, [this](const core::Result<bool> &written) {
+        if (!written)
+            settle(QStringLiteral("error"), written.error().message);
+        else
+            settle(QStringLiteral("stored"), QStringLiteral("Token saved in the keychain."));
+    });
+}
+
+void SettingsController::testToken()
+{
+    m_busy = true;
+    Q_EMIT tokenChanged();
+    m_tokens->read(githubHost()).then(this, [this](const core::Result<QString> &read) {
+        if (!read)
+            settle(QStringLiteral("error"), read.error().message);
+        else if (read->isEmpty())
+            settle(QStringLiteral("none"), QStringLiteral("No token stored: public repositories only."));
+        else
+            settle(QStringLiteral("stored"),
+                   QStringLiteral("A token is stored (%1 characters); fetches from github.com use it.")
+                       .arg(read->size()));
+    });
+}
+
+void SettingsController::removeToken()
+{
+    m_busy = true;
+    Q_EMIT tokenChanged();
+    m_tokens->remove(githubHost()).then(this, [this](const core::Result<bool> &removed) {
+        if (!removed)
+            settle(QStringLiteral("error"), removed.error().message);
+        else
+            settle(QStringLiteral("none"), QStringLiteral("Token removed from the keychain."));
+    });
+}
+
+bool SettingsController::autostart() const
+{
+    return AutostartEntry::forCurrentUser().isEnabled();
+}
+
+void SettingsController::setAutostart(bool enabled)
+{
+    AutostartEntry entry = AutostartEntry::forCurrentUser();
+    if (const core::Result<void> done = entry.setEnabled(enabled); !done)
+        qCWarning(lcTray) << done.error().message;
+    Q_EMIT autostartChanged();
+}
+
+} // namespace rr::tray
