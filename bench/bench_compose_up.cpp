@@ -18,6 +18,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QFuture>
 #include <QLoggingCategory>
 #include <QProcess>
@@ -157,6 +158,9 @@ struct Compose
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("COMPOSE_DOCKER_CLI_BUILD"), QStringLiteral("1"));
         env.insert(QStringLiteral("DOCKER_BUILDKIT"), QStringLiteral("1"));
+        // compose runs the `docker` on PATH: Debian's, whose 20.10 CLI builds with BuildKit itself.
+        env.insert(QStringLiteral("PATH"), QFileInfo(DockerCli).absolutePath() + QLatin1Char(':') +
+                                               env.value(QStringLiteral("PATH")));
         p.setProcessEnvironment(env);
         p.start(ComposeBinary, QStringList{QStringLiteral("-p"), project} + args);
         if (!p.waitForFinished(300000) || p.exitCode() != 0) {
@@ -233,17 +237,25 @@ int main(int argc, char **argv)
                 qPrintable(tool));
             return 1;
         }
-    // docker-compose 1.29 builds with BuildKit through `docker build`, which needs the buildx
-    // plugin in current docker CLIs; without it compose could only use the classic builder,
-    // which is not the same work as ours.
+    // docker-compose 1.29 builds with BuildKit through `docker build`. Debian's 20.10 CLI has
+    // BuildKit built in; CLIs from 23 on need the buildx plugin for it. Without either, compose
+    // could only use the classic builder, which is not the same work as ours.
     {
+        QProcess version;
+        version.start(DockerCli, {QStringLiteral("version"), QStringLiteral("--format"),
+                                  QStringLiteral("{{.Client.Version}}")});
+        version.waitForFinished(30000);
+        const int major =
+            QString::fromUtf8(version.readAllStandardOutput()).section(QLatin1Char('.'), 0, 0).toInt();
         QProcess buildx;
-        buildx.start(DockerCli, {QStringLiteral("buildx"), QStringLiteral("version")});
-        if (!buildx.waitForFinished(30000) || buildx.exitCode() != 0) {
-            std::fprintf(stderr,
-                         "docker buildx is missing (%s buildx version failed): docker-compose cannot build "
-                         "with BuildKit, so there is nothing like-for-like to compare with\n",
-                         qPrintable(DockerCli));
+        if (major >= 23)
+            buildx.start(DockerCli, {QStringLiteral("buildx"), QStringLiteral("version")});
+        if (major == 0 || (major >= 23 && (!buildx.waitForFinished(30000) || buildx.exitCode() != 0))) {
+            std::fprintf(
+                stderr,
+                "%s cannot build with BuildKit (CLI version %d, and no buildx plugin): docker-compose "
+                "cannot build like ours, so there is nothing like-for-like to compare with\n",
+                qPrintable(DockerCli), major);
             return 1;
         }
     }
