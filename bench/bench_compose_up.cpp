@@ -16,6 +16,8 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -68,20 +70,30 @@ void pruneBuildCache(docker::DockerClient &client)
 }
 
 // examples/compose-app without its health checks (depends_on: service_started), in `dir`.
+// The example's three services, copied into `dir` (builds may only use files inside the
+// project), with a compose file that declares no health checks.
 bool writeWithoutHealthChecks(const QString &dir)
 {
-    const QString src = exampleDir();
-    const QString yaml =
-        QStringLiteral("services:\n"
-                       "  web:\n    build: %1/web\n    ports:\n      - \"8080:80\"\n"
-                       "    depends_on: [api]\n    environment:\n      API_URL: http://api:9000\n"
-                       "  api:\n    build: %1/api\n    expose:\n      - \"9000\"\n"
-                       "    environment:\n      DB_HOST: db\n      DB_PORT: \"5432\"\n"
-                       "    depends_on: [db]\n"
-                       "  db:\n    build: %1/db\n")
-            .arg(src);
+    const QDir src(exampleDir());
+    for (const QString &service : {QStringLiteral("web"), QStringLiteral("api"), QStringLiteral("db")}) {
+        QDirIterator it(src.filePath(service), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            const QString target = dir + QLatin1Char('/') + src.relativeFilePath(file);
+            if (!QDir().mkpath(QFileInfo(target).absolutePath()) || !QFile::copy(file, target))
+                return false;
+            QFile::setPermissions(target, QFileInfo(file).permissions());
+        }
+    }
+    const QByteArray yaml = "services:\n"
+                            "  web:\n    build: ./web\n    ports:\n      - \"8080:80\"\n"
+                            "    depends_on: [api]\n    environment:\n      API_URL: http://api:9000\n"
+                            "  api:\n    build: ./api\n    expose:\n      - \"9000\"\n"
+                            "    environment:\n      DB_HOST: db\n      DB_PORT: \"5432\"\n"
+                            "    depends_on: [db]\n"
+                            "  db:\n    build: ./db\n";
     QFile f(dir + QStringLiteral("/compose.yaml"));
-    return f.open(QIODevice::WriteOnly) && f.write(yaml.toUtf8()) > 0;
+    return f.open(QIODevice::WriteOnly) && f.write(yaml) > 0;
 }
 
 struct Ours
