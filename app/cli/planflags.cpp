@@ -30,11 +30,15 @@ PlanFlags::PlanFlags(QCommandLineParser &parser)
     , m_unsafe(QStringLiteral("allow-unsafe"),
                QStringLiteral("allow privileged options for this run (never host mounts)"))
     , m_offline(QStringLiteral("offline"), QStringLiteral("deny internet egress"))
+    , m_fastProbes(
+          QStringLiteral("fast-probes"),
+          QStringLiteral("run health checks every 250 ms from the start instead of at the "
+                         "cadence the compose file declares (READY sooner, more load on the services)"))
 {
     parser.addPositionalArgument(QStringLiteral("source"),
                                  QStringLiteral("GitHub URL, git remote or local folder"));
-    parser.addOptions(
-        {m_mode, m_profile, m_service, m_set, m_dockerfile, m_file, m_primary, m_unsafe, m_offline});
+    parser.addOptions({m_mode, m_profile, m_service, m_set, m_dockerfile, m_file, m_primary, m_unsafe,
+                       m_offline, m_fastProbes});
 }
 
 core::Result<runs::PlanRequest> PlanFlags::read(const QCommandLineParser &parser) const
@@ -59,6 +63,7 @@ core::Result<runs::PlanRequest> PlanFlags::read(const QCommandLineParser &parser
     request.primaryService = parser.value(m_primary);
     request.allowUnsafe = parser.isSet(m_unsafe);
     request.offline = parser.isSet(m_offline);
+    request.fastProbes = parser.isSet(m_fastProbes);
     for (const QString &assignment : parser.values(m_set)) {
         const qsizetype eq = assignment.indexOf(QLatin1Char('='));
         if (eq <= 0)

@@ -28,6 +28,7 @@ private:
     QCommandLineOption m_primary;
     QCommandLineOption m_unsafe;
     QCommandLineOption m_offline;
+    QCommandLineOption m_fastProbes;
 };
 
 } // namespace rr::cli

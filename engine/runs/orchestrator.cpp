@@ -135,6 +135,7 @@ QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptio
                        QString::fromLatin1(values.result().toHex().left(16)),
                        r.allowUnsafe ? QStringLiteral("unsafe") : QStringLiteral("safe"),
                        r.offline ? QStringLiteral("offline") : QStringLiteral("online"),
+                       r.fastProbes ? QStringLiteral("fast-probes") : QStringLiteral("declared-probes"),
                        runtime}
         .join(QLatin1Char('|'));
 }

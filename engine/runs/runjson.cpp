@@ -91,7 +91,8 @@ QJsonObject RunJson::fromRequest(const PlanRequest &r)
                   {QStringLiteral("primary"), r.primaryService},
                   {QStringLiteral("values"), values},
                   {QStringLiteral("allowUnsafe"), r.allowUnsafe},
-                  {QStringLiteral("offline"), r.offline}};
+                  {QStringLiteral("offline"), r.offline},
+                  {QStringLiteral("fastProbes"), r.fastProbes}};
     if (r.mode)
         o.insert(QStringLiteral("mode"), *r.mode == project::ProjectMode::Compose
                                              ? QStringLiteral("compose")
@@ -118,6 +119,7 @@ PlanRequest RunJson::toRequest(const QJsonObject &o)
         r.values.insert(it.key(), it.value().toString());
     r.allowUnsafe = o.value(QStringLiteral("allowUnsafe")).toBool();
     r.offline = o.value(QStringLiteral("offline")).toBool();
+    r.fastProbes = o.value(QStringLiteral("fastProbes")).toBool();
     return r;
 }
 

@@ -206,6 +206,23 @@ private Q_SLOTS:
         }
     }
 
+    // Health checks run at the declared cadence unless --fast-probes asks; the report says which.
+    void fastProbesIsAnExplicitChoice()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(dir.path(), {{QStringLiteral("compose.yaml"),
+                                          "services:\n  db:\n    image: busybox:1.36\n    healthcheck:\n"
+                                          "      test: [\"CMD\", \"true\"]\n      interval: 5s\n"}});
+        const ProcessResult declared = plan({dir.path(), QStringLiteral("--json")});
+        QVERIFY2(declared.exitCode == 0, declared.err.constData());
+        QVERIFY2(declared.out.contains("declared cadence"), declared.out.constData());
+        const ProcessResult fast =
+            plan({dir.path(), QStringLiteral("--fast-probes"), QStringLiteral("--json")});
+        QVERIFY2(fast.exitCode == 0, fast.err.constData());
+        QVERIFY(!fast.out.contains("declared cadence"));
+        QVERIFY(fast.out != declared.out);
+    }
+
     void missingSourceIsAUsageError()
     {
         const ProcessResult r = plan({QStringLiteral("/nonexistent/folder/for/reporunner")});

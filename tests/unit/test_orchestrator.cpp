@@ -467,6 +467,7 @@ private Q_SLOTS:
                 o.request.values = {{QStringLiteral("TAG"), QStringLiteral("2")}};
             },
             [](StartOptions &o) { o.request.offline = true; },
+            [](StartOptions &o) { o.request.fastProbes = true; },
             [](StartOptions &o) { o.request.allowUnsafe = true; },
             [](StartOptions &o) { o.request.primaryService = QStringLiteral("web"); },
             [](StartOptions &o) { o.request.profiles = {QStringLiteral("debug")}; },
