@@ -143,13 +143,13 @@ QFuture<core::Result<void>> DockerRuntime::loadImages(const plan::RunPlan &plan)
 
 QFuture<core::Result<runtime::Deployment>> DockerRuntime::deploy(const plan::RunPlan &plan)
 {
-    return start(plan, false);
+    return start(owned(plan), false);
 }
 
 QFuture<core::Result<runtime::Deployment>> DockerRuntime::attach(const plan::RunPlan &plan,
                                                                  const runtime::Deployment &)
 {
-    return start(plan, true);
+    return start(owned(plan), true);
 }
 
 // One DockerDriver and one Rollout per deployment; the rollout stays after READY to report
@@ -377,12 +377,14 @@ void DockerRuntime::removeAttempt(const QString &runId, int attempt,
 
 QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()
 {
+    QStringList filters{QLatin1String(ContainerSpec::ManagedByLabel) + QStringLiteral("=reporunner"),
+                        QLatin1String(ContainerSpec::RunIdLabel)};
+    if (!owner().isEmpty())
+        filters << QLatin1String(EngineLabel) + QLatin1Char('=') + owner();
     return m_client->run<QStringList>(
-        [](DockerConnection &c, const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
-            auto left =
-                listLabelled(c, cancelled,
-                             {QLatin1String(ContainerSpec::ManagedByLabel) + QStringLiteral("=reporunner"),
-                              QLatin1String(ContainerSpec::RunIdLabel)});
+        [filters](DockerConnection &c,
+                  const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
+            auto left = listLabelled(c, cancelled, filters);
             if (!left)
                 return core::fail(left.error());
             QStringList ids;

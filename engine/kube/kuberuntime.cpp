@@ -136,13 +136,13 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
 {
-    return start(plan, false);
+    return start(owned(plan), false);
 }
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPlan &plan,
                                                                const runtime::Deployment &previous)
 {
-    plan::RunPlan p = plan;
+    plan::RunPlan p = owned(plan);
     const QString ns = previous.details.value(QStringLiteral("namespace")).toString();
     if (!ns.isEmpty())
         p.namespaceName = ns;
@@ -325,10 +325,11 @@ QFuture<core::Result<QStringList>> KubeRuntime::liveRunIds()
     if (!m_client)
         return core::promises::ready(R(core::fail(*m_configError)));
     auto promise = core::promises::started<R>();
-    m_client->send("GET",
-                   QStringLiteral("/api/v1/namespaces") +
-                       labelQuery(QStringLiteral("app.kubernetes.io/managed-by=reporunner")),
-                   {}, {}, this, [promise](const core::Result<KubeReply> &r) {
+    QString selector = QStringLiteral("app.kubernetes.io/managed-by=reporunner");
+    if (!owner().isEmpty())
+        selector += QLatin1Char(',') + QLatin1String(EngineLabel) + QLatin1Char('=') + owner();
+    m_client->send("GET", QStringLiteral("/api/v1/namespaces") + labelQuery(selector), {}, {}, this,
+                   [promise](const core::Result<KubeReply> &r) {
                        if (!r) {
                            core::promises::settle(promise, R(core::fail(r.error())));
                            return;

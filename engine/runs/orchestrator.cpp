@@ -41,6 +41,8 @@ Orchestrator::Orchestrator(RunStore *store, source::Fetcher *fetcher, docker::Do
     for (runtime::Runtime *rt : {m_dockerRuntime, m_kubeRuntime}) {
         if (!rt)
             continue;
+        // This engine's resources carry its id; reconciliation sweeps only those.
+        rt->setOwner(store->engineId());
         connect(
             rt, &runtime::Runtime::logLine, this,
             [this](const QString &runId, const QString &service, const QString &stream, const QString &text) {

@@ -4,7 +4,10 @@
 #include "runs/loginbox.h"
 #include "runs/storeworker.h"
 
+#include <QCryptographicHash>
+#include <QFileInfo>
 #include <QStandardPaths>
+#include <QUuid>
 
 #include <memory>
 
@@ -25,6 +28,7 @@ RunStore::RunStore(const QString &path, StoreLimits limits, QObject *parent)
     : QObject(parent)
     , m_inbox(std::make_shared<LogInbox>())
     , m_worker(new StoreWorker(path.isEmpty() ? defaultPath() : path, limits, m_inbox))
+    , m_engineId(engineIdFor(path.isEmpty() ? defaultPath() : path))
 {
     qRegisterMetaType<rr::core::Error>();
     m_thread.setObjectName(QStringLiteral("reporunner-store"));
@@ -39,6 +43,15 @@ RunStore::~RunStore()
 {
     m_thread.quit();
     m_thread.wait();
+}
+
+QString RunStore::engineIdFor(const QString &path)
+{
+    // The database is the engine: its absolute path names it, the same across restarts. An
+    // in-memory database is an engine of its own each time.
+    const QByteArray key = path == QLatin1String(":memory:") ? QUuid::createUuid().toByteArray()
+                                                             : QFileInfo(path).absoluteFilePath().toUtf8();
+    return QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
 }
 
 QString RunStore::defaultPath()

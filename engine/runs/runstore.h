@@ -35,6 +35,9 @@ public:
     ~RunStore() override;
 
     static QString defaultPath();
+    // This engine's id: what its runtimes label their resources with (runtime::Runtime::owner).
+    QString engineId() const { return m_engineId; }
+    static QString engineIdFor(const QString &path);
     static constexpr int SchemaVersion = 1;
 
     // Opens (creating or migrating) the database. Nothing else works before it succeeds.
@@ -63,6 +66,7 @@ private:
     QThread m_thread;
     std::shared_ptr<LogInbox> m_inbox;
     StoreWorker *m_worker = nullptr; // lives on m_thread
+    QString m_engineId;
 };
 
 } // namespace rr::runs

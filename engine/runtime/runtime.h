@@ -58,6 +58,15 @@ public:
     // Engine. Empty when there is nothing more to say than the name.
     virtual QString target() const { return {}; }
 
+    // The engine instance (its run database) this runtime works for. Everything it creates is
+    // labelled reporunner.dev/engine=<owner>, and liveRunIds() lists only the owner's runs, so two
+    // engines on one machine never sweep each other's resources. Empty: no engine label.
+    static constexpr const char *EngineLabel = "reporunner.dev/engine";
+    void setOwner(const QString &engineId) { m_owner = engineId; }
+    QString owner() const { return m_owner; }
+    // `plan` with the owner's label, as deploy() and attach() create it.
+    plan::RunPlan owned(const plan::RunPlan &plan) const;
+
     // Whether the runtime answers at all (daemon pings, cluster reachable).
     virtual QFuture<core::Result<void>> probe() = 0;
     // LOADING: make the plan's built images available where pods/containers start (kind: load
@@ -76,7 +85,8 @@ public:
     // Removes everything labelled reporunner.dev/run-id=<runId> (containers, networks,
     // volumes, namespace, forwards) and resolves once it is gone.
     virtual QFuture<core::Result<void>> teardown(const QString &runId) = 0;
-    // Run ids that still have resources labelled as ours, for start-up reconciliation.
+    // Run ids that still have resources labelled as ours (this owner's, when there is one), for
+    // start-up reconciliation.
     virtual QFuture<core::Result<QStringList>> liveRunIds() = 0;
 
 Q_SIGNALS:
@@ -84,6 +94,9 @@ Q_SIGNALS:
     void serviceStatusChanged(const QString &runId, const rr::runtime::ServiceStatus &status);
     // A deployed run broke after READY (a service crashed, a pod was evicted).
     void runBroken(const QString &runId, const rr::core::Error &error);
+
+private:
+    QString m_owner;
 };
 
 } // namespace rr::runtime

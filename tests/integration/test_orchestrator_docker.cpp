@@ -11,9 +11,11 @@
 #include "test_dockerfixture.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
@@ -127,6 +129,62 @@ private Q_SLOTS:
                                      .value(QStringLiteral("lines"))
                                      .toArray();
         QVERIFY(lines.size() > 3);
+    }
+
+    // Two engines with separate databases on one Docker: each labels what it makes with its own
+    // id and sweeps only its own orphans, so neither removes the other's runs.
+    void anotherEngineLeavesOurRunsAlone()
+    {
+        const QString ours = start(rr::test::sourcePath(QStringLiteral("examples/dockerfile-app")));
+        QVERIFY(!ours.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            state(ours) == QLatin1String("READY") || state(ours) == QLatin1String("FAILED"), 120000);
+        QCOMPARE(state(ours), QStringLiteral("READY"));
+        const QStringList byUs{QStringLiteral("reporunner.dev/engine=") + m_store->engineId()};
+        QVERIFY(!await(m_client->listContainers(byUs))->isEmpty());
+
+        // A second engine: its own store and runtime. Its start-up reconciliation must leave ours.
+        QTemporaryDir otherDir;
+        const QString otherDb = otherDir.filePath(QStringLiteral("runs.sqlite"));
+        const auto engine = [&](auto body) {
+            dockerruntime::DockerRuntime runtime(m_client.get());
+            runs::RunStore store(otherDb);
+            QVERIFY(await(store.open()).has_value());
+            QVERIFY(store.engineId() != m_store->engineId());
+            source::Fetcher fetcher;
+            runs::Orchestrator orch(&store, &fetcher, m_client.get(), &runtime, nullptr);
+            QSignalSpy reconciled(&orch, &runs::Orchestrator::reconciled);
+            QVERIFY(await(orch.initialize()).has_value());
+            QVERIFY(reconciled.wait(60000) || reconciled.size() > 0);
+            body(orch);
+        };
+        QString theirs;
+        engine([&](runs::Orchestrator &orch) {
+            runs::StartOptions o;
+            o.request.source = rr::test::sourcePath(QStringLiteral("examples/dockerfile-app"));
+            o.runtime = QStringLiteral("docker");
+            auto started = orch.start(o);
+            QVERIFY(started.has_value());
+            theirs = started->run.id;
+            QTRY_VERIFY_WITH_TIMEOUT(orch.run(theirs)->state == runs::RunState::Ready ||
+                                         runs::isTerminal(orch.run(theirs)->state),
+                                     120000);
+            QCOMPARE(orch.run(theirs)->state, runs::RunState::Ready);
+        });
+        QVERIFY(labelled(ours) > 0);
+        QVERIFY(labelled(theirs) > 0);
+        QCOMPARE(state(ours), QStringLiteral("READY"));
+
+        // The same database path is the same engine: with its history gone, its run is an orphan
+        // of its own, and only that one is swept.
+        QVERIFY(QFile::remove(otherDb));
+        QFile::remove(otherDb + QStringLiteral("-wal"));
+        QFile::remove(otherDb + QStringLiteral("-shm"));
+        engine([](runs::Orchestrator &) {});
+        QTRY_COMPARE_WITH_TIMEOUT(labelled(theirs), 0, 60000);
+        QVERIFY(labelled(ours) > 0);
+        call(QStringLiteral("stop"), {{QStringLiteral("runId"), ours}});
+        QCOMPARE(labelled(ours), 0);
     }
 
     void stopDuringALongBuildCancelsIt()
