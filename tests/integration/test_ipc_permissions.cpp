@@ -179,7 +179,7 @@ private Q_SLOTS:
             if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 10000))
                 return -1;
             qInfo().noquote() << "probe:" << p.readAllStandardOutput().trimmed();
-            return p.exitCode();
+            return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
         };
         QCOMPARE(hello(false), 0); // our own uid gets an answer
         QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0777), 0);

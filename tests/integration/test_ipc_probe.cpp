@@ -34,8 +34,11 @@ int hello(int fd)
     const std::uint32_t length = htonl(std::uint32_t(json.size()));
     std::string frame(reinterpret_cast<const char *>(&length), 4);
     frame += json;
-    if (::write(fd, frame.data(), frame.size()) != ssize_t(frame.size()))
+    // The server may close first: a write then fails with EPIPE instead of killing the probe.
+    if (::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) != ssize_t(frame.size())) {
+        std::printf("uid %u: closed before the hello was sent: %s\n", ::getuid(), std::strerror(errno));
         return 3;
+    }
     char buffer[256];
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     std::printf("uid %u: %zd bytes of answer\n", ::getuid(), n);
