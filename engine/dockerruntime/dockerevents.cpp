@@ -43,6 +43,7 @@ void DockerEvents::subscribe(qint64 sinceNanos)
         {QStringLiteral("label"),
          QJsonArray{QString(QLatin1String(ContainerSpec::ManagedByLabel) + QStringLiteral("=reporunner"))}}};
     docker::ApiRequest r = docker::ApiRequest::get(QStringLiteral("/events"));
+    r.timeoutMs = 0; // an open-ended stream: it ends when the daemon closes it, not after a minute
     docker::ApiRequest::addParam(r.query, QStringLiteral("filters"),
                                  QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     r.query.addQueryItem(QStringLiteral("since"), QString::number(sinceNanos / 1000000000LL));
