@@ -17,7 +17,9 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -58,8 +60,9 @@ private:
     qint64 m_total;
 };
 
-// Reads everything from host:port; returns bytes/second (0 on failure). A source that is between
-// two connections (a pod's `nc -l` loop) refuses for a moment: connecting is retried, untimed.
+// Asks host:port for the blob and reads everything; returns bytes/second (0 on failure). The local
+// source ignores the request and sends at once; the pod's httpd answers it (a few header bytes
+// more). A source not listening yet refuses: connecting is retried, untimed.
 double drain(const QHostAddress &host, int port, qint64 expected)
 {
     QDeadlineTimer deadline(120000);
@@ -67,6 +70,7 @@ double drain(const QHostAddress &host, int port, qint64 expected)
         QTcpSocket s;
         qint64 got = 0;
         bool closed = false;
+        QObject::connect(&s, &QTcpSocket::connected, &s, [&s] { s.write("GET /blob HTTP/1.0\r\n\r\n"); });
         QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { got += s.readAll().size(); });
         QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
         QObject::connect(&s, &QTcpSocket::errorOccurred, &s,
@@ -161,9 +165,14 @@ int main(int argc, char **argv)
     auto context = config->resolve();
     QNetworkAccessManager nam;
     rr::kube::KubeClient client(&nam, *context);
-    const QString ns = QStringLiteral("rr-bench-forward");
+    // A name of its own per run, removed on every way out, so a failed run leaves nothing behind
+    // and never collides with the last one's namespace while it terminates.
+    const QString ns = QStringLiteral("rr-bench-forward-%1")
+                           .arg(QRandomGenerator::global()->generate() & 0xffffff, 6, 16, QLatin1Char('0'));
     await(client.create(QStringLiteral("/api/v1/namespaces"),
                         {{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), ns}}}}));
+    const auto removeNamespace =
+        qScopeGuard([&client, ns] { await(client.remove(QStringLiteral("/api/v1/namespaces/") + ns)); });
     const QJsonObject pod{
         {QStringLiteral("metadata"),
          QJsonObject{
@@ -179,10 +188,13 @@ int main(int argc, char **argv)
               QJsonArray{QJsonObject{
                   {QStringLiteral("name"), QStringLiteral("c")},
                   {QStringLiteral("image"), image},
-                  // Real pods: every connection gets `total` bytes, then the next nc listens.
+                  // Real pods: httpd serves a `total`-byte blob to every connection, and keeps
+                  // listening between them (an `nc -l` loop refused in between, and kubectl
+                  // port-forward gives up on the first refused stream).
                   {QStringLiteral("command"),
                    QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                              QStringLiteral("while true; do head -c %1 /dev/zero | nc -l -p 8080; done")
+                              QStringLiteral("mkdir -p /tmp/www && head -c %1 /dev/zero >/tmp/www/blob && "
+                                             "exec httpd -f -p 8080 -h /tmp/www")
                                   .arg(total)}}}}}}}};
     if (!await(client.create(QStringLiteral("/api/v1/namespaces/%1/pods").arg(ns), pod))) {
         std::fprintf(stderr, "cannot create the pod\n");
@@ -241,6 +253,5 @@ int main(int argc, char **argv)
         std::printf("  ratio ours/kubectl           : %8.3f\n", tunnel / viaKubectl);
     forwarder.closeAll();
     pods.stop();
-    await(client.remove(QStringLiteral("/api/v1/namespaces/") + ns));
     return 0;
 }

@@ -64,14 +64,17 @@ int freePort()
     return s.serverPort();
 }
 
+// CTest sets both; a test or benchmark run by hand falls back to the trees it was built from.
 QString sourcePath(const QString &relative)
 {
-    return qEnvironmentVariable("REPORUNNER_SOURCE_DIR") + QLatin1Char('/') + relative;
+    return qEnvironmentVariable("REPORUNNER_SOURCE_DIR", QStringLiteral(REPORUNNER_BUILT_FROM_SOURCE)) +
+           QLatin1Char('/') + relative;
 }
 
 QString binaryPath(const QString &relative)
 {
-    return qEnvironmentVariable("REPORUNNER_BINARY_DIR") + QLatin1Char('/') + relative;
+    return qEnvironmentVariable("REPORUNNER_BINARY_DIR", QStringLiteral(REPORUNNER_BUILT_INTO)) +
+           QLatin1Char('/') + relative;
 }
 
 } // namespace rr::test
