@@ -159,12 +159,7 @@ QFuture<core::Result<runtime::Deployment>> DockerRuntime::start(const plan::RunP
     dismiss(plan.runId);
     auto context = freshContext(plan.runId);
     auto *driver = new DockerDriver(m_client, plan, context, m_events, this);
-    runtime::RolloutOptions options;
-    options.category = ErrorCategory::Docker;
-    options.attach = attach;
-    options.readyTimeoutMs = m_options.readyTimeoutSeconds * 1000;
-    options.previewTimeoutMs = m_options.previewProbeSeconds * 1000;
-    options.settleMs = m_options.settleMilliseconds;
+    const auto options = runtime::RolloutOptions::from(m_options, ErrorCategory::Docker, attach);
     auto *rollout = new runtime::Rollout(plan, driver, options, driver);
     m_active.insert(plan.runId, Active{driver, rollout});
 

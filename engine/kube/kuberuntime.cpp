@@ -159,12 +159,7 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::start(const plan::RunPla
     dismiss(plan.runId);
     auto promise = core::promises::started<R>();
     auto *driver = new KubeDriver(m_client, plan, m_options, m_images.value(plan.runId), this);
-    runtime::RolloutOptions options;
-    options.category = ErrorCategory::Kube;
-    options.attach = attach;
-    options.readyTimeoutMs = m_options.readyTimeoutSeconds * 1000;
-    options.previewTimeoutMs = m_options.previewProbeSeconds * 1000;
-    options.settleMs = m_options.settleMilliseconds;
+    const auto options = runtime::RolloutOptions::from(m_options, ErrorCategory::Kube, attach);
     auto *rollout = new runtime::Rollout(driver->plan(), driver, options, driver);
     m_runs.insert(plan.runId, Active{driver, rollout});
     const QString runId = plan.runId;

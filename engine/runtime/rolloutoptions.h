@@ -22,6 +22,19 @@ struct RolloutOptions
     // two attempts.
     int previewTimeoutMs = 60 * 1000;
     int previewRetryMs = 200;
+
+    // From a runtime's own options, which name the same timings in seconds and milliseconds.
+    template<class RuntimeOptions>
+    static RolloutOptions from(const RuntimeOptions &runtime, core::ErrorCategory category, bool attach)
+    {
+        RolloutOptions options;
+        options.category = category;
+        options.attach = attach;
+        options.readyTimeoutMs = runtime.readyTimeoutSeconds * 1000;
+        options.previewTimeoutMs = runtime.previewProbeSeconds * 1000;
+        options.settleMs = runtime.settleMilliseconds;
+        return options;
+    }
 };
 
 } // namespace rr::runtime
