@@ -130,6 +130,19 @@ private Q_SLOTS:
                                      << "main/web"
                                      << "group"
                                      << "app" << false;
+        // GitHub Enterprise: the extension sends only these four canonical forms for a granted host.
+        const QString ghe = QStringLiteral("https://ghe.corp.example/octo/hello");
+        QTest::newRow("enterprise root") << ghe << ghe << ""
+                                         << ""
+                                         << "" << o << r << false;
+        QTest::newRow("enterprise tree") << ghe + QStringLiteral("/tree/dev/svc/api") << ghe << "dev"
+                                         << "svc/api"
+                                         << "dev/svc/api" << o << r << false;
+        QTest::newRow("enterprise blob") << ghe + QStringLiteral("/blob/dev/compose.prod.yml") << ghe << "dev"
+                                         << ""
+                                         << "dev/compose.prod.yml" << o << r << false;
+        QTest::newRow("enterprise commit") << ghe + QStringLiteral("/commit/") + sha << ghe << sha << ""
+                                           << "" << o << r << true;
         QTest::newRow("generic http tree with port")
             << "http://127.0.0.1:8080/cgi-bin/git/o/r/tree/feature/x/sub"
             << "http://127.0.0.1:8080/cgi-bin/git/o/r"
@@ -165,6 +178,9 @@ private Q_SLOTS:
         QVERIFY(blob && blob->refPathIsFile);
         const auto tree = SourceSpecParser::parse(QStringLiteral("https://github.com/o/r/tree/main/a"));
         QVERIFY(tree && !tree->refPathIsFile);
+        const auto enterprise =
+            SourceSpecParser::parse(QStringLiteral("https://ghe.corp.example/o/r/blob/main/a/compose.yaml"));
+        QVERIFY(enterprise && enterprise->refPathIsFile);
     }
 
     void localForms()
