@@ -20,6 +20,7 @@ struct BuildRequest
 {
     QString contextDir;                                // absolute
     QString dockerfile = QStringLiteral("Dockerfile"); // relative to contextDir
+    QString dockerfileInline;                          // when set, built from this text instead
     QMap<QString, QString> buildArgs;
     QString target;
     // The tag scheme: "<repository>:<commit12>-<contexthash8>"; `repository` is

@@ -111,6 +111,8 @@ public:
                 return core::fail(ioError(QStringLiteral("Reading"), rel, errno));
             }
             const QString relPath = QFile::decodeName(rel);
+            if (!m_generated.isEmpty() && rel == m_generated)
+                continue; // the generated file takes this name's place
             const bool excluded = m_ignore.isExcluded(relPath);
             if (S_ISDIR(st.st_mode)) {
                 if (excluded && !m_ignore.mayIncludeBelow(relPath)) {
@@ -143,6 +145,26 @@ public:
             if (!r)
                 return r;
         }
+        return {};
+    }
+
+    // A file that exists only in the archive (an inline Dockerfile), at `rel` in the root.
+    void reserve(const QByteArray &rel) { m_generated = rel; }
+    core::Result<void> writeGenerated(const QByteArray &content)
+    {
+        struct stat st = {};
+        st.st_mode = S_IFREG | 0644;
+        st.st_size = content.size();
+        if (auto r = writeHeader(m_generated, st, AE_IFREG); !r)
+            return r;
+        m_hash.addData(QByteArray(QByteArray::number(content.size()) + '\0'));
+        m_hash.addData(content);
+        if (archive_write_data(m_archive, content.constData(), size_t(content.size())) < 0)
+            return core::fail(
+                ErrorCategory::Io, QStringLiteral("docker.context.tar"),
+                QStringLiteral("Writing the build context failed at %1: %2")
+                    .arg(QFile::decodeName(m_generated), QString::fromUtf8(archive_error_string(m_archive))));
+        ++m_stats.files;
         return {};
     }
 
@@ -257,6 +279,7 @@ private:
     const ContextArchiver::CancelCheck &m_cancelled;
     QCryptographicHash m_hash;
     std::vector<char> m_buffer;
+    QByteArray m_generated;
     ContextStats m_stats;
     qint64 m_entries = 0;
     qint64 m_sinceProgress = 0;
@@ -309,7 +332,8 @@ core::Result<ContextStats> ContextArchiver::writeTar(const QString &tarPath)
                           QStringLiteral("The build context %1 is not a readable folder: %2")
                               .arg(m_root, QString::fromLocal8Bit(std::strerror(errno))));
     struct stat st;
-    if (::fstatat(rootFd.get(), QFile::encodeName(m_dockerfile).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    if (m_inline.isNull() &&
+        ::fstatat(rootFd.get(), QFile::encodeName(m_dockerfile).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return core::fail(
             ErrorCategory::Project, QStringLiteral("docker.context.no_dockerfile"),
             QStringLiteral("There is no %1 in the build context %2.").arg(m_dockerfile, m_root));
@@ -325,8 +349,14 @@ core::Result<ContextStats> ContextArchiver::writeTar(const QString &tarPath)
                               .arg(tarPath, QString::fromUtf8(archive_error_string(a.get()))));
     Walker walker(a.get(), *ignore, m_progress, m_cancelled);
     walker.addHashInput(QFile::encodeName(m_dockerfile) + '\0' + m_extra);
+    if (!m_inline.isNull())
+        walker.reserve(QFile::encodeName(m_dockerfile));
     if (auto r = walker.visitDir(rootFd.get(), {}, 0); !r)
         return core::fail(r.error());
+    if (!m_inline.isNull()) {
+        if (auto r = walker.writeGenerated(m_inline); !r)
+            return core::fail(r.error());
+    }
     if (archive_write_close(a.get()) != ARCHIVE_OK)
         return core::fail(ErrorCategory::Io, QStringLiteral("docker.context.tar"),
                           QStringLiteral("Finishing %1 failed: %2")

@@ -37,6 +37,17 @@ public:
     // `dockerfile` is relative to `root` ("Dockerfile", "docker/app.Dockerfile").
     ContextArchiver(const QString &root, const QString &dockerfile = QStringLiteral("Dockerfile"));
 
+    // Where an inline Dockerfile goes in the archive (a file of that name in the folder is left out).
+    static constexpr const char *InlineDockerfileName = ".reporunner.inline.Dockerfile";
+
+    // Builds from this text (compose's `dockerfile_inline`) instead of a file in the folder: it
+    // is added to the archive as InlineDockerfileName, which the build must then name.
+    void setInlineDockerfile(const QByteArray &text)
+    {
+        m_inline = text.isNull() ? QByteArray("") : text;
+        m_dockerfile = QString::fromLatin1(InlineDockerfileName);
+    }
+
     // Mixed into the hash, so build args or a target change the tag too.
     void setExtraHashInput(const QByteArray &extra) { m_extra = extra; }
     void setProgress(Progress progress) { m_progress = std::move(progress); }
@@ -51,6 +62,7 @@ private:
     QString m_root;
     QString m_dockerfile;
     QByteArray m_extra;
+    QByteArray m_inline; // null unless setInlineDockerfile() was called
     Progress m_progress;
     CancelCheck m_cancelled;
 };

@@ -127,6 +127,8 @@ core::Result<BuildResult> ImageBuilder::runBuild(DockerConnection &connection, c
                               .arg(tar.errorString()));
     tar.close();
     ContextArchiver archiver(request.contextDir, request.dockerfile);
+    if (!request.dockerfileInline.isEmpty())
+        archiver.setInlineDockerfile(request.dockerfileInline.toUtf8());
     archiver.setExtraHashInput((request.target + QLatin1Char('\n') + jsonMap(request.buildArgs)).toUtf8());
     archiver.setCancelCheck(cancelled);
     archiver.setProgress([relay](qint64 entries, qint64 bytes) {
@@ -172,7 +174,9 @@ core::Result<BuildResult> ImageBuilder::runBuild(DockerConnection &connection, c
         post.bodyFile = tar.fileName();
         ApiRequest::addParam(post.query, QStringLiteral("t"), result.reference);
         ApiRequest::addParam(post.query, QStringLiteral("dockerfile"),
-                             DockerIgnore::cleanPath(request.dockerfile));
+                             request.dockerfileInline.isEmpty()
+                                 ? DockerIgnore::cleanPath(request.dockerfile)
+                                 : QString::fromLatin1(ContextArchiver::InlineDockerfileName));
         ApiRequest::addParam(post.query, QStringLiteral("version"),
                              buildKit ? QStringLiteral("2") : QStringLiteral("1"));
         ApiRequest::addParam(post.query, QStringLiteral("rm"), QStringLiteral("1"));

@@ -75,7 +75,7 @@ core::Result<void> DockerSetup::ensureImages()
             continue;
         if (found.error().code != QLatin1String("docker.not_found"))
             return core::fail(found.error());
-        if (s.build)
+        if (s.imageIsLocal())
             return core::fail(
                 ErrorCategory::Docker, QStringLiteral("docker.image_missing"),
                 QStringLiteral("service %1: its image %2 has not been built").arg(s.name, s.image));

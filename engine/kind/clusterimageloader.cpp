@@ -65,7 +65,7 @@ ClusterImageLoader::Loader ClusterImageLoader::make(docker::DockerClient *docker
     return [docker, cluster](const kube::ImageLoadRequest &request) {
         QStringList images;
         for (const plan::ServicePlan &s : request.plan.services)
-            if (s.build && !images.contains(s.image))
+            if (s.imageIsLocal() && !images.contains(s.image))
                 images << s.image;
         return docker->run<kube::ImageMap>(
             [images, cluster, registry = request.registry, report = request.report](

@@ -98,6 +98,15 @@ struct PlanBuild
     QString contextHash;
 };
 
+// A repository file or folder bound into a service but too large for a ConfigMap: the build copies
+// it into the service's image at `target` (a snapshot, like the ConfigMap it replaces).
+struct PlanBakedPath
+{
+    QString source; // absolute, inside the project dir
+    QString target; // absolute path in the container
+    bool isDir = true;
+};
+
 struct PlanResources
 {
     int cpuLimitMilli = 0; // 0 = unset (LimitRange default applies)
@@ -129,6 +138,10 @@ struct ServicePlan
 
     QString image; // image reference to run (ours when built)
     std::optional<PlanBuild> build;
+    QList<PlanBakedPath> baked; // copied into the image after `build` (or onto `image`)
+    // The image is made on this machine (built, or an image with repository files baked in), so
+    // the runtime must not pull it and a cluster must be given it.
+    bool imageIsLocal() const { return build.has_value() || !baked.isEmpty(); }
     std::optional<QStringList> command; // compose entrypoint -> container command
     std::optional<QStringList> args;    // compose command -> container args
     QMap<QString, QString> env;

@@ -156,13 +156,14 @@ void VolumeMapper::mapBind(const project::Service &svc, const project::VolumeMou
     }
     const RepoPaths::Files files = RepoPaths::read(ctx.project.projectDir, r, MaxConfigMapBytes);
     if (files.tooLarge) {
-        ctx.note(
-            svc, kVolumes, Status::Adapted,
-            QStringLiteral("%1: '%2' holds more than %3 KiB, too much for a ConfigMap; it is not mounted, "
-                           "so the container sees what its image has at that path (if anything)")
-                .arg(m.target, m.source)
-                .arg(MaxConfigMapBytes / 1024),
-            m.where);
+        sp.baked.append(PlanBakedPath{r.absolute, m.target, r.isDir});
+        ctx.note(svc, kVolumes, Status::Adapted,
+                 QStringLiteral("%1: '%2' holds more than %3 KiB, too much for a ConfigMap; it is copied "
+                                "into the service's image at that path instead (a snapshot, added to what "
+                                "the image has there; writes stay in the container)")
+                     .arg(m.target, m.source)
+                     .arg(MaxConfigMapBytes / 1024),
+                 m.where);
         return;
     }
     if (files.byRelativePath.isEmpty()) {

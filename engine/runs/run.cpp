@@ -1,10 +1,13 @@
 #include "runs/run.h"
+
 #include "core/linebuffer.h"
+#include "runs/bakedimage.h"
 
 #include "core/logging.h"
 #include "core/names.h"
 #include "core/promises.h"
 #include "docker/imagebuilder.h"
+#include "runs/bakedimage.h"
 #include "runs/buildqueue.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
@@ -246,7 +249,7 @@ void Run::build()
     enterPhase(RunState::Building);
     m_buildsTotal = 0;
     for (const plan::ServicePlan &s : std::as_const(m_prepared->plan.services))
-        m_buildsTotal += s.build ? 1 : 0;
+        m_buildsTotal += (s.build ? 1 : 0) + int(s.baked.size());
     if (m_buildsTotal == 0)
         return load();
     if (!m_services.docker)
@@ -270,17 +273,45 @@ void Run::buildNext(int index)
     QList<plan::ServicePlan> &services = m_prepared->plan.services;
     while (index < services.size() && !services.at(index).build)
         ++index;
+    if (index >= services.size())
+        return bakeNext(0, 0);
+    const plan::ServicePlan &service = services.at(index);
+    const plan::PlanBuild &pb = *service.build;
+    docker::BuildRequest request;
+    request.contextDir = pb.contextDir;
+    request.dockerfile = pb.dockerfile;
+    request.dockerfileInline = pb.dockerfileInline;
+    request.buildArgs = pb.args;
+    request.target = pb.target;
+    request.repository = repositoryOf(service.image);
+    request.commit = m_prepared->plan.commit;
+    request.repoLabel = core::names::toDnsLabel(m_record.owner + QLatin1Char('-') + m_record.repo);
+    log(QString(), QStringLiteral("event"), QStringLiteral("building %1").arg(service.name));
+    buildImage(index, request, [this, index] { buildNext(index + 1); });
+}
+
+// Repository paths too large for a ConfigMap, copied into each service's image in turn.
+void Run::bakeNext(int index, int path)
+{
+    QList<plan::ServicePlan> &services = m_prepared->plan.services;
+    while (index < services.size() && path >= services.at(index).baked.size()) {
+        ++index;
+        path = 0;
+    }
     if (index >= services.size()) {
         m_services.builds->release(m_record.id);
         return load();
     }
     const plan::ServicePlan &service = services.at(index);
-    const plan::PlanBuild &pb = *service.build;
-    if (!pb.dockerfileInline.isEmpty())
-        return failWith(
-            QStringLiteral("run.inline_dockerfile"),
-            QStringLiteral("Service %1 uses an inline Dockerfile, which RepoRunner cannot build yet.")
-                .arg(service.name));
+    const plan::PlanBakedPath &baked = service.baked.at(path);
+    log(QString(), QStringLiteral("event"),
+        QStringLiteral("copying %1 into %2's image at %3").arg(baked.source, service.name, baked.target));
+    buildImage(index, BakedImage::request(service, baked, service.image, m_record.owner, m_record.repo),
+               [this, index, path] { bakeNext(index, path + 1); });
+}
+
+void Run::buildImage(int index, const docker::BuildRequest &request, std::function<void()> next)
+{
     if (!m_builder) {
         m_builder = new docker::ImageBuilder(m_services.docker, this);
         connect(m_builder, &docker::ImageBuilder::stepStarted, this, [this](const docker::BuildStep &s) {
@@ -292,16 +323,7 @@ void Run::buildNext(int index)
             m_builder, &docker::ImageBuilder::logLine, this,
             [this](const QString &, const QString &line) { log(QString(), QStringLiteral("build"), line); });
     }
-    docker::BuildRequest request;
-    request.contextDir = pb.contextDir;
-    request.dockerfile = pb.dockerfile;
-    request.buildArgs = pb.args;
-    request.target = pb.target;
-    request.repository = repositoryOf(service.image);
-    request.commit = m_prepared->plan.commit;
-    request.repoLabel = core::names::toDnsLabel(m_record.owner + QLatin1Char('-') + m_record.repo);
-    log(QString(), QStringLiteral("event"), QStringLiteral("building %1").arg(service.name));
-    step(m_builder->build(request), [this, index](const docker::BuildResult &result) {
+    step(m_builder->build(request), [this, index, next](const docker::BuildResult &result) {
         plan::ServicePlan &built = m_prepared->plan.services[index];
         built.image = result.reference;
         QJsonObject images = m_record.details.value(QStringLiteral("images")).toObject();
@@ -312,7 +334,7 @@ void Run::buildNext(int index)
                                         result.reference));
         ++m_buildsDone;
         setProgress(double(m_buildsDone) / qMax(1, m_buildsTotal));
-        buildNext(index + 1);
+        next();
     });
 }
 

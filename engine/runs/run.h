@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "docker/buildrequest.h"
 #include "runs/planbuilder.h"
 #include "runs/runrecord.h"
 #include "runtime/runtime.h"
@@ -90,6 +91,9 @@ private:
     void plan(const source::Checkout &checkout);
     void build();
     void buildNext(int index);
+    void bakeNext(int index, int path);
+    // Builds one image for services[index], which then runs it; `next` continues the phase.
+    void buildImage(int index, const docker::BuildRequest &request, std::function<void()> next);
     void load();
     void deploy();
     void ready(const runtime::Deployment &deployment);

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -129,6 +130,63 @@ private Q_SLOTS:
                                      .value(QStringLiteral("lines"))
                                      .toArray();
         QVERIFY(lines.size() > 3);
+    }
+
+    // compose's dockerfile_inline builds, and a repository folder too large for a ConfigMap is
+    // copied into the service's image, so the service sees it at the bind's target.
+    void inlineDockerfileAndLargeFolderBind()
+    {
+        QTemporaryDir project;
+        const QByteArray nonce = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        rr::test::writeTree(project.path(),
+                            {{QStringLiteral("compose.yaml"),
+                              "services:\n"
+                              "  web:\n"
+                              "    build:\n"
+                              "      context: .\n"
+                              "      dockerfile_inline: |\n"
+                              "        FROM busybox:1.36\n"
+                              "        RUN mkdir -p /www && echo inline-built > /www/index.html\n"
+                              "    command: [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n"
+                              "    ports: [\"8080:8080\"]\n"
+                              "    volumes:\n"
+                              "      - ./assets:/www/assets:ro\n"},
+                             {QStringLiteral("assets/hello.txt"), nonce},
+                             {QStringLiteral("assets/big.bin"), QByteArray(700 * 1024, 'z')}});
+        const QString id = start(project.path());
+        QVERIFY(!id.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(state(id) == QLatin1String("READY") || state(id) == QLatin1String("FAILED"),
+                                 180000);
+        const QJsonObject run = call(QStringLiteral("get"), {{QStringLiteral("runId"), id}})
+                                    .value(QStringLiteral("run"))
+                                    .toObject();
+        QVERIFY2(state(id) == QLatin1String("READY"), QJsonDocument(run).toJson().constData());
+        const QString url = call(QStringLiteral("openPreview"), {{QStringLiteral("runId"), id}})
+                                .value(QStringLiteral("url"))
+                                .toString();
+        QNetworkAccessManager http;
+        const auto fetch = [&http, &url](const QString &path) {
+            QNetworkReply *reply = http.get(QNetworkRequest(QUrl(url).resolved(QUrl(path))));
+            QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000);
+            const QByteArray body = reply->readAll();
+            delete reply;
+            return body;
+        };
+        QCOMPARE(fetch(QStringLiteral("/index.html")).trimmed(), QByteArray("inline-built"));
+        QCOMPARE(fetch(QStringLiteral("/assets/hello.txt")), nonce);
+        QCOMPARE(fetch(QStringLiteral("/assets/big.bin")).size(), 700 * 1024);
+        const QJsonArray lines = call(QStringLiteral("logs"), {{QStringLiteral("runId"), id}})
+                                     .value(QStringLiteral("lines"))
+                                     .toArray();
+        bool baked = false;
+        for (const QJsonValue &l : lines)
+            baked = baked || l.toObject()
+                                 .value(QStringLiteral("text"))
+                                 .toString()
+                                 .contains(QLatin1String("into web's image at /www/assets"));
+        QVERIFY(baked);
+        call(QStringLiteral("stop"), {{QStringLiteral("runId"), id}});
+        QCOMPARE(labelled(id), 0);
     }
 
     // Two engines with separate databases on one Docker: each labels what it makes with its own

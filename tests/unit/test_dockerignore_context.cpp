@@ -121,6 +121,37 @@ private Q_SLOTS:
         QVERIFY(!entries.contains(QStringLiteral("build/other")));
     }
 
+    // compose's dockerfile_inline: the text travels in the archive under our own name, replacing a
+    // file of that name in the folder, and the hash follows the text.
+    void inlineDockerfileIsAddedToTheArchive()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(dir.path(), {{"app.txt", "hello"},
+                                         {ContextArchiver::InlineDockerfileName, "FROM planted\n"},
+                                         {"Dockerfile", "FROM on-disk\n"}});
+        QTemporaryDir out;
+        const QString tar = out.filePath(QStringLiteral("ctx.tar"));
+        ContextArchiver archiver(dir.path());
+        archiver.setInlineDockerfile("FROM busybox:1.36\nCOPY app.txt /\n");
+        auto stats = archiver.writeTar(tar);
+        QVERIFY2(stats.has_value(), stats ? "" : qPrintable(stats.error().message));
+        const auto entries = readTar(tar);
+        QCOMPARE(entries.value(QString::fromLatin1(ContextArchiver::InlineDockerfileName)).content,
+                 QByteArray("FROM busybox:1.36\nCOPY app.txt /\n"));
+        QCOMPARE(entries.value(QStringLiteral("app.txt")).content, QByteArray("hello"));
+        QCOMPARE(entries.value(QStringLiteral("Dockerfile")).content, QByteArray("FROM on-disk\n"));
+
+        ContextArchiver other(dir.path());
+        other.setInlineDockerfile("FROM busybox:1.36\nCOPY app.txt /srv/\n");
+        QVERIFY(other.writeTar(tar)->hash != stats->hash);
+        // A folder with no Dockerfile at all builds from inline text alone.
+        QTemporaryDir bare;
+        rr::test::writeTree(bare.path(), {{"data.bin", "x"}});
+        ContextArchiver only(bare.path());
+        only.setInlineDockerfile("FROM scratch\nCOPY . /data/\n");
+        QVERIFY(only.writeTar(tar).has_value());
+    }
+
     // BuildKit's per-Dockerfile ignore file (`<Dockerfile>.dockerignore`) wins over the root one.
     void perDockerfileIgnoreWins()
     {
