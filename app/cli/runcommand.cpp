@@ -53,7 +53,11 @@ void RunCommand::start(const QStringList &arguments)
         QStringLiteral("create the kind cluster \"reporunner\" with kind if no cluster is set up"));
     const QCommandLineOption raw(
         QStringLiteral("raw"), QStringLiteral("print the services' output as is, escape sequences included"));
-    parser.addOptions({runtime, detach, replace, json, createCluster, raw});
+    const QCommandLineOption keepOnFailure(
+        QStringLiteral("keep-on-failure"),
+        QStringLiteral("if the run fails, leave its containers or namespace up for inspection until "
+                       "`reporunner stop`"));
+    parser.addOptions({runtime, detach, replace, json, createCluster, raw, keepOnFailure});
     parser.addHelpOption();
     if (!parser.parse(arguments))
         return fail(Usage, parser.errorText());
@@ -69,6 +73,7 @@ void RunCommand::start(const QStringList &arguments)
     if (rt != QLatin1String("auto") && rt != QLatin1String("docker") && rt != QLatin1String("kubernetes"))
         return fail(Usage,
                     QStringLiteral("--runtime must be auto, docker or kubernetes, not \"%1\"").arg(rt));
+    request->keepOnFailure = parser.isSet(keepOnFailure);
     QJsonObject options = runs::RunJson::fromRequest(*request);
     options.remove(QStringLiteral("source"));
     options.insert(QStringLiteral("runtime"), rt);

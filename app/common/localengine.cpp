@@ -63,6 +63,7 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
                   options.socketPath = socketPath;
                   m_server = new ipc::ControlServer(m_handler, options);
                   m_handler->setServer(m_server);
+                  m_handler->setTokenStore(m_tokens);
                   return m_orchestrator->initialize().then(
                       this, [this](const core::Result<void> &loaded) -> core::Result<void> {
                           if (!loaded)

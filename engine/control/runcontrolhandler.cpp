@@ -1,5 +1,6 @@
 #include "control/runcontrolhandler.h"
 
+#include "control/tokencontrol.h"
 #include "core/promises.h"
 #include "ipc/controlserver.h"
 #include "ipc/protocol.h"
@@ -139,6 +140,11 @@ QFuture<ipc::HandlerResult> RunControlHandler::handle(const QString &method, con
         return ready(openPreview(params));
     if (method == ipc::method::Settings)
         return ready(settings(params));
+    if (TokenControl::handles(method)) {
+        if (!m_tokens)
+            setTokenStore(nullptr);
+        return m_tokens->handle(method, params);
+    }
     return ready(core::fail(ErrorCategory::Input, ipc::code::UnknownMethod,
                             QStringLiteral("The engine does not handle \"%1\".").arg(method)));
 }
@@ -335,6 +341,12 @@ ipc::HandlerResult RunControlHandler::openPreview(const QJsonObject &params) con
                                    service.isEmpty() ? QString() : QStringLiteral("for %1 ").arg(service),
                                    runs::stateName(run->state)));
     return QJsonObject{{QStringLiteral("url"), url}};
+}
+
+void RunControlHandler::setTokenStore(source::TokenStore *tokens)
+{
+    delete m_tokens;
+    m_tokens = new TokenControl(tokens, this);
 }
 
 ipc::HandlerResult RunControlHandler::settings(const QJsonObject &params)

@@ -11,13 +11,16 @@ class ControlServer;
 }
 namespace rr::source {
 class Fetcher;
-}
+class TokenStore;
+} // namespace rr::source
 
 namespace rr::runs {
 class Orchestrator;
 }
 
 namespace rr::control {
+
+class TokenControl;
 
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
 // the detector and the planner, and pushes run updates and log lines to subscribers.
@@ -31,6 +34,8 @@ public:
 
     // Where events go; the server is built with this handler, so it is set afterwards.
     void setServer(ipc::ControlServer *server) { m_server = server; }
+    // Where auth.* keeps tokens (the desktop keychain); without it those methods say so.
+    void setTokenStore(source::TokenStore *tokens);
 
     QFuture<ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override;
 
@@ -49,6 +54,7 @@ private:
     runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
     ipc::ControlServer *m_server = nullptr;
+    TokenControl *m_tokens = nullptr;
 };
 
 } // namespace rr::control

@@ -69,6 +69,7 @@ DockerDriver::DockerDriver(docker::DockerClient *client, const plan::RunPlan &pl
     , m_context(std::move(context))
 {
     connect(events, &DockerEvents::containerChanged, this, &DockerDriver::onContainerChanged);
+    connect(events, &DockerEvents::containerRemoved, this, &DockerDriver::onContainerRemoved);
     connect(events, &DockerEvents::resubscribed, this, &DockerDriver::reinspectAll);
     events->start();
 }
@@ -100,6 +101,36 @@ void DockerDriver::onContainerChanged(const QString &runLabel, const QString &se
     inspect(containerId);
 }
 
+void DockerDriver::onContainerRemoved(const QString &runLabel, const QString &containerId)
+{
+    if (stopping() || runLabel != ContainerSpec::runLabel(m_plan.runId) || !m_serviceOf.contains(containerId))
+        return;
+    markRemoved(containerId);
+}
+
+void DockerDriver::markRemoved(const QString &containerId)
+{
+    if (stopping() || m_removed.contains(containerId))
+        return;
+    m_removed.insert(containerId);
+    Instance &i = m_instances[containerId];
+    i.id = containerId;
+    i.phase = Instance::Phase::Exited;
+    qCWarning(lcDocker) << "container" << containerId << "of run" << m_plan.runId
+                        << "removed outside RepoRunner";
+    publishService(m_serviceOf.value(containerId));
+}
+
+core::Error DockerDriver::removedError(const QString &service, const QString &containerId) const
+{
+    QString name = m_names.value(containerId);
+    if (name.startsWith(QLatin1Char('/')))
+        name.remove(0, 1);
+    return core::makeError(ErrorCategory::Docker, QStringLiteral("run.removed"),
+                           QStringLiteral("container %1 was removed outside RepoRunner (Docker container %2)")
+                               .arg(service, name.isEmpty() ? containerId.left(12) : name));
+}
+
 void DockerDriver::reinspectAll()
 {
     for (auto it = m_serviceOf.cbegin(); it != m_serviceOf.cend(); ++it)
@@ -122,8 +153,14 @@ void DockerDriver::inspect(const QString &containerId)
     m_asked.insert(containerId, sequence);
     whenFinished(this, m_client->inspectContainer(containerId),
                  [this, containerId, sequence](const core::Result<QJsonObject> &info) {
-                     if (stopping() || !info)
-                         return; // gone (teardown) or a transient error: the next event asks again
+                     if (stopping())
+                         return; // teardown
+                     if (!info) {
+                         // Not teardown's doing (the driver would be stopping): someone else's.
+                         if (info.error().code == QLatin1String("docker.not_found"))
+                             markRemoved(containerId);
+                         return; // else a transient error: the next event asks again
+                     }
                      apply(containerId, *info, sequence);
                  });
 }
@@ -138,6 +175,10 @@ void DockerDriver::apply(const QString &containerId, const QJsonObject &info, qu
     const plan::ServicePlan *s = m_plan.service(service);
     if (!s)
         return;
+    m_names.insert(containerId, info.value(QStringLiteral("Name")).toString());
+    if (info.value(QStringLiteral("State")).toObject().value(QStringLiteral("Status")).toString() ==
+        QLatin1String("removing"))
+        return markRemoved(containerId); // `docker rm -f` kills first: this die is a removal
     Instance i = observe(containerId, info);
     if (i.phase != Instance::Phase::Waiting && !m_followed.contains(containerId)) {
         m_followed.insert(containerId);
@@ -157,9 +198,12 @@ void DockerDriver::publishService(const QString &service)
 {
     runtime::ServiceObservation o;
     o.service = service;
-    for (const QString &id : m_containers.value(service))
+    for (const QString &id : m_containers.value(service)) {
         if (m_instances.contains(id))
             o.instances << m_instances.value(id);
+        if (m_removed.contains(id))
+            o.problem = QStringLiteral("run.removed");
+    }
     Q_EMIT observed(o);
 }
 
@@ -341,17 +385,27 @@ QFuture<core::Error> DockerDriver::diagnose(const runtime::ServiceFailure &failu
     const plan::ServicePlan *s = m_plan.service(failure.service);
     const QString id =
         failure.instance.isEmpty() ? m_containers.value(failure.service).value(0) : failure.instance;
+    for (const QString &container : m_containers.value(failure.service))
+        if (m_removed.contains(container))
+            return core::promises::ready(removedError(failure.service, container));
+    const core::Error removed = removedError(failure.service, id);
     const bool tty = s && s->tty;
     const bool unhealthy = failure.kind == runtime::ServiceFailure::Kind::Unhealthy;
     const QString name = failure.service;
     auto context = m_context;
     const plan::RunPlan plan = m_plan;
     return m_client
-        ->run<core::Error>([plan, context, id, tty, unhealthy,
-                            name](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
+        ->run<core::Error>([plan, context, id, tty, unhealthy, name,
+                            removed](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
             DockerSetup setup(
                 c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
             auto info = setup.inspect(id);
+            const bool removing =
+                info &&
+                info->value(QStringLiteral("State")).toObject().value(QStringLiteral("Status")).toString() ==
+                    QLatin1String("removing");
+            if (removing || (!info && info.error().code == QLatin1String("docker.not_found")))
+                return core::Result<core::Error>(removed);
             if (!info)
                 return core::Result<core::Error>(
                     core::makeError(ErrorCategory::Docker, QStringLiteral("run.exited"),

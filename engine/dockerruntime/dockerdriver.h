@@ -27,7 +27,9 @@ class DockerEvents;
 // Engine API calls themselves are DockerClient futures (DockerSetup steps on the client's pool).
 // Health is Docker's own, at the cadence the compose file declares; with the plan's
 // `fastProbes`, the driver also runs each service's check itself every FastProbeMs until it
-// passes (extra load on the service, so opt-in).
+// passes (extra load on the service, so opt-in). A container removed while the driver still
+// runs (`docker rm -f`, a prune) is reported as the service's problem: only teardown, which
+// stops the driver first, removes containers on the engine's behalf.
 class DockerDriver final : public runtime::RolloutDriver
 {
     Q_OBJECT
@@ -56,6 +58,10 @@ Q_SIGNALS:
 
 private:
     void onContainerChanged(const QString &runLabel, const QString &serviceLabel, const QString &containerId);
+    void onContainerRemoved(const QString &runLabel, const QString &containerId);
+    // A container of this run is gone (or going) and we did not remove it.
+    void markRemoved(const QString &containerId);
+    core::Error removedError(const QString &service, const QString &containerId) const;
     void reinspectAll();
     void track(const QString &service, const QString &containerId);
     void inspect(const QString &containerId);
@@ -76,6 +82,8 @@ private:
     QSet<QString> m_followed;                                 // containers whose logs are followed
     QSet<QString> m_probing;                                  // fast probes in flight or scheduled
     QSet<QString> m_passed;                                   // fast probe passed
+    QSet<QString> m_removed;                                  // removed outside the engine
+    QHash<QString, QString> m_names;                          // container id -> Docker name
     QMap<QString, QList<PortBinding>> m_bindings;             // compose name -> published ports
     QList<runtime::Endpoint> m_endpoints;
     QStringList m_volumes;

@@ -81,12 +81,17 @@ void DockerEvents::onEvents(const QList<QJsonObject> &events)
     for (const QJsonObject &e : events) {
         m_lastNanos = qMax(m_lastNanos, e.value(QStringLiteral("timeNano")).toInteger());
         const QString action = e.value(QStringLiteral("Action")).toString();
-        if (action.startsWith(QLatin1String("exec_")) || action == QLatin1String("destroy"))
+        if (action.startsWith(QLatin1String("exec_")))
             continue; // health checks run as execs; their outcome arrives as health_status
         const QJsonObject actor = e.value(QStringLiteral("Actor")).toObject();
         const QJsonObject attributes = actor.value(QStringLiteral("Attributes")).toObject();
         if (attributes.value(QStringLiteral("name")).toString().endsWith(QLatin1String("-fill")))
             continue; // a volume-filling helper, never started
+        if (action == QLatin1String("destroy")) {
+            Q_EMIT containerRemoved(attributes.value(QLatin1String(ContainerSpec::RunIdLabel)).toString(),
+                                    actor.value(QStringLiteral("ID")).toString());
+            continue;
+        }
         Q_EMIT containerChanged(attributes.value(QLatin1String(ContainerSpec::RunIdLabel)).toString(),
                                 attributes.value(QLatin1String(ContainerSpec::ServiceLabel)).toString(),
                                 actor.value(QStringLiteral("ID")).toString());

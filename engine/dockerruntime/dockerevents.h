@@ -36,6 +36,8 @@ public:
 Q_SIGNALS:
     // Something happened to a container of ours (its run and service labels as Docker sent them).
     void containerChanged(const QString &runLabel, const QString &serviceLabel, const QString &containerId);
+    // A container of ours was destroyed (by us at teardown, or by someone else: `docker rm -f`).
+    void containerRemoved(const QString &runLabel, const QString &containerId);
     void resubscribed();
 
 private:

@@ -200,6 +200,9 @@ void KubeDriver::startWatches()
     m_jobs = new KubeWatch(m_client, QStringLiteral("/apis/batch/v1/namespaces/%1/jobs").arg(ns), runLabel,
                            {}, this);
     m_events = new KubeWatch(m_client, QStringLiteral("/api/v1/namespaces/%1/events").arg(ns), {}, {}, this);
+    m_namespace = new KubeWatch(m_client, QStringLiteral("/api/v1/namespaces"), {},
+                                QStringLiteral("metadata.name=") + ns, this);
+    connect(m_namespace, &KubeWatch::changed, this, &KubeDriver::onNamespaceChanged);
     connect(m_pods, &KubeWatch::changed, this, &KubeDriver::onPodChanged);
     connect(m_events, &KubeWatch::changed, this, &KubeDriver::onEvent);
     connect(m_events, &KubeWatch::synced, this, [this] {
@@ -214,7 +217,7 @@ void KubeDriver::startWatches()
         for (const QJsonObject &p : m_pods->objects())
             onPodChanged(QStringLiteral("ADDED"), p);
     });
-    for (KubeWatch *w : {m_pods, m_deployments, m_jobs, m_events}) {
+    for (KubeWatch *w : {m_pods, m_deployments, m_jobs, m_events, m_namespace}) {
         connect(w, &KubeWatch::failed, this, [this](const core::Error &e) {
             if (!m_stopped)
                 Q_EMIT lost(e);
@@ -342,14 +345,46 @@ std::optional<core::Error> KubeDriver::workloadProblem(const plan::ServicePlan &
     return std::nullopt;
 }
 
+void KubeDriver::onNamespaceChanged(const QString &type, const QJsonObject &ns)
+{
+    if (m_stopped || m_namespaceGone)
+        return;
+    if (type != QLatin1String("DELETED") && !meta(ns).contains(QStringLiteral("deletionTimestamp")))
+        return;
+    qCWarning(lcKube) << "namespace" << m_plan.namespaceName << "was deleted outside RepoRunner";
+    m_namespaceGone = core::makeError(
+        ErrorCategory::Kube, QStringLiteral("run.removed"),
+        QStringLiteral("namespace %1 was deleted outside RepoRunner").arg(m_plan.namespaceName));
+    observeAll();
+}
+
+std::optional<core::Error> KubeDriver::removal(const plan::ServicePlan &s) const
+{
+    if (m_namespaceGone)
+        return m_namespaceGone;
+    // A one-shot's Job may go once it is done; a long-running service's Deployment may not.
+    if (s.oneShot || !workloadOf(s).isEmpty() || !m_seenWorkloads.contains(s.name))
+        return std::nullopt;
+    return core::makeError(
+        ErrorCategory::Kube, QStringLiteral("run.removed"),
+        QStringLiteral("deployment %1 of service %2 was deleted outside RepoRunner").arg(s.dnsName, s.name));
+}
+
 // Every service as the watches see it now; the rollout ignores what did not change for it.
 void KubeDriver::observeAll()
 {
     if (m_stopped)
         return;
     for (const plan::ServicePlan &s : m_plan.services) {
-        if (workloadOf(s).isEmpty() && podsOf(s).isEmpty())
+        if (!workloadOf(s).isEmpty())
+            m_seenWorkloads.insert(s.name);
+        const bool created = m_seenWorkloads.contains(s.name) || !podsOf(s).isEmpty();
+        if (!created)
             continue; // not created yet
+        if (const auto gone = removal(s)) {
+            Q_EMIT observed(runtime::ServiceObservation{s.name, {}, gone->code});
+            continue; // its pods are going too: what they say now is not the cause
+        }
         runtime::ServiceObservation o = PodObservation::observe(s, podsOf(s));
         // The kubelet reports a start (and a crash right after it) a second or two late. Counting
         // the settle window from the reported start could let it close before the crash arrives,
@@ -451,6 +486,11 @@ QFuture<core::Error> KubeDriver::diagnose(const runtime::ServiceFailure &failure
     promise->start();
     const plan::ServicePlan *s = m_plan.service(failure.service);
     if (s) {
+        if (const auto gone = removal(*s)) {
+            promise->addResult(*gone);
+            promise->finish();
+            return promise->future();
+        }
         for (const QJsonObject &pod : podsOf(*s))
             if (const auto problem = PodDiagnosis::find(pod)) {
                 describeWithLogs(*problem, s->name, promise);
@@ -578,7 +618,7 @@ QFuture<bool> KubeDriver::answers(const runtime::Endpoint &endpoint)
 void KubeDriver::stop()
 {
     m_stopped = true;
-    for (KubeWatch *w : {m_pods, m_deployments, m_jobs, m_events})
+    for (KubeWatch *w : {m_pods, m_deployments, m_jobs, m_events, m_namespace})
         if (w)
             w->stop();
     for (LogFollower *f : std::as_const(m_followers))

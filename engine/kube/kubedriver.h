@@ -29,6 +29,8 @@ class PortForwarder;
 // rollout says so, and reports what its watches see of pods, workloads and events; it follows
 // logs, diagnoses failing pods (PodDiagnosis, with the crashed instance's last lines) and
 // opens a port-forward for every Service port. It decides nothing about order or readiness.
+// The run's namespace is watched too: its deletion, or a workload deleted outside RepoRunner,
+// becomes every affected service's problem, diagnosed as such (teardown stops the driver first).
 class KubeDriver final : public runtime::RolloutDriver
 {
     Q_OBJECT
@@ -62,6 +64,9 @@ private:
     void startWatches();
     void applyBase(int index, const Prepared &done);
     void observeAll();
+    void onNamespaceChanged(const QString &type, const QJsonObject &ns);
+    // Why `service` is gone when it was deleted outside RepoRunner (its namespace or workload).
+    std::optional<core::Error> removal(const plan::ServicePlan &service) const;
     void onPodChanged(const QString &type, const QJsonObject &pod);
     void onEvent(const QString &type, const QJsonObject &event);
     QString serviceOf(const QString &objectName) const;
@@ -87,6 +92,9 @@ private:
     KubeWatch *m_deployments = nullptr;
     KubeWatch *m_jobs = nullptr;
     KubeWatch *m_events = nullptr;
+    KubeWatch *m_namespace = nullptr;
+    std::optional<core::Error> m_namespaceGone;
+    QSet<QString> m_seenWorkloads; // services whose workload a watch has shown
     PortForwarder *m_forwarder = nullptr;
     QHash<QString, LogFollower *> m_followers; // pod/container
     QSet<QString> m_seenEvents;

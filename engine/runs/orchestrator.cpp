@@ -138,6 +138,8 @@ QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptio
                        r.allowUnsafe ? QStringLiteral("unsafe") : QStringLiteral("safe"),
                        r.offline ? QStringLiteral("offline") : QStringLiteral("online"),
                        r.fastProbes ? QStringLiteral("fast-probes") : QStringLiteral("declared-probes"),
+                       r.keepOnFailure ? QStringLiteral("keep-on-failure")
+                                       : QStringLiteral("clean-on-failure"),
                        runtime}
         .join(QLatin1Char('|'));
 }
@@ -222,7 +224,7 @@ QFuture<core::Result<RunRecord>> Orchestrator::stop(const QString &runId)
                        QStringLiteral("There is no run \"%1\".").arg(runId)));
     Run *run = m_active.value(runId);
     const RunRecord record = m_records.value(runId);
-    if (!run || isTerminal(record.state))
+    if (!run || (isTerminal(record.state) && !Run::isKept(record)))
         return core::promises::ready<core::Result<RunRecord>>(record);
     auto promise = core::promises::started<core::Result<RunRecord>>();
     m_stopWaiters[runId].append(promise);

@@ -31,7 +31,8 @@ void Orchestrator::reconcile(const QList<RunRecord> &history)
             m_idempotency.insert(record.idempotencyKey, record.id);
     }
     for (const RunRecord &record : history) {
-        if (isTerminal(record.state) || m_active.contains(record.id))
+        // A failed run that kept its resources stays active (and unswept) until it is stopped.
+        if ((isTerminal(record.state) && !Run::isKept(record)) || m_active.contains(record.id))
             continue;
         auto spec = source::SourceSpecParser::parse(record.source);
         source::SourceSpec s = spec ? *spec : source::SourceSpec{};
@@ -44,6 +45,8 @@ void Orchestrator::reconcile(const QList<RunRecord> &history)
         Run *run = createRun(record, s, record.runtime);
         qCInfo(lcRuns) << "reconciling run" << record.id << "left" << stateName(record.state);
         switch (record.state) {
+        case RunState::Failed:
+            break; // kept for inspection: nothing to do until stop
         case RunState::Ready:
             run->reattach();
             break;

@@ -24,7 +24,9 @@ struct PlanRequest
     bool allowUnsafe = false;
     bool offline = false;
     bool fastProbes = false; // plan::PlanOptions::fastProbes
-    QString runId;           // empty = a fresh one
+    // A run that fails keeps its containers / namespace for inspection until it is stopped.
+    bool keepOnFailure = false;
+    QString runId; // empty = a fresh one
 };
 
 } // namespace rr::runs

@@ -393,10 +393,37 @@ void Run::fail(const core::Error &error)
         m_services.builds->release(m_record.id);
     if (m_builder)
         m_builder->cancel();
+    const bool keep = m_touchedRuntime && m_runtime && RunJson::toRequest(m_record.request).keepOnFailure;
+    if (keep) {
+        m_record.details.insert(QStringLiteral("kept"), true);
+        log(QString(), QStringLiteral("event"),
+            QStringLiteral("kept its %1 resources for inspection; `reporunner stop %2` removes them")
+                .arg(m_runtime->name(), m_record.id));
+    }
     enterPhase(RunState::Failed);
     Q_EMIT failed(m_record.id, error);
-    // A failed run keeps its history but not its containers or namespace.
+    if (keep)
+        return; // stays active until stop() releases what it kept
+    // A failed run keeps its history (logs, each service's last state, the diagnosis) but not its
+    // containers or namespace.
     teardownThen([this] { Q_EMIT finished(m_record.id); });
+}
+
+bool Run::isKept(const RunRecord &record)
+{
+    return record.state == RunState::Failed && record.details.value(QStringLiteral("kept")).toBool();
+}
+
+// Stop of a failed run that kept its resources: remove them; the run stays FAILED.
+void Run::releaseKept()
+{
+    m_touchedRuntime = true;
+    teardownThen([this] {
+        m_record.details.remove(QStringLiteral("kept"));
+        log(QString(), QStringLiteral("event"), QStringLiteral("removed the resources kept for inspection"));
+        save();
+        Q_EMIT finished(m_record.id);
+    });
 }
 
 void Run::teardownThen(std::function<void()> then)
@@ -419,6 +446,8 @@ void Run::teardownThen(std::function<void()> then)
 
 void Run::stop()
 {
+    if (keptForInspection() && !m_finishing)
+        return releaseKept();
     if (isTerminal(m_record.state) || m_stopRequested)
         return;
     m_stopRequested = true;

@@ -58,7 +58,11 @@ public:
     runtime::Runtime *runtime() const { return m_runtime; }
 
     void start();
+    // Stops the run; for a failed run that kept its resources (keepOnFailure), removes them.
     void stop();
+    // A failed run whose resources were left up for inspection.
+    bool keptForInspection() const { return isKept(m_record); }
+    static bool isKept(const RunRecord &record);
 
     // Start-up reconciliation of a run a previous engine left behind.
     void reattach();        // READY: resume logs and forwards, or mark it vanished
@@ -99,6 +103,7 @@ private:
     void ready(const runtime::Deployment &deployment);
 
     void finishStop();
+    void releaseKept();
     void teardownThen(std::function<void()> then);
     void storeDeployment(const runtime::Deployment &deployment);
     core::Result<PreparedPlan> replan() const;

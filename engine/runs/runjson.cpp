@@ -66,6 +66,8 @@ QJsonObject RunJson::fromRecord(const RunRecord &run)
     const QString url = primaryUrl(run);
     if (!url.isEmpty())
         o.insert(QStringLiteral("previewUrl"), url);
+    if (run.details.value(QStringLiteral("kept")).toBool()) // failed, resources up until stopped
+        o.insert(QStringLiteral("kept"), true);
     if (run.diagnosis) {
         const Diagnosis &d = *run.diagnosis;
         o.insert(QStringLiteral("diagnosis"),
@@ -93,6 +95,8 @@ QJsonObject RunJson::fromRequest(const PlanRequest &r)
                   {QStringLiteral("allowUnsafe"), r.allowUnsafe},
                   {QStringLiteral("offline"), r.offline},
                   {QStringLiteral("fastProbes"), r.fastProbes}};
+    if (r.keepOnFailure) // a start option only: `plan` does not take it
+        o.insert(QStringLiteral("keepOnFailure"), true);
     if (r.mode)
         o.insert(QStringLiteral("mode"), *r.mode == project::ProjectMode::Compose
                                              ? QStringLiteral("compose")
@@ -120,6 +124,7 @@ PlanRequest RunJson::toRequest(const QJsonObject &o)
     r.allowUnsafe = o.value(QStringLiteral("allowUnsafe")).toBool();
     r.offline = o.value(QStringLiteral("offline")).toBool();
     r.fastProbes = o.value(QStringLiteral("fastProbes")).toBool();
+    r.keepOnFailure = o.value(QStringLiteral("keepOnFailure")).toBool();
     return r;
 }
 

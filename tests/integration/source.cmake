@@ -4,10 +4,11 @@ reporunner_add_test(NAME test_source_spec SOURCES test_source_spec.cpp
 reporunner_add_test(NAME test_source_fetch SOURCES test_source_fetch.cpp
   LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 240)
 # Starts its own D-Bus session and gnome-keyring (packages dbus, gnome-keyring).
-# It also drives `reporunner auth`, so it needs the CLI (trees built without the app skip it).
+# It also drives `reporunner auth` and the control API's auth.* methods of `reporunner serve`, so
+# it needs the CLI (trees built without the app skip it).
 if(TARGET reporunner)
   reporunner_add_test(NAME test_source_token SOURCES test_source_token.cpp
-    LIBS reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120
+    LIBS reporunner_source reporunner_ipc reporunner_testsupport LABEL integration TIMEOUT 120
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
   add_dependencies(test_source_token reporunner)
 endif()

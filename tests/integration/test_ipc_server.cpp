@@ -42,7 +42,7 @@ private Q_SLOTS:
         QVERIFY(hello);
         QCOMPARE(hello->toObject().value(QStringLiteral("protocol")).toInt(), ipc::kProtocolVersion);
         QCOMPARE(hello->toObject().value(QStringLiteral("app")).toString(), QStringLiteral("test-handler"));
-        QCOMPARE(hello->toObject().value(QStringLiteral("methods")).toArray().size(), 11);
+        QCOMPARE(hello->toObject().value(QStringLiteral("methods")).toArray().size(), 14);
 
         const QJsonObject src{{QStringLiteral("source"), QStringLiteral("https://github.com/o/r")}};
         auto detect = await(client.call(QStringLiteral("detect"), src));

@@ -191,17 +191,23 @@ private Q_SLOTS:
             R"({"id":8,"method":"detect","params":{"source":"https://u:token@github.com/o/r"}})",
             R"({"id":9,"method":"stop","params":{"runId":"r1","remove":true}})",
             R"({"id":10,"method":"logs","params":{"runId":"r1","follow":true}})",
+            // The token methods are the tray's and the CLI's, never a browser's.
+            R"({"id":11,"method":"auth.setToken","params":{"token":"ghp_browser_must_not_set"}})",
+            R"({"id":12,"method":"auth.clearToken","params":{}})",
+            R"({"id":13,"method":"auth.status","params":{}})",
+            R"({"id":14,"method":"start","params":{"source":"https://github.com/o/r","options":{"keepOnFailure":true}}})",
         };
         m_handler.seen.clear();
         for (const QByteArray &r : refused)
             host.write(frame(r));
-        host.write(frame(R"({"id":11,"method":"list"})"));
+        host.write(frame(R"({"id":15,"method":"list"})"));
         QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), refused.size() + 1, 10000);
         for (int i = 0; i < refused.size(); ++i) {
             const QJsonObject m = out.messages.at(i);
             QCOMPARE(m.value(QStringLiteral("id")).toInt(), i + 1);
             QCOMPARE(m[QStringLiteral("error")][QStringLiteral("code")].toString(),
                      QStringLiteral("nativehost.refused"));
+            QVERIFY(!QJsonDocument(m).toJson().contains("ghp_browser_must_not_set")); // not echoed
         }
         QCOMPARE(m_handler.seen, QStringList{QStringLiteral("list")}); // only the allowed one reached the app
         host.closeWriteChannel();

@@ -1,5 +1,6 @@
 // The orchestrator on the real Docker runtime, driven through the control API: a Dockerfile
-// project to READY and back, a long build stopped mid-way, and 20 concurrent runs.
+// project to READY and back, a run whose container is removed or dies behind the engine's back,
+// keepOnFailure, a long build stopped mid-way, and 20 concurrent runs.
 #include "control/runcontrolhandler.h"
 #include "docker/dockerclient.h"
 #include "dockerruntime/dockerruntime.h"
@@ -12,11 +13,13 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
@@ -57,13 +60,52 @@ private:
         return int(await(m_client->listContainers(filter))->size() +
                    await(m_client->listNetworks(filter))->size());
     }
-    QString start(const QString &source)
+    QString start(const QString &source, QJsonObject options = {})
     {
-        const QJsonObject reply = call(
-            QStringLiteral("start"), {{QStringLiteral("source"), source},
-                                      {QStringLiteral("options"),
-                                       QJsonObject{{QStringLiteral("runtime"), QStringLiteral("docker")}}}});
+        options.insert(QStringLiteral("runtime"), QStringLiteral("docker"));
+        const QJsonObject reply = call(QStringLiteral("start"), {{QStringLiteral("source"), source},
+                                                                 {QStringLiteral("options"), options}});
         return reply.value(QStringLiteral("run")).toObject().value(QStringLiteral("id")).toString();
+    }
+    QJsonObject get(const QString &id)
+    {
+        return call(QStringLiteral("get"), {{QStringLiteral("runId"), id}})
+            .value(QStringLiteral("run"))
+            .toObject();
+    }
+    // The example to READY; returns its run id and its one container.
+    QString readyExample(QString *container, const QJsonObject &options = {})
+    {
+        const QString id = start(rr::test::sourcePath(QStringLiteral("examples/dockerfile-app")), options);
+        if (id.isEmpty())
+            return {};
+        QTest::qWaitFor(
+            [&] { return state(id) == QLatin1String("READY") || state(id) == QLatin1String("FAILED"); },
+            120000);
+        if (state(id) != QLatin1String("READY"))
+            return {};
+        const auto containers =
+            await(m_client->listContainers({QStringLiteral("reporunner.dev/run-id=") + id}));
+        if (!containers || containers->size() != 1)
+            return {};
+        *container = containers->at(0).toObject().value(QStringLiteral("Id")).toString();
+        return id;
+    }
+    static QString serviceName(const QJsonObject &run)
+    {
+        return run.value(QStringLiteral("services"))
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(QStringLiteral("service"))
+            .toString();
+    }
+    static QString serviceState(const QJsonObject &run, const QString &service)
+    {
+        for (const QJsonValue &v : run.value(QStringLiteral("services")).toArray())
+            if (v.toObject().value(QStringLiteral("service")).toString() == service)
+                return v.toObject().value(QStringLiteral("state")).toString();
+        return {};
     }
 
 private Q_SLOTS:
@@ -243,6 +285,82 @@ private Q_SLOTS:
         QVERIFY(labelled(ours) > 0);
         call(QStringLiteral("stop"), {{QStringLiteral("runId"), ours}});
         QCOMPARE(labelled(ours), 0);
+    }
+
+    // `docker rm -f` on a READY run's container (the same DELETE ?force=1 the CLI sends): the
+    // /events stream reports it, the run leaves READY for FAILED with a diagnosis that says what
+    // happened, its preview is closed and nothing of it is left.
+    void containerRemovedOutsideFailsTheRun()
+    {
+        QString container;
+        const QString id = readyExample(&container);
+        QVERIFY(!id.isEmpty());
+        const int port = QUrl(get(id).value(QStringLiteral("previewUrl")).toString()).port();
+        QVERIFY(port > 0);
+        QElapsedTimer sinceRemoval;
+        sinceRemoval.start();
+        QVERIFY(await(m_client->removeContainer(container, true)).has_value());
+        QTRY_COMPARE_WITH_TIMEOUT(state(id), QStringLiteral("FAILED"), 15000);
+        qInfo("READY -> FAILED %lld ms after the container was removed", sinceRemoval.elapsed());
+        const QJsonObject run = get(id);
+        const QJsonObject diagnosis = run.value(QStringLiteral("diagnosis")).toObject();
+        QCOMPARE(diagnosis.value(QStringLiteral("code")).toString(), QStringLiteral("run.removed"));
+        QCOMPARE(diagnosis.value(QStringLiteral("phase")).toString(), QStringLiteral("READY"));
+        const QString summary = diagnosis.value(QStringLiteral("summary")).toString();
+        QVERIFY2(summary.startsWith(
+                     QStringLiteral("container %1 was removed outside RepoRunner").arg(serviceName(run))),
+                 qPrintable(summary));
+        // The last state of its service and its logs stay; its resources do not.
+        QCOMPARE(serviceState(run, serviceName(run)), QStringLiteral("failed"));
+        QTRY_COMPARE_WITH_TIMEOUT(labelled(id), 0, 30000);
+        QVERIFY(!run.contains(QStringLiteral("kept")));
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, quint16(port));
+        QVERIFY(!probe.waitForConnected(2000));
+        const QJsonArray lines = call(QStringLiteral("logs"), {{QStringLiteral("runId"), id}})
+                                     .value(QStringLiteral("lines"))
+                                     .toArray();
+        QVERIFY(lines.size() > 3);
+    }
+
+    // keepOnFailure: a run whose container died (killed behind the engine's back) is FAILED with
+    // its diagnosis, its service's last state and its logs, and its container and network stay up
+    // for inspection until stop removes them; the run stays FAILED.
+    void keepOnFailureLeavesTheResourcesUntilStop()
+    {
+        QString container;
+        const QString id = readyExample(&container, {{QStringLiteral("keepOnFailure"), true}});
+        QVERIFY(!id.isEmpty());
+        QVERIFY(await(m_client->stopContainer(container, 0)).has_value()); // SIGKILL at once
+        QTRY_COMPARE_WITH_TIMEOUT(state(id), QStringLiteral("FAILED"), 15000);
+        QJsonObject run = get(id);
+        QVERIFY(run.value(QStringLiteral("kept")).toBool());
+        QVERIFY(
+            run.value(QStringLiteral("request")).toObject().value(QStringLiteral("keepOnFailure")).toBool());
+        const QString summary =
+            run.value(QStringLiteral("diagnosis")).toObject().value(QStringLiteral("summary")).toString();
+        QVERIFY2(summary.contains(serviceName(run)) && !summary.contains(QLatin1String("removed")),
+                 qPrintable(summary));
+        QCOMPARE(serviceState(run, serviceName(run)), QStringLiteral("failed"));
+        QTest::qWait(1500);         // a teardown, were one wrongly started, would have begun by now
+        QVERIFY(labelled(id) >= 2); // the container and the network
+        const auto inspected = await(m_client->inspectContainer(container));
+        QVERIFY(inspected.has_value()); // inspectable
+        QVERIFY2(
+            inspected->value(QStringLiteral("State")).toObject().value(QStringLiteral("Status")).toString() ==
+                QLatin1String("exited"),
+            "the container is kept as it died");
+
+        const QJsonObject stopped = call(QStringLiteral("stop"), {{QStringLiteral("runId"), id}});
+        run = stopped.value(QStringLiteral("run")).toObject();
+        QCOMPARE(run.value(QStringLiteral("state")).toString(), QStringLiteral("FAILED"));
+        QVERIFY(!run.contains(QStringLiteral("kept")));
+        QCOMPARE(labelled(id), 0);
+        QVERIFY(get(id).contains(QStringLiteral("diagnosis")));
+        const QJsonArray lines = call(QStringLiteral("logs"), {{QStringLiteral("runId"), id}})
+                                     .value(QStringLiteral("lines"))
+                                     .toArray();
+        QVERIFY(lines.size() > 3);
     }
 
     void stopDuringALongBuildCancelsIt()

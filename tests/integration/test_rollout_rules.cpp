@@ -3,7 +3,9 @@
 // healthy. The same rows run on real Docker (test_rollout_rules_docker), on the Kubernetes test
 // API server (test_rollout_rules_kube) and on the real local cluster (test_rollout_rules_kube_real);
 // REPORUNNER_ROLLOUT_RUNTIME says which. Each row checks the order the services' states took, as
-// the runtime published them, and how the deployment ended.
+// the runtime published them, and how the deployment ended. A second table removes a READY
+// run's resources behind the runtime's back (`docker rm -f`, a deleted namespace or Deployment)
+// and checks that the run breaks, event-driven, with a diagnosis that says what happened.
 #include "docker/dockerclient.h"
 #include "dockerruntime/dockerruntime.h"
 #include "kube/kuberuntime.h"
@@ -237,6 +239,79 @@ private Q_SLOTS:
             const qsizetype b = firstIndex(seen, after.at(0), {later});
             QVERIFY2(a >= 0 && a < b, qPrintable(rule + QStringLiteral(" broken: ") + history(seen)));
         }
+        QVERIFY(awaitFuture(runtime->teardown(runId), 180000).has_value());
+    }
+
+    // Each row: what is removed ("container", "namespace", "deployment") on which runtime, and the
+    // words the diagnosis must start with (RUN_NS stands for the run's namespace).
+    void removedOutsideBreaksTheRun_data()
+    {
+        QTest::addColumn<QString>("removed");
+        QTest::addColumn<bool>("onDocker");
+        QTest::addColumn<QString>("diagnosis");
+        QTest::newRow("docker rm -f") << QStringLiteral("container") << true
+                                      << QStringLiteral("container web was removed outside RepoRunner");
+        QTest::newRow("namespace deleted")
+            << QStringLiteral("namespace") << false
+            << QStringLiteral("namespace RUN_NS was deleted outside RepoRunner");
+        QTest::newRow("deployment deleted")
+            << QStringLiteral("deployment") << false
+            << QStringLiteral("deployment web of service web was deleted outside RepoRunner");
+    }
+
+    void removedOutsideBreaksTheRun()
+    {
+        QFETCH(QString, removed);
+        QFETCH(bool, onDocker);
+        QFETCH(QString, diagnosis);
+        if (onDocker != m_docker)
+            QSKIP("a row for the other runtime");
+        const QString tag = QString::fromLatin1(QTest::currentDataTag());
+        const QString dir = m_work.filePath(QStringLiteral("removed-") + removed);
+        QDir().mkpath(dir);
+        QFile f(dir + QStringLiteral("/compose.yaml"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("services:\n  web:\n    image: %1\n    command: [\"sleep\", \"3600\"]\n")
+                    .arg(m_image)
+                    .toUtf8());
+        f.close();
+        const QString runId = m_prefix + QStringLiteral("x") + QString::number(qHash(tag) % 100000);
+        const plan::RunPlan plan = test::planFor(dir, runId);
+        auto runtime = makeRuntime(120, 500);
+        QSignalSpy broken(runtime.get(), &runtime::Runtime::runBroken);
+        if (!m_docker)
+            QVERIFY(m_images->load(static_cast<kube::KubeRuntime &>(*runtime), plan));
+        else
+            QVERIFY(awaitFuture(runtime->loadImages(plan), 120000).has_value());
+        const auto deployed = awaitFuture(runtime->deploy(plan), 180000);
+        QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
+
+        if (removed == QLatin1String("container")) {
+            const auto containers =
+                awaitFuture(m_client->listContainers({QStringLiteral("reporunner.dev/run-id=") + runId}));
+            QVERIFY(containers.has_value() && containers->size() == 1);
+            const QString id = containers->at(0).toObject().value(QStringLiteral("Id")).toString();
+            QVERIFY(
+                awaitFuture(m_client->removeContainer(id, true)).has_value()); // what `docker rm -f` sends
+        } else if (removed == QLatin1String("namespace")) {
+            QCOMPARE(
+                m_env->request("DELETE", QStringLiteral("/api/v1/namespaces/") + plan.namespaceName).code,
+                200);
+        } else {
+            QCOMPARE(m_env
+                         ->request("DELETE", QStringLiteral("/apis/apps/v1/namespaces/%1/deployments/web")
+                                                 .arg(plan.namespaceName))
+                         .code,
+                     200);
+        }
+        QVERIFY(broken.wait(60000) || !broken.isEmpty());
+        QCOMPARE(broken.size(), 1);
+        QCOMPARE(broken.at(0).at(0).toString(), runId);
+        const auto error = broken.at(0).at(1).value<core::Error>();
+        QCOMPARE(error.code, QStringLiteral("run.removed"));
+        QVERIFY2(error.message.startsWith(
+                     QString(diagnosis).replace(QStringLiteral("RUN_NS"), plan.namespaceName)),
+                 qPrintable(error.message));
         QVERIFY(awaitFuture(runtime->teardown(runId), 180000).has_value());
     }
 };

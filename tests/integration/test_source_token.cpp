@@ -1,8 +1,14 @@
-// TokenStore against a real Secret Service: a private D-Bus session with gnome-keyring unlocked.
+// TokenStore against a real Secret Service: a private D-Bus session with gnome-keyring unlocked;
+// through it `reporunner auth` and the control API's auth.* methods of a real `reporunner serve`.
 #include "testsupport.h"
 
+#include "ipc/controlclient.h"
 #include "source/tokenstore.h"
 
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -144,6 +150,96 @@ private Q_SLOTS:
             rr::test::run(cli, QStringList{QStringLiteral("auth"), QStringLiteral("status")} + at);
         QCOMPARE(none.exitCode, 1);
         QVERIFY(none.out.contains("no token stored"));
+    }
+
+    // What the tray's settings do: set, check and clear the token through the control API of a
+    // real engine. The token is in the keychain afterwards and nowhere else: not in a reply, an
+    // error, the engine's output (every reporunner log category on) or its database.
+    void controlApiSetsAndClearsTheToken()
+    {
+        const QString cli = qEnvironmentVariable("REPORUNNER_CLI");
+        QVERIFY2(!cli.isEmpty(), "REPORUNNER_CLI is not set");
+        const QString host = QStringLiteral("git.api.example");
+        const QString token = QStringLiteral("api_token_value_4c1e");
+        const QString socket = m_home.path() + QStringLiteral("/engine/control.sock");
+        QVERIFY(QDir().mkpath(QFileInfo(socket).path()));
+        QVERIFY(QFile::setPermissions(QFileInfo(socket).path(), QFileDevice::ReadOwner |
+                                                                    QFileDevice::WriteOwner |
+                                                                    QFileDevice::ExeOwner));
+        QProcess engine;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("reporunner.*=true"));
+        env.insert(QStringLiteral("DOCKER_HOST"),
+                   QStringLiteral("unix://") + m_home.path() + QStringLiteral("/no-docker.sock"));
+        engine.setProcessEnvironment(env);
+        engine.start(cli, {QStringLiteral("serve"), QStringLiteral("--socket"), socket});
+        QVERIFY(engine.waitForStarted());
+        QByteArray output;
+        QTest::qWaitFor(
+            [&] {
+                output += engine.readAllStandardError();
+                return output.contains("listening on") || engine.state() == QProcess::NotRunning;
+            },
+            30000);
+        QVERIFY2(output.contains("listening on"), output.constData());
+
+        rr::ipc::ControlClient api;
+        api.connectToServer(socket);
+        const auto call = [&api](const QString &method, const QJsonObject &params) {
+            return await(api.call(method, params));
+        };
+        auto reply = call(QStringLiteral("auth.status"), {{QStringLiteral("host"), host}});
+        QVERIFY2(reply.has_value(), qPrintable(reply ? QString() : reply.error().message));
+        QCOMPARE(reply->toObject().value(QStringLiteral("stored")).toBool(), false);
+
+        reply = call(QStringLiteral("auth.setToken"),
+                     {{QStringLiteral("host"), host}, {QStringLiteral("token"), token}});
+        QVERIFY2(reply.has_value(), qPrintable(reply ? QString() : reply.error().message));
+        QVERIFY(reply->toObject().value(QStringLiteral("stored")).toBool());
+        QVERIFY(!QJsonDocument(reply->toObject()).toJson().contains(token.toUtf8()));
+        QCOMPARE(*await(TokenStore().read(host)), token);
+        reply = call(QStringLiteral("auth.status"), {{QStringLiteral("host"), host}});
+        QVERIFY(reply.has_value());
+        QCOMPARE(reply->toObject().value(QStringLiteral("stored")).toBool(), true);
+        QCOMPARE(reply->toObject().value(QStringLiteral("length")).toInt(), int(token.size()));
+        QVERIFY(!QJsonDocument(reply->toObject()).toJson().contains(token.toUtf8()));
+
+        // Something that is not a token is refused without being quoted back; the stored one stays.
+        const QString bogus = QStringLiteral("not a token ") + token;
+        reply = call(QStringLiteral("auth.setToken"),
+                     {{QStringLiteral("host"), host}, {QStringLiteral("token"), bogus}});
+        QVERIFY(!reply.has_value());
+        QCOMPARE(reply.error().code, QStringLiteral("auth.bad_token"));
+        QVERIFY(!reply.error().message.contains(token) && !reply.error().details.contains(token));
+        QCOMPARE(*await(TokenStore().read(host)), token);
+        // The default host is github.com.
+        reply = call(QStringLiteral("auth.status"), {});
+        QVERIFY(reply.has_value());
+        QCOMPARE(reply->toObject().value(QStringLiteral("host")).toString(), QStringLiteral("github.com"));
+
+        reply = call(QStringLiteral("auth.clearToken"), {{QStringLiteral("host"), host}});
+        QVERIFY2(reply.has_value(), qPrintable(reply ? QString() : reply.error().message));
+        QCOMPARE(reply->toObject().value(QStringLiteral("stored")).toBool(), false);
+        QVERIFY(await(TokenStore().read(host))->isEmpty());
+
+        engine.terminate();
+        QVERIFY(engine.waitForFinished(15000));
+        output += engine.readAllStandardError() + engine.readAllStandardOutput();
+        QVERIFY(output.contains("control API listening")); // the debug output was really on
+        QVERIFY2(!output.contains(token.toUtf8()), output.constData());
+        // Nothing the engine wrote under its data directory (the run database and its journal).
+        const QByteArray utf16(reinterpret_cast<const char *>(token.utf16()), token.size() * 2);
+        int files = 0;
+        QDirIterator it(m_home.path() + QStringLiteral("/data/reporunner"), QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY2(!bytes.contains(token.toUtf8()) && !bytes.contains(utf16), qPrintable(f.fileName()));
+            ++files;
+        }
+        QVERIFY2(files > 0, "the engine wrote no database where it was expected");
     }
 
     void workerThreadRead()

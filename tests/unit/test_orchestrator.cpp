@@ -306,6 +306,48 @@ private Q_SLOTS:
         QCOMPARE(stored(id).diagnosis->phase, QStringLiteral("DEPLOYING"));
     }
 
+    // keepOnFailure: the failed run keeps its resources (no teardown) and stays stoppable, also
+    // after an engine restart (reconciliation neither sweeps nor re-fails it); stop removes them
+    // and the run stays FAILED with its diagnosis. Without it a failure cleans up (above).
+    void keepOnFailureKeepsResourcesUntilStop()
+    {
+        m_docker->deployError = core::makeError(core::ErrorCategory::Docker, QStringLiteral("run.exited"),
+                                                QStringLiteral("Service web exited with code 1."));
+        StartOptions o = options();
+        o.request.keepOnFailure = true;
+        auto started = m_orch->start(o);
+        QVERIFY(started.has_value());
+        const QString id = started->run.id;
+        QTRY_COMPARE(state(id), RunState::Failed);
+        QVERIFY(m_orch->run(id)->details.value(QStringLiteral("kept")).toBool());
+        QVERIFY(RunJson::fromRecord(*m_orch->run(id)).value(QStringLiteral("kept")).toBool());
+        QTest::qWait(100); // a teardown would be a queued call away
+        QVERIFY(m_docker->tornDown.isEmpty());
+        QCOMPARE(m_orch->activeCount(), 1);
+
+        await(m_store->flush());
+        m_orch.reset(); // the engine restarts
+        m_docker->live = {id};
+        m_fetcher = std::make_unique<source::Fetcher>();
+        m_orch =
+            std::make_unique<Orchestrator>(m_store.get(), m_fetcher.get(), nullptr, m_docker.get(), nullptr);
+        QSignalSpy done(m_orch.get(), &Orchestrator::reconciled);
+        QVERIFY(await(m_orch->initialize()).has_value());
+        QTRY_COMPARE(done.size(), 1);
+        QVERIFY(m_docker->tornDown.isEmpty()); // not an orphan
+        QCOMPARE(state(id), RunState::Failed);
+        QCOMPARE(m_orch->run(id)->diagnosis->code, QStringLiteral("run.exited"));
+
+        const auto stopped = await(m_orch->stop(id));
+        QVERIFY(stopped.has_value());
+        QCOMPARE(stopped->state, RunState::Failed);
+        QVERIFY(!stopped->details.contains(QStringLiteral("kept")));
+        QCOMPARE(m_docker->tornDown, QStringList{id});
+        QTRY_COMPARE(m_orch->activeCount(), 0);
+        QCOMPARE(stored(id).diagnosis->summary, QStringLiteral("Service web exited with code 1."));
+        QVERIFY(!stored(id).details.contains(QStringLiteral("kept")));
+    }
+
     // A token in the source URL and `--set` values are secrets: neither is kept in the record,
     // sent to clients (RunJson, which every subscriber gets) or logged; only the values' names
     // are shown. The values stay in the private store, which planning again after a restart needs.
@@ -468,6 +510,7 @@ private Q_SLOTS:
             },
             [](StartOptions &o) { o.request.offline = true; },
             [](StartOptions &o) { o.request.fastProbes = true; },
+            [](StartOptions &o) { o.request.keepOnFailure = true; },
             [](StartOptions &o) { o.request.allowUnsafe = true; },
             [](StartOptions &o) { o.request.primaryService = QStringLiteral("web"); },
             [](StartOptions &o) { o.request.profiles = {QStringLiteral("debug")}; },

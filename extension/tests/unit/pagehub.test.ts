@@ -255,6 +255,10 @@ describe('PageHub watch', () => {
     expect(await refused(link.request('logs', { runId: 'r1', follow: true }))).toBe('extension.needs_consent');
     expect(await refused(link.request('settings', { set: { defaultRuntime: 'docker' } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('host.status'))).toBe('extension.needs_consent');
+    expect(await refused(link.request('auth.setToken', { token: 'ghp_page_must_not_set' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('auth.clearToken', {}))).toBe('extension.needs_consent');
+    expect(await refused(link.request('auth.status', {}))).toBe('extension.needs_consent');
+    expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { keepOnFailure: true } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('hello', { client: 'x' }))).toBe('extension.needs_consent');
     expect(await refused(link.request('openPreview', { runId: 'r1' }))).toBe('extension.needs_consent');
     expect(sink.calls).toEqual([]); // nothing refused reached the native side
