@@ -40,6 +40,8 @@ inline constexpr QLatin1String Subscribe("subscribe");
 inline constexpr QLatin1String Logs("logs");
 inline constexpr QLatin1String OpenPreview("openPreview");
 inline constexpr QLatin1String Settings("settings");
+inline constexpr QLatin1String Remove("remove");
+inline constexpr QLatin1String Prune("prune");
 } // namespace method
 
 // Every name above must be a method of protocol.json: renaming one there breaks this build.
@@ -54,8 +56,9 @@ static_assert(isSchemaMethod(method::Hello) && isSchemaMethod(method::Detect) &&
               isSchemaMethod(method::Plan) && isSchemaMethod(method::Start) && isSchemaMethod(method::Stop) &&
               isSchemaMethod(method::List) && isSchemaMethod(method::Get) &&
               isSchemaMethod(method::Subscribe) && isSchemaMethod(method::Logs) &&
-              isSchemaMethod(method::OpenPreview) && isSchemaMethod(method::Settings));
-static_assert(std::size(schema::k_methods) == 11,
+              isSchemaMethod(method::OpenPreview) && isSchemaMethod(method::Settings) &&
+              isSchemaMethod(method::Remove) && isSchemaMethod(method::Prune));
+static_assert(std::size(schema::k_methods) == 13,
               "a method was added to protocol.json: name and handle it here");
 
 // Methods the native host answers itself, without the app.

@@ -8,6 +8,7 @@
 #include "runs/buildqueue.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
+#include "runtime/runtime.h"
 #include "source/fetcher.h"
 
 #include <QJsonArray>
@@ -300,6 +301,8 @@ void Run::buildNext(int index)
     request.repository = repositoryOf(service.image);
     request.commit = m_prepared->plan.commit;
     request.repoLabel = core::names::toDnsLabel(m_record.owner + QLatin1Char('-') + m_record.repo);
+    // The engine that built an image is the one whose retention may remove it.
+    request.labels.insert(QString::fromLatin1(runtime::Runtime::EngineLabel), m_services.store->engineId());
     log(QString(), QStringLiteral("event"), QStringLiteral("building %1").arg(service.name));
     step(m_builder->build(request), [this, index](const docker::BuildResult &result) {
         plan::ServicePlan &built = m_prepared->plan.services[index];

@@ -55,6 +55,7 @@ public:
     const RunRecord &record() const { return m_record; }
     QString id() const { return m_record.id; }
     runtime::Runtime *runtime() const { return m_runtime; }
+    const source::SourceSpec &spec() const { return m_spec; }
 
     void start();
     void stop();
