@@ -47,14 +47,23 @@ QList<OwnedImage> OwnedImages::fromJson(const QJsonArray &images)
         const QJsonObject o = v.toObject();
         OwnedImage image;
         image.id = o.value(QStringLiteral("Id")).toString();
-        for (const QJsonValue &t : o.value(QStringLiteral("RepoTags")).toArray())
-            if (t.toString() != QLatin1String("<none>:<none>"))
-                image.tags << t.toString();
-        image.repository = image.tags.isEmpty() ? QString() : repositoryOf(image.tags.constFirst());
         image.created =
             QDateTime::fromSecsSinceEpoch(o.value(QStringLiteral("Created")).toInteger(), Qt::UTC);
         image.size = o.value(QStringLiteral("Size")).toInteger();
-        out.append(image);
+        QStringList tags;
+        for (const QJsonValue &t : o.value(QStringLiteral("RepoTags")).toArray())
+            if (t.toString() != QLatin1String("<none>:<none>"))
+                tags << t.toString();
+        if (tags.isEmpty())
+            out.append(image);
+        // Identical builds of two services are one image with two tags: each tag is counted in
+        // its own repository, and the image goes with its last tag.
+        for (const QString &tag : std::as_const(tags)) {
+            OwnedImage tagged = image;
+            tagged.tags = {tag};
+            tagged.repository = repositoryOf(tag);
+            out.append(tagged);
+        }
     }
     return out;
 }

@@ -10,12 +10,12 @@ namespace rr::docker {
 
 class DockerClient;
 
-// One image an engine built, as the daemon lists it.
+// One tag of an image an engine built (or the untagged image), as the daemon lists it.
 struct OwnedImage
 {
     QString id;
-    QStringList tags;   // "repository:tag", without "<none>:<none>"
-    QString repository; // of the first tag: the unit the retention counts in ("" when untagged)
+    QStringList tags;   // the one "repository:tag"; empty for an untagged image
+    QString repository; // of the tag: the unit the retention counts in ("" when untagged)
     QDateTime created;
     qint64 size = 0;
 };

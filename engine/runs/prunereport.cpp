@@ -1,14 +1,20 @@
 #include "runs/prunereport.h"
 
 #include <QJsonArray>
+#include <QSet>
 
 namespace rr::runs {
 
 qint64 PruneReport::imageBytes() const
 {
+    // Several tags of one image are one image on disk.
+    QSet<QString> counted;
     qint64 total = 0;
     for (const docker::OwnedImage &image : images)
-        total += image.size;
+        if (!counted.contains(image.id)) {
+            counted.insert(image.id);
+            total += image.size;
+        }
     return total;
 }
 

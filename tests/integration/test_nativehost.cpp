@@ -191,11 +191,14 @@ private Q_SLOTS:
             R"({"id":8,"method":"detect","params":{"source":"https://u:token@github.com/o/r"}})",
             R"({"id":9,"method":"stop","params":{"runId":"r1","remove":true}})",
             R"({"id":10,"method":"logs","params":{"runId":"r1","follow":true}})",
+            // Deleting history and pruning the machine's images are the user's, never a page's.
+            R"({"id":11,"method":"remove","params":{"runId":"r1"}})",
+            R"({"id":12,"method":"prune","params":{"dryRun":false}})",
         };
         m_handler.seen.clear();
         for (const QByteArray &r : refused)
             host.write(frame(r));
-        host.write(frame(R"({"id":11,"method":"list"})"));
+        host.write(frame(R"({"id":13,"method":"list"})"));
         QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), refused.size() + 1, 10000);
         for (int i = 0; i < refused.size(); ++i) {
             const QJsonObject m = out.messages.at(i);

@@ -135,6 +135,19 @@ private Q_SLOTS:
         QCOMPARE(images.size(), 1);
         QCOMPARE(images[0].repository, QStringLiteral("localhost:5000/reporunner/o-r-web"));
         QCOMPARE(images[0].tags.size(), 1);
+        // One image tagged for two services counts once in each repository.
+        const QJsonArray twice{
+            QJsonObject{{QStringLiteral("Id"), QStringLiteral("sha256:2")},
+                        {QStringLiteral("RepoTags"), QJsonArray{QStringLiteral("reporunner/o-r-web:a"),
+                                                                QStringLiteral("reporunner/o-r-db:a")}},
+                        {QStringLiteral("Created"), 1764763200},
+                        {QStringLiteral("Size"), 10}}};
+        const auto split = docker::OwnedImages::fromJson(twice);
+        QCOMPARE(split.size(), 2);
+        QCOMPARE(split[1].repository, QStringLiteral("reporunner/o-r-db"));
+        PruneReport report;
+        report.images = split;
+        QCOMPARE(report.imageBytes(), 10);
         QCOMPARE(images[0].created.toSecsSinceEpoch(), 1764763200);
         QCOMPARE(images[0].size, 4096);
     }
