@@ -2,6 +2,7 @@
 
 #include "docker/apiresponse.h"
 #include "dockerruntime/containerspec.h"
+#include "dockerruntime/portallocator.h"
 #include "dockerruntime/runcontext.h"
 #include "plan/runplan.h"
 #include "runtime/rolloutdriver.h"
@@ -34,6 +35,8 @@ class DockerDriver final : public runtime::RolloutDriver
     Q_DISABLE_COPY_MOVE(DockerDriver)
 public:
     static constexpr int FastProbeMs = 250;
+    // Times a service is created again on another port when its port was taken before it started.
+    static constexpr int MaxPortAttempts = 5;
 
     // `client` must outlive the driver.
     // `client` and `events` (the runtime's shared event stream) must outlive the driver.
@@ -53,17 +56,24 @@ public:
 Q_SIGNALS:
     // A container of `service` started (or was found running): DockerRuntime follows its logs.
     void containerStarted(const QString &service, const QString &containerId, bool tty, bool attached);
+    // The local ports were chosen (emitted before anything is created; the test seam for races).
+    void portsChosen(const QList<rr::runtime::Endpoint> &endpoints);
 
 private:
     void onContainerChanged(const QString &runLabel, const QString &serviceLabel, const QString &containerId);
     void reinspectAll();
     void track(const QString &service, const QString &containerId);
+    // A container removed before it ran (its port was taken): its late events are ignored.
+    void forget(const QString &containerId);
     void inspect(const QString &containerId);
     void apply(const QString &containerId, const QJsonObject &info, quint64 sequence);
     void publishService(const QString &service);
     void probeSoon(const QString &containerId, int delayMs);
     void probe(const QString &containerId);
     core::Result<void> allocatePorts();
+    QFuture<core::Result<void>> createAttempt(const plan::ServicePlan &service, int attempt);
+    // Moves the service's bindings whose port is no longer free to the next free one.
+    core::Result<void> reallocatePorts(const QString &service);
     bool stopping() const;
 
     docker::DockerClient *m_client;
@@ -76,7 +86,9 @@ private:
     QSet<QString> m_followed;                                 // containers whose logs are followed
     QSet<QString> m_probing;                                  // fast probes in flight or scheduled
     QSet<QString> m_passed;                                   // fast probe passed
-    QMap<QString, QList<PortBinding>> m_bindings;             // compose name -> published ports
+    QSet<QString> m_forgotten;                                // removed by a port retry
+    PortAllocator m_ports;
+    QMap<QString, QList<PortBinding>> m_bindings; // compose name -> published ports
     QList<runtime::Endpoint> m_endpoints;
     QStringList m_volumes;
     quint64 m_sequence = 0;
