@@ -1,4 +1,5 @@
 #include "authcommand.h"
+#include "cleanupcommand.h"
 #include "clientcommand.h"
 #include "exitcode.h"
 #include "plancommand.h"
@@ -20,6 +21,8 @@ const char *const Usage =
     "  logs RUN        print a run's logs (-f to follow)\n"
     "  stop RUN|--all  stop runs and remove what they created\n"
     "  open RUN        print and open a run's preview URL\n"
+    "  rm RUN|--all-stopped  remove a finished run's history and logs\n"
+    "  prune           remove old images, build cache and cloned repositories\n"
     "  plan URL|PATH   print the run plan (Kubernetes manifests) and translation report\n"
     "  serve           run the engine headless, serving the control API\n"
     "  auth ACTION     login|logout|status: the token for private repositories\n"
@@ -65,6 +68,10 @@ int main(int argc, char **argv)
     if (command == QLatin1String("auth")) {
         rr::cli::AuthCommand auth;
         return runCommand(auth);
+    }
+    if (command == QLatin1String("rm") || command == QLatin1String("prune")) {
+        rr::cli::CleanupCommand cleanup;
+        return runCommand(cleanup);
     }
     if (command == QLatin1String("serve")) {
         rr::cli::ServeCommand serve;

@@ -68,6 +68,8 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
                       this, [this](const core::Result<void> &loaded) -> core::Result<void> {
                           if (!loaded)
                               return loaded;
+                          // The engine keeps its images and caches in bounds by itself, daily.
+                          m_orchestrator->startDailyRetention();
                           return m_server->listen();
                       });
               })

@@ -138,6 +138,10 @@ QFuture<ipc::HandlerResult> RunControlHandler::handle(const QString &method, con
         return logs(params);
     if (method == ipc::method::OpenPreview)
         return ready(openPreview(params));
+    if (method == ipc::method::Remove)
+        return ready(remove(params));
+    if (method == ipc::method::Prune)
+        return prune(params);
     if (method == ipc::method::Settings)
         return ready(settings(params));
     if (TokenControl::handles(method)) {
@@ -355,22 +359,67 @@ ipc::HandlerResult RunControlHandler::settings(const QJsonObject &params)
     const QJsonObject set = params.value(QStringLiteral("set")).toObject();
     if (!set.isEmpty()) {
         for (auto it = set.begin(); it != set.end(); ++it) {
-            if (it.key() == QLatin1String("buildParallelism") && it.value().isDouble())
+            const QString key = it.key();
+            if (key == QLatin1String("buildParallelism") && it.value().isDouble())
                 s.buildParallelism = it.value().toInt();
-            else if (it.key() == QLatin1String("defaultRuntime") && it.value().isString())
+            else if (key == QLatin1String("defaultRuntime") && it.value().isString())
                 s.defaultRuntime = it.value().toString();
+            else if (key == QLatin1String("keepImages") && it.value().isDouble())
+                s.retention.keepImages = it.value().toInt();
+            else if (key == QLatin1String("imageDays") && it.value().isDouble())
+                s.retention.imageDays = it.value().toInt();
+            else if (key == QLatin1String("gitCacheDays") && it.value().isDouble())
+                s.retention.gitCacheDays = it.value().toInt();
             else
                 return core::fail(
                     ErrorCategory::Input, QStringLiteral("settings.unknown"),
                     QStringLiteral("\"%1\" is not a setting (or has the wrong type); settings are "
-                                   "buildParallelism (number) and defaultRuntime (string).")
-                        .arg(it.key().left(64)));
+                                   "buildParallelism (number), defaultRuntime (string), keepImages, "
+                                   "imageDays and gitCacheDays (numbers).")
+                        .arg(key.left(64)));
         }
         if (auto applied = m_orchestrator->setSettings(s); !applied)
             return core::Unexpected(applied.error());
     }
     return QJsonObject{{QStringLiteral("buildParallelism"), s.buildParallelism},
-                       {QStringLiteral("defaultRuntime"), s.defaultRuntime}};
+                       {QStringLiteral("defaultRuntime"), s.defaultRuntime},
+                       {QStringLiteral("keepImages"), s.retention.keepImages},
+                       {QStringLiteral("imageDays"), s.retention.imageDays},
+                       {QStringLiteral("gitCacheDays"), s.retention.gitCacheDays}};
+}
+
+ipc::HandlerResult RunControlHandler::remove(const QJsonObject &params)
+{
+    const QString runId = params.value(QStringLiteral("runId")).toString();
+    const bool allStopped = params.value(QStringLiteral("allStopped")).toBool();
+    if (runId.isEmpty() == !allStopped)
+        return core::fail(ErrorCategory::Input, QString(ipc::code::BadParams),
+                          QStringLiteral("remove takes either a runId or allStopped: true."));
+    QStringList removed;
+    if (allStopped) {
+        removed = m_orchestrator->removeAllFinished();
+    } else {
+        if (auto gone = m_orchestrator->removeFinished(runId); !gone)
+            return core::Unexpected(gone.error());
+        removed << runId;
+    }
+    return QJsonObject{{QStringLiteral("removed"), QJsonArray::fromStringList(removed)}};
+}
+
+QFuture<ipc::HandlerResult> RunControlHandler::prune(const QJsonObject &params)
+{
+    runs::RetentionPolicy policy = m_orchestrator->settings().retention;
+    const auto count = [&params](const char *key, int fallback) {
+        const QJsonValue v = params.value(QLatin1String(key));
+        return v.isDouble() ? v.toInt() : fallback;
+    };
+    policy.keepImages = count("keepImages", policy.keepImages);
+    policy.imageDays = count("imageDays", policy.imageDays);
+    policy.gitCacheDays = count("gitCacheDays", policy.gitCacheDays);
+    const bool dryRun = params.value(QStringLiteral("dryRun")).toBool();
+    return m_orchestrator->prune(policy, dryRun).then([](const core::Result<runs::PruneReport> &report) {
+        return report ? HandlerResult(report->toJson()) : HandlerResult(core::Unexpected(report.error()));
+    });
 }
 
 } // namespace rr::control

@@ -50,6 +50,8 @@ private:
     QFuture<ipc::HandlerResult> logs(const QJsonObject &params);
     ipc::HandlerResult openPreview(const QJsonObject &params) const;
     ipc::HandlerResult settings(const QJsonObject &params);
+    ipc::HandlerResult remove(const QJsonObject &params);
+    QFuture<ipc::HandlerResult> prune(const QJsonObject &params);
 
     runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;

@@ -95,7 +95,7 @@ void DockerDriver::onContainerChanged(const QString &runLabel, const QString &se
     if (stopping() || runLabel != ContainerSpec::runLabel(m_plan.runId))
         return;
     const plan::ServicePlan *s = m_plan.service(serviceLabel);
-    if (!s || containerId.isEmpty())
+    if (!s || containerId.isEmpty() || m_forgotten.contains(containerId))
         return;
     track(s->name, containerId);
     inspect(containerId);
@@ -137,6 +137,18 @@ void DockerDriver::reinspectAll()
         inspect(it.key());
 }
 
+void DockerDriver::forget(const QString &containerId)
+{
+    m_forgotten.insert(containerId);
+    const QString service = m_serviceOf.take(containerId);
+    m_instances.remove(containerId);
+    m_followed.remove(containerId);
+    if (service.isEmpty())
+        return; // its events had not arrived yet
+    m_containers[service].removeAll(containerId);
+    publishService(service);
+}
+
 void DockerDriver::track(const QString &service, const QString &containerId)
 {
     if (m_serviceOf.contains(containerId))
@@ -168,7 +180,7 @@ void DockerDriver::inspect(const QString &containerId)
 // Inspect answers can overtake each other on the pool; only a newer one replaces what we know.
 void DockerDriver::apply(const QString &containerId, const QJsonObject &info, quint64 sequence)
 {
-    if (sequence <= m_applied.value(containerId))
+    if (sequence <= m_applied.value(containerId) || m_forgotten.contains(containerId))
         return;
     m_applied.insert(containerId, sequence);
     const QString service = m_serviceOf.value(containerId);
@@ -254,7 +266,7 @@ void DockerDriver::probe(const QString &containerId)
 
 core::Result<void> DockerDriver::allocatePorts()
 {
-    PortAllocator ports;
+    PortAllocator &ports = m_ports;
     const plan::ServicePlan *primary = m_plan.primary();
     for (const plan::ServicePlan &s : m_plan.services) {
         for (const plan::PlanPort &p : s.ports) {
@@ -281,6 +293,35 @@ core::Result<void> DockerDriver::allocatePorts()
             e.primary = true;
             break;
         }
+    Q_EMIT portsChosen(m_endpoints);
+    return {};
+}
+
+core::Result<void> DockerDriver::reallocatePorts(const QString &service)
+{
+    for (PortBinding &b : m_bindings[service]) {
+        const QString protocol = b.port.protocol.toLower();
+        if (PortAllocator::isFree(b.localPort, protocol))
+            continue;
+        // The allocator never hands out a port twice, so this is the next free one after it.
+        const int local = m_ports.choose(b.port.hostPort, b.port.containerPort, protocol);
+        if (local == 0)
+            return core::fail(ErrorCategory::Io, QStringLiteral("run.no_port"),
+                              QStringLiteral("No free local port for service %1").arg(service));
+        for (runtime::Endpoint &e : m_endpoints)
+            if (e.service == service && e.localPort == b.localPort && e.protocol == protocol) {
+                e.localPort = local;
+                if (protocol == QLatin1String("tcp"))
+                    e.url = QStringLiteral("http://127.0.0.1:%1/").arg(local);
+            }
+        Q_EMIT logLine(service, QStringLiteral("event"),
+                       QStringLiteral("adapted: host port %1 \u2192 127.0.0.1:%2 (127.0.0.1:%3 was taken by "
+                                      "another process before the container started)")
+                           .arg(b.port.hostPort > 0 ? b.port.hostPort : b.port.containerPort)
+                           .arg(local)
+                           .arg(b.localPort));
+        b.localPort = local;
+    }
     return {};
 }
 
@@ -338,27 +379,44 @@ QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
 
 QFuture<core::Result<void>> DockerDriver::create(const plan::ServicePlan &service)
 {
+    return createAttempt(service, 1);
+}
+
+QFuture<core::Result<void>> DockerDriver::createAttempt(const plan::ServicePlan &service, int attempt)
+{
     auto context = m_context;
     const plan::RunPlan plan = m_plan;
     const QString name = service.name;
     const QList<PortBinding> ports = m_bindings.value(name);
     return continueOn(
-        this,
-        m_client->run<QStringList>(
-            [plan, context, name, ports](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
-                DockerSetup setup(
-                    c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
-                return setup.startService(*plan.service(name), ports);
-            }),
-        [this, name](const core::Result<QStringList> &ids) -> core::Result<void> {
-            if (!ids)
-                return core::fail(ids.error());
-            for (const QString &id : *ids) {
-                track(name, id);
-                inspect(id);
-            }
-            return {};
-        });
+               this,
+               m_client->run<QStringList>(
+                   [plan, context, name, ports](DockerConnection &c,
+                                                const DockerClient::CancelCheck &cancelled) {
+                       DockerSetup setup(
+                           c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
+                       return setup.startService(*plan.service(name), ports);
+                   }),
+               [this, name, attempt](const core::Result<QStringList> &ids) -> QFuture<core::Result<void>> {
+                   using R = core::Result<void>;
+                   const bool portTaken =
+                       !ids && ids.error().code == QLatin1String(DockerSetup::PortTakenCode);
+                   if (portTaken)
+                       forget(ids.error().details);
+                   if (portTaken && attempt < MaxPortAttempts && !stopping()) {
+                       if (auto moved = reallocatePorts(name); !moved)
+                           return core::promises::ready(R(core::fail(moved.error())));
+                       return createAttempt(*m_plan.service(name), attempt + 1);
+                   }
+                   if (!ids)
+                       return core::promises::ready(R(core::fail(ids.error())));
+                   for (const QString &id : *ids) {
+                       track(name, id);
+                       inspect(id);
+                   }
+                   return core::promises::ready(R());
+               })
+        .unwrap();
 }
 
 QFuture<core::Result<void>> DockerDriver::restart(const plan::ServicePlan &service)

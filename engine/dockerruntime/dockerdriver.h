@@ -2,6 +2,7 @@
 
 #include "docker/apiresponse.h"
 #include "dockerruntime/containerspec.h"
+#include "dockerruntime/portallocator.h"
 #include "dockerruntime/runcontext.h"
 #include "plan/runplan.h"
 #include "runtime/rolloutdriver.h"
@@ -36,6 +37,8 @@ class DockerDriver final : public runtime::RolloutDriver
     Q_DISABLE_COPY_MOVE(DockerDriver)
 public:
     static constexpr int FastProbeMs = 250;
+    // Times a service is created again on another port when its port was taken before it started.
+    static constexpr int MaxPortAttempts = 5;
 
     // `client` must outlive the driver.
     // `client` and `events` (the runtime's shared event stream) must outlive the driver.
@@ -55,6 +58,8 @@ public:
 Q_SIGNALS:
     // A container of `service` started (or was found running): DockerRuntime follows its logs.
     void containerStarted(const QString &service, const QString &containerId, bool tty, bool attached);
+    // The local ports were chosen (emitted before anything is created; the test seam for races).
+    void portsChosen(const QList<rr::runtime::Endpoint> &endpoints);
 
 private:
     void onContainerChanged(const QString &runLabel, const QString &serviceLabel, const QString &containerId);
@@ -64,12 +69,17 @@ private:
     core::Error removedError(const QString &service, const QString &containerId) const;
     void reinspectAll();
     void track(const QString &service, const QString &containerId);
+    // A container removed before it ran (its port was taken): its late events are ignored.
+    void forget(const QString &containerId);
     void inspect(const QString &containerId);
     void apply(const QString &containerId, const QJsonObject &info, quint64 sequence);
     void publishService(const QString &service);
     void probeSoon(const QString &containerId, int delayMs);
     void probe(const QString &containerId);
     core::Result<void> allocatePorts();
+    QFuture<core::Result<void>> createAttempt(const plan::ServicePlan &service, int attempt);
+    // Moves the service's bindings whose port is no longer free to the next free one.
+    core::Result<void> reallocatePorts(const QString &service);
     bool stopping() const;
 
     docker::DockerClient *m_client;
@@ -83,8 +93,10 @@ private:
     QSet<QString> m_probing;                                  // fast probes in flight or scheduled
     QSet<QString> m_passed;                                   // fast probe passed
     QSet<QString> m_removed;                                  // removed outside the engine
+    QSet<QString> m_forgotten;                                // removed by a port retry
     QHash<QString, QString> m_names;                          // container id -> Docker name
-    QMap<QString, QList<PortBinding>> m_bindings;             // compose name -> published ports
+    PortAllocator m_ports;
+    QMap<QString, QList<PortBinding>> m_bindings; // compose name -> published ports
     QList<runtime::Endpoint> m_endpoints;
     QStringList m_volumes;
     quint64 m_sequence = 0;

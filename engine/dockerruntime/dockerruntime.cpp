@@ -174,6 +174,9 @@ QFuture<core::Result<runtime::Deployment>> DockerRuntime::start(const plan::RunP
             [this, runId](const QString &service, const QString &stream, const QString &text) {
                 Q_EMIT logLine(runId, service, stream, text);
             });
+    connect(
+        driver, &DockerDriver::portsChosen, this,
+        [this, runId](const QList<runtime::Endpoint> &endpoints) { Q_EMIT portsChosen(runId, endpoints); });
     connect(rollout, &runtime::Rollout::serviceStatusChanged, this,
             [this, runId](const runtime::ServiceStatus &s) { Q_EMIT serviceStatusChanged(runId, s); });
     connect(rollout, &runtime::Rollout::broken, this, [this, runId](const core::Error &e) {

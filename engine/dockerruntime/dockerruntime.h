@@ -60,6 +60,10 @@ public:
     QFuture<core::Result<void>> teardown(const QString &runId) override;
     QFuture<core::Result<QStringList>> liveRunIds() override;
 
+Q_SIGNALS:
+    // A deploy chose its local ports, before anything was created (tests hold one to race it).
+    void portsChosen(const QString &runId, const QList<rr::runtime::Endpoint> &endpoints);
+
 private:
     struct Active
     {

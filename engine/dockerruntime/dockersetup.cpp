@@ -194,6 +194,13 @@ core::Result<QStringList> DockerSetup::createVolumes()
     return made;
 }
 
+bool DockerSetup::isPortTaken(const QString &dockerMessage)
+{
+    // docker-proxy's bind failure, and the daemon's own check of ports it already published.
+    return dockerMessage.contains(QLatin1String("address already in use")) ||
+           dockerMessage.contains(QLatin1String("port is already allocated"));
+}
+
 core::Result<QStringList> DockerSetup::startService(const plan::ServicePlan &service,
                                                     const QList<PortBinding> &ports)
 {
@@ -235,6 +242,19 @@ core::Result<QStringList> DockerSetup::startService(const plan::ServicePlan &ser
             api(ApiRequest::post(QStringLiteral("/containers/%1/start").arg(ApiRequest::pathSegment(id))));
         if (!started && started.error().category == ErrorCategory::Cancelled)
             return core::fail(started.error());
+        if (!started && isPortTaken(started.error().message)) {
+            // Another process bound the port after the allocator saw it free. The container is
+            // removed so the driver can create it again on another port.
+            QUrlQuery force;
+            force.addQueryItem(QStringLiteral("force"), QStringLiteral("1"));
+            api(ApiRequest::del(QStringLiteral("/containers/%1").arg(ApiRequest::pathSegment(id)), force));
+            core::Error taken = core::makeError(
+                ErrorCategory::Docker, QLatin1String(PortTakenCode),
+                QStringLiteral("service %1: a published port was taken before it could start: %2")
+                    .arg(service.name, started.error().message));
+            taken.details = id; // the removed container, which the driver must forget
+            return core::fail(taken);
+        }
         if (!started)
             return core::fail(
                 ErrorCategory::Docker, started.error().code,

@@ -36,8 +36,13 @@ public:
     core::Result<void> createNetwork();
     // Creates (and fills) the run's named volumes; returns their names.
     core::Result<QStringList> createVolumes();
-    // Creates, fills and starts one service's containers; returns their ids.
+    // Creates, fills and starts one service's containers; returns their ids. When a published
+    // port was taken by the time the container started, the container is removed again and the
+    // error's code is PortTakenCode (details: the removed container's id), so the caller can
+    // retry on another port.
     core::Result<QStringList> startService(const plan::ServicePlan &service, const QList<PortBinding> &ports);
+    static constexpr const char *PortTakenCode = "run.port_taken";
+    static bool isPortTaken(const QString &dockerMessage);
     core::Result<QJsonObject> inspect(const QString &containerId);
     // The last lines a container wrote (for diagnoses).
     QStringList lastLines(const QString &containerId, bool tty);

@@ -43,6 +43,8 @@ inline constexpr QLatin1String Settings("settings");
 inline constexpr QLatin1String AuthSetToken("auth.setToken");
 inline constexpr QLatin1String AuthClearToken("auth.clearToken");
 inline constexpr QLatin1String AuthStatus("auth.status");
+inline constexpr QLatin1String Remove("remove");
+inline constexpr QLatin1String Prune("prune");
 } // namespace method
 
 // Every name above must be a method of protocol.json: renaming one there breaks this build.
@@ -59,8 +61,9 @@ static_assert(isSchemaMethod(method::Hello) && isSchemaMethod(method::Detect) &&
               isSchemaMethod(method::Subscribe) && isSchemaMethod(method::Logs) &&
               isSchemaMethod(method::OpenPreview) && isSchemaMethod(method::Settings) &&
               isSchemaMethod(method::AuthSetToken) && isSchemaMethod(method::AuthClearToken) &&
-              isSchemaMethod(method::AuthStatus));
-static_assert(std::size(schema::k_methods) == 14,
+              isSchemaMethod(method::AuthStatus) && isSchemaMethod(method::Remove) &&
+              isSchemaMethod(method::Prune));
+static_assert(std::size(schema::k_methods) == 16,
               "a method was added to protocol.json: name and handle it here");
 
 // Methods the native host answers itself, without the app.

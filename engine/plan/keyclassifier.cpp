@@ -88,6 +88,13 @@ const QHash<QString, Fixed> &fixedKeys()
 
 } // namespace
 
+QStringList KeyClassifier::knownKeys()
+{
+    QStringList keys = fixedKeys().keys();
+    keys.sort();
+    return keys;
+}
+
 void KeyClassifier::completeReport(const project::Service &svc, PlanContext &ctx)
 {
     for (auto it = svc.keys.cbegin(); it != svc.keys.cend(); ++it) {

@@ -10,6 +10,8 @@ class KeyClassifier final
 {
 public:
     static void completeReport(const project::Service &svc, PlanContext &ctx);
+    // Every service key the planner classifies (docs/status.md lists each; a test checks it).
+    static QStringList knownKeys();
 };
 
 } // namespace rr::plan

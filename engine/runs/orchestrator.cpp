@@ -268,6 +268,8 @@ core::Result<void> Orchestrator::setSettings(const OrchestratorSettings &setting
     if (!knownRuntimeName(settings.defaultRuntime))
         return core::fail(ErrorCategory::Input, QStringLiteral("settings.bad_runtime"),
                           QStringLiteral("The default runtime must be auto, docker or kubernetes."));
+    if (auto retention = settings.retention.validate(); !retention)
+        return retention;
     m_settings = settings;
     m_builds.setLimit(settings.buildParallelism);
     return {};

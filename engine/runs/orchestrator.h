@@ -3,6 +3,8 @@
 #include "core/result.h"
 #include "runs/buildqueue.h"
 #include "runs/planrequest.h"
+#include "runs/prunereport.h"
+#include "runs/retentionpolicy.h"
 #include "runs/runrecord.h"
 #include "source/fetchoptions.h"
 #include "source/sourcespec.h"
@@ -28,6 +30,7 @@ class Fetcher;
 
 namespace rr::runs {
 
+class RetentionScheduler;
 class Run;
 class RunStore;
 
@@ -36,6 +39,7 @@ struct OrchestratorSettings
 {
     int buildParallelism = 2;
     QString defaultRuntime = QStringLiteral("auto"); // "auto" | "docker" | "kubernetes"
+    RetentionPolicy retention;                       // what the daily pass keeps
 };
 
 // Which runtime a run would go to now, and why: what a plan shows before Start.
@@ -90,6 +94,18 @@ public:
     QFuture<core::Result<RunRecord>> stop(const QString &runId);
     // Stops the run if needed and deletes its history.
     QFuture<core::Result<void>> remove(const QString &runId);
+    // Deletes a stopped or failed run's history and stored logs; refuses (run.active) while the
+    // run still has work or resources, so nothing it created is left without a record.
+    core::Result<void> removeFinished(const QString &runId);
+    // removeFinished() for every stopped or failed run; resolves with the removed ids.
+    QStringList removeAllFinished();
+
+    // One retention pass now (`reporunner prune`); clone-cache entries of active runs stay.
+    QFuture<core::Result<PruneReport>> prune(const RetentionPolicy &policy, bool dryRun);
+    // Applies settings().retention once a day from now on (the app and `serve` call this; tests
+    // that share a machine's caches do not).
+    void startDailyRetention();
+    RetentionScheduler *retentionScheduler() const { return m_retention; }
 
     QList<RunRecord> runs() const; // newest first
     std::optional<RunRecord> run(const QString &runId) const;
@@ -135,6 +151,7 @@ private:
     QHash<QString, QString> m_idempotency; // key -> run id
     QHash<QString, QList<std::shared_ptr<QPromise<core::Result<RunRecord>>>>> m_stopWaiters;
     int m_reconcilePending = 0;
+    RetentionScheduler *m_retention = nullptr;
 };
 
 } // namespace rr::runs

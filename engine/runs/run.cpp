@@ -11,6 +11,7 @@
 #include "runs/buildqueue.h"
 #include "runs/runjson.h"
 #include "runs/runstore.h"
+#include "runtime/runtime.h"
 #include "source/fetcher.h"
 
 #include <QJsonArray>
@@ -323,7 +324,10 @@ void Run::buildImage(int index, const docker::BuildRequest &request, std::functi
             m_builder, &docker::ImageBuilder::logLine, this,
             [this](const QString &, const QString &line) { log(QString(), QStringLiteral("build"), line); });
     }
-    step(m_builder->build(request), [this, index, next](const docker::BuildResult &result) {
+    // The engine that built an image is the one whose retention may remove it.
+    docker::BuildRequest labelled = request;
+    labelled.labels.insert(QString::fromLatin1(runtime::Runtime::EngineLabel), m_services.store->engineId());
+    step(m_builder->build(labelled), [this, index, next](const docker::BuildResult &result) {
         plan::ServicePlan &built = m_prepared->plan.services[index];
         built.image = result.reference;
         QJsonObject images = m_record.details.value(QStringLiteral("images")).toObject();

@@ -56,6 +56,7 @@ public:
     const RunRecord &record() const { return m_record; }
     QString id() const { return m_record.id; }
     runtime::Runtime *runtime() const { return m_runtime; }
+    const source::SourceSpec &spec() const { return m_spec; }
 
     void start();
     // Stops the run; for a failed run that kept its resources (keepOnFailure), removes them.

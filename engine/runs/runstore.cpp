@@ -105,6 +105,17 @@ RunStore::logs(const QString &runId, const std::optional<QString> &service, qint
         m_worker, [=](StoreWorker *w) { return w->logs(runId, service, afterId, limit); });
 }
 
+QFuture<core::Result<QString>> RunStore::metaValue(const QString &key)
+{
+    return onWorker<core::Result<QString>>(m_worker, [key](StoreWorker *w) { return w->metaValue(key); });
+}
+
+QFuture<core::Result<void>> RunStore::setMetaValue(const QString &key, const QString &value)
+{
+    return onWorker<core::Result<void>>(m_worker,
+                                        [key, value](StoreWorker *w) { return w->setMetaValue(key, value); });
+}
+
 QFuture<core::Result<void>> RunStore::flush()
 {
     return onWorker<core::Result<void>>(m_worker, [](StoreWorker *w) { return w->flushLogs(); });

@@ -55,6 +55,9 @@ public:
     QFuture<core::Result<QList<LogLine>>> logs(const QString &runId,
                                                const std::optional<QString> &service = {}, qint64 afterId = 0,
                                                int limit = 1000);
+    // Small engine-wide values kept with the history ("" when unset), e.g. the last retention pass.
+    QFuture<core::Result<QString>> metaValue(const QString &key);
+    QFuture<core::Result<void>> setMetaValue(const QString &key, const QString &value);
     // Resolves once everything queued before it is on disk.
     QFuture<core::Result<void>> flush();
 

@@ -405,4 +405,28 @@ core::Result<QList<LogLine>> StoreWorker::logs(const QString &runId, const std::
     return out;
 }
 
+core::Result<QString> StoreWorker::metaValue(const QString &key)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key=?"));
+    q.addBindValue(key);
+    if (!q.exec())
+        return core::fail(sqlError(QStringLiteral("read %1").arg(key), q.lastError()));
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+core::Result<void> StoreWorker::setMetaValue(const QString &key, const QString &value)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    if (!q.exec()) {
+        const core::Error e = sqlError(QStringLiteral("store %1").arg(key), q.lastError());
+        Q_EMIT writeFailed(e);
+        return core::fail(e);
+    }
+    return {};
+}
+
 } // namespace rr::runs

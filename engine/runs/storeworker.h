@@ -35,6 +35,8 @@ public:
     core::Result<RunRecord> run(const QString &id);
     core::Result<QList<LogLine>> logs(const QString &runId, const std::optional<QString> &service,
                                       qint64 afterId, int limit);
+    core::Result<QString> metaValue(const QString &key);
+    core::Result<void> setMetaValue(const QString &key, const QString &value);
 
 Q_SIGNALS:
     void writeFailed(const rr::core::Error &error);

@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "source/fetcher.h"
+#include "source/gitcachesweeper.h"
 #include "source/gitptr.h"
 #include "source/gitrepocache.h"
 #include "source/gitsupport.h"
@@ -213,6 +214,7 @@ core::Result<Checkout> FetchJob::runRemote(const SourceSpec &spec, const FetchOp
         }
     }
     out.worktree = worktree;
+    GitCacheSweeper::markUsed(repoPath); // retention keeps what runs still use
     const auto project = projectDirFor(worktree, out.spec.subdir);
     if (!project)
         return core::fail(project.error());

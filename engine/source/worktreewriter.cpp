@@ -1,6 +1,7 @@
 #include "source/worktreewriter.h"
 
 #include "core/logging.h"
+#include "source/gitcachesweeper.h"
 #include "source/gitptr.h"
 #include "source/gitrepocache.h"
 #include "source/gitsupport.h"
@@ -234,6 +235,7 @@ core::Result<void> WorktreeWriter::write(const Request &request, const QString &
                 ErrorCategory::Refused, QStringLiteral("source.submodule_refused"),
                 QStringLiteral("Submodule \"%1\" would be written outside the checkout.").arg(entry.name));
         const QString subRepo = GitRepoCache::repoPathFor(request.cacheDir, subUrl);
+        GitCacheSweeper::markUsed(subRepo); // a no-op until the fetch below creates it
         if (!GitRepoCache::hasCommit(subRepo, commit)) {
             context.beginRemote();
             const auto updated = GitRepoCache::update(request.cacheDir, subUrl, context);

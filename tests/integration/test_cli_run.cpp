@@ -227,10 +227,37 @@ private Q_SLOTS:
         QCOMPARE(open.exitCode, 0);
         QVERIFY(run.out.startsWith(open.out.trimmed()));
 
+        // rm refuses a run that is still up, and says what to do.
+        const auto busy = rr::test::run(m_cli, {QStringLiteral("rm"), id}, {}, {}, 30000, env());
+        QCOMPARE(busy.exitCode, 2);
+        QVERIFY2(busy.err.contains("stop it first"), busy.err.constData());
+        // The image the run built carries this engine's label: a dry prune that keeps nothing lists it.
+        const auto dry =
+            rr::test::run(m_cli,
+                          {QStringLiteral("prune"), QStringLiteral("--dry-run"), QStringLiteral("--keep"),
+                           QStringLiteral("0"), QStringLiteral("--older-than"), QStringLiteral("0"),
+                           QStringLiteral("--json")},
+                          {}, {}, 60000, env());
+        QCOMPARE(dry.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(dry.out).object();
+        QVERIFY(report.value(QStringLiteral("dryRun")).toBool());
+        QVERIFY2(!report.value(QStringLiteral("images")).toArray().isEmpty(), dry.out.constData());
+
         const auto stop = rr::test::run(m_cli, {QStringLiteral("stop"), id}, {}, {}, 120000, env());
         QCOMPARE(stop.exitCode, 0);
         QVERIFY(stop.out.contains("STOPPED"));
         QCOMPARE(labelled(id), 0);
+        const auto rm = rr::test::run(m_cli, {QStringLiteral("rm"), id}, {}, {}, 30000, env());
+        QCOMPARE(rm.exitCode, 0);
+        QVERIFY(rm.out.contains(QByteArray(QByteArray("removed ") + id.toUtf8())));
+        const auto after = rr::test::run(m_cli, {QStringLiteral("ps")}, {}, {}, 30000, env());
+        QVERIFY(!after.out.contains(id.toUtf8()));
+        const auto noLogs = rr::test::run(m_cli, {QStringLiteral("logs"), id}, {}, {}, 30000, env());
+        QCOMPARE(noLogs.exitCode, 2);
+        const auto human = rr::test::run(m_cli, {QStringLiteral("prune"), QStringLiteral("--dry-run")}, {},
+                                         {}, 60000, env());
+        QCOMPARE(human.exitCode, 0);
+        QVERIFY2(human.out.contains("nothing removed (dry run)"), human.out.constData());
         const auto missing =
             rr::test::run(m_cli, {QStringLiteral("stop"), QStringLiteral("nosuchrun")}, {}, {}, 30000, env());
         QCOMPARE(missing.exitCode, 2);

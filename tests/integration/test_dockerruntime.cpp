@@ -412,6 +412,51 @@ private Q_SLOTS:
         checkGone(runId);
     }
 
+    // Another process binds the chosen port between the allocator's check and Docker's bind: the
+    // container is created again on the next free port, and the run log says so.
+    void portTakenBeforeStartMovesToTheNextFreePort()
+    {
+        QTemporaryDir dir;
+        const QString runId = newRunId(QStringLiteral("portrace"));
+        writeProject(dir, "services:\n"
+                          "  web:\n"
+                          "    image: busybox:1.36\n"
+                          "    command: [\"sh\", \"-c\", \"mkdir -p /w && echo raced > /w/index.html && "
+                          "exec httpd -f -p 80 -h /w\"]\n"
+                          "    ports: [\"80:80\"]\n");
+        const runs::PreparedPlan prepared = prepare(dir.path(), runId);
+        QTcpServer squatter;
+        int chosen = 0;
+        auto seam = connect(m_runtime.get(), &dockerruntime::DockerRuntime::portsChosen, this,
+                            [&](const QString &id, const QList<runtime::Endpoint> &endpoints) {
+                                if (id != runId || endpoints.isEmpty())
+                                    return;
+                                chosen = endpoints.constFirst().localPort;
+                                // The race, made certain: someone else takes the port right now.
+                                QVERIFY(squatter.listen(QHostAddress::LocalHost, quint16(chosen)));
+                            });
+        QSignalSpy logs(m_runtime.get(), &runtime::Runtime::logLine);
+        auto deployed = await(m_runtime->deploy(prepared.plan));
+        disconnect(seam);
+        QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
+        QVERIFY(chosen > 0);
+        QVERIFY(squatter.isListening()); // never disturbed
+        QCOMPARE(deployed->endpoints.size(), 1);
+        const runtime::Endpoint e = deployed->endpoints.constFirst();
+        QVERIFY2(e.localPort != chosen && e.localPort >= 1024, qPrintable(QString::number(e.localPort)));
+        QCOMPARE(e.url, QStringLiteral("http://127.0.0.1:%1/").arg(e.localPort));
+        QVERIFY(httpGet(e.localPort, QStringLiteral("/")).contains("raced"));
+        bool reported = false;
+        for (const auto &args : logs)
+            reported = reported ||
+                       (args.at(0).toString() == runId &&
+                        args.at(3).toString().startsWith(QStringLiteral("adapted: host port")) &&
+                        args.at(3).toString().contains(QStringLiteral("127.0.0.1:%1").arg(e.localPort)) &&
+                        args.at(3).toString().contains(QStringLiteral("127.0.0.1:%1 was taken").arg(chosen)));
+        QVERIFY2(reported, "the run log does not name the new port");
+        checkGone(runId);
+    }
+
     // `~/data:/data` is never mounted: the service starts on an empty per-run volume it can write.
     void outsideBindRunsOnAnEmptyVolume()
     {

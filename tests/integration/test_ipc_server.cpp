@@ -42,7 +42,7 @@ private Q_SLOTS:
         QVERIFY(hello);
         QCOMPARE(hello->toObject().value(QStringLiteral("protocol")).toInt(), ipc::kProtocolVersion);
         QCOMPARE(hello->toObject().value(QStringLiteral("app")).toString(), QStringLiteral("test-handler"));
-        QCOMPARE(hello->toObject().value(QStringLiteral("methods")).toArray().size(), 14);
+        QCOMPARE(hello->toObject().value(QStringLiteral("methods")).toArray().size(), 16);
 
         const QJsonObject src{{QStringLiteral("source"), QStringLiteral("https://github.com/o/r")}};
         auto detect = await(client.call(QStringLiteral("detect"), src));
@@ -96,13 +96,18 @@ private Q_SLOTS:
         QCOMPARE(subscribe->toObject().value(QStringLiteral("runs")).toString(), QStringLiteral("*"));
         auto stop = await(client.call(QStringLiteral("stop"), run));
         QVERIFY(stop);
+        QVERIFY(await(client.call(QStringLiteral("remove"), {{QStringLiteral("allStopped"), true}})));
+        QVERIFY(await(client.call(QStringLiteral("prune"), {{QStringLiteral("dryRun"), true}})));
+        // The schema refuses a negative or non-numeric count before the handler sees it.
+        QVERIFY(!await(client.call(QStringLiteral("prune"), {{QStringLiteral("keepImages"), -1}})));
 
         // subscribe is the server's own business; everything else reached the handler once.
         const QStringList expected = {
             QStringLiteral("hello"),    QStringLiteral("detect"), QStringLiteral("plan"),
             QStringLiteral("start"),    QStringLiteral("list"),   QStringLiteral("get"),
             QStringLiteral("get"),      QStringLiteral("logs"),   QStringLiteral("openPreview"),
-            QStringLiteral("settings"), QStringLiteral("stop")};
+            QStringLiteral("settings"), QStringLiteral("stop"),   QStringLiteral("remove"),
+            QStringLiteral("prune")};
         QCOMPARE(handler.calls, expected);
     }
 

@@ -85,6 +85,10 @@ public:
                 settings.insert(it.key(), it.value());
             return ready(settings);
         }
+        if (method == ipc::method::Remove)
+            return ready(QJsonObject{{QStringLiteral("removed"), QJsonArray{}}});
+        if (method == ipc::method::Prune)
+            return ready(QJsonObject{{QStringLiteral("dryRun"), params.value(QStringLiteral("dryRun"))}});
         return ready(core::fail(core::ErrorCategory::Internal, QStringLiteral("test.unexpected"), method));
     }
 };

@@ -196,11 +196,14 @@ private Q_SLOTS:
             R"({"id":12,"method":"auth.clearToken","params":{}})",
             R"({"id":13,"method":"auth.status","params":{}})",
             R"({"id":14,"method":"start","params":{"source":"https://github.com/o/r","options":{"keepOnFailure":true}}})",
+            // Deleting history and pruning the machine's images are the user's, never a page's.
+            R"({"id":15,"method":"remove","params":{"runId":"r1"}})",
+            R"({"id":16,"method":"prune","params":{"dryRun":false}})",
         };
         m_handler.seen.clear();
         for (const QByteArray &r : refused)
             host.write(frame(r));
-        host.write(frame(R"({"id":15,"method":"list"})"));
+        host.write(frame(R"({"id":17,"method":"list"})"));
         QTRY_COMPARE_WITH_TIMEOUT(out.messages.size(), refused.size() + 1, 10000);
         for (int i = 0; i < refused.size(); ++i) {
             const QJsonObject m = out.messages.at(i);

@@ -668,6 +668,57 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("STOPPED"));
     }
+
+    void removeRefusesActiveRunsAndDeletesFinishedOnes()
+    {
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        auto call = [&handler](const QString &method, const QJsonObject &params) {
+            return await(handler.handle(method, params)); // remove answers at once
+        };
+        const QString active = m_orch->start(options())->run.id;
+        QTRY_COMPARE(state(active), RunState::Ready);
+        // Removing an active run would orphan what it created: the user is told to stop it.
+        auto refused = call(ipc::method::Remove, {{QStringLiteral("runId"), active}});
+        QVERIFY(!refused.has_value());
+        QCOMPARE(refused.error().code, QStringLiteral("run.active"));
+        QVERIFY2(refused.error().message.contains(QStringLiteral("stop it first")),
+                 qPrintable(refused.error().message));
+        QVERIFY(m_orch->run(active).has_value());
+        QVERIFY(!call(ipc::method::Remove, {}).has_value()); // neither a run nor --all-stopped
+
+        auto stopped = m_orch->stop(active);
+        QTRY_VERIFY(stopped.isFinished());
+        const QString second = m_orch->start(options(QStringLiteral("other")))->run.id;
+        QTRY_COMPARE(state(second), RunState::Ready);
+        QVERIFY(!await(m_store->logs(active)).value().isEmpty());
+
+        auto removed = call(ipc::method::Remove, {{QStringLiteral("allStopped"), true}});
+        QVERIFY(removed.has_value());
+        QCOMPARE(removed->toObject().value(QStringLiteral("removed")).toArray(), QJsonArray{active});
+        QVERIFY(!m_orch->run(active).has_value());
+        QVERIFY(m_orch->run(second).has_value()); // the READY run stays
+        // History and stored logs are gone from the database, not only from memory.
+        await(m_store->flush());
+        QVERIFY(!await(m_store->run(active)).has_value());
+        QVERIFY(await(m_store->logs(active)).value().isEmpty());
+        auto again = call(ipc::method::Remove, {{QStringLiteral("runId"), active}});
+        QCOMPARE(again.error().code, QStringLiteral("run.not_found"));
+    }
+
+    void pruneSettingsAreValidated()
+    {
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        auto f = handler.handle(ipc::method::Settings,
+                                {{QStringLiteral("set"), QJsonObject{{QStringLiteral("keepImages"), 5},
+                                                                     {QStringLiteral("gitCacheDays"), 7}}}});
+        QTRY_VERIFY(f.isFinished());
+        QVERIFY(f.result().has_value());
+        QCOMPARE(m_orch->settings().retention.keepImages, 5);
+        QCOMPARE(m_orch->settings().retention.gitCacheDays, 7);
+        OrchestratorSettings bad = m_orch->settings();
+        bad.retention.imageDays = -1;
+        QVERIFY(!m_orch->setSettings(bad).has_value());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOrchestrator)

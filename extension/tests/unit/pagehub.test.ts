@@ -58,6 +58,9 @@ describe('PageHub and WorkerLink', () => {
     hub.add(worker, { state: 'idle' }, { trusted: true });
     const link = new WorkerLink(() => page);
     await expect(link.request('subscribe', { logs: true })).rejects.toMatchObject({ code: 'extension.bad_method' });
+    // The extension offers no cleanup: not even its own pages may remove runs or prune.
+    await expect(link.request('remove', { allStopped: true })).rejects.toMatchObject({ code: 'extension.bad_method' });
+    await expect(link.request('prune', {})).rejects.toMatchObject({ code: 'extension.bad_method' });
   });
 
   it('gives slow methods a long timeout', async () => {
@@ -261,6 +264,10 @@ describe('PageHub watch', () => {
     expect(await refused(link.request('start', { source: 'https://github.com/o/r', options: { keepOnFailure: true } }))).toBe('extension.needs_consent');
     expect(await refused(link.request('hello', { client: 'x' }))).toBe('extension.needs_consent');
     expect(await refused(link.request('openPreview', { runId: 'r1' }))).toBe('extension.needs_consent');
+    // Removing runs and pruning images are for the user at the CLI or the tray, never a web page.
+    expect(await refused(link.request('remove', { runId: 'r1' }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('remove', { allStopped: true }))).toBe('extension.needs_consent');
+    expect(await refused(link.request('prune', { dryRun: false }))).toBe('extension.needs_consent');
     expect(sink.calls).toEqual([]); // nothing refused reached the native side
     await link.request('start', { source: 'https://github.com/o/r', options: { services: ['web'], runtime: 'docker', idempotencyKey: 'k' } });
     expect(sink.calls.map((c) => c[0])).toEqual(['start']);
