@@ -247,7 +247,7 @@ private Q_SLOTS:
                                              .toString() != oldPod,
                                  30000);
         QByteArray again;
-        QTRY_VERIFY_WITH_TIMEOUT((again = httpGet(webPort)).contains(webPage()), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT((again = test::httpGetAt(webHost, webPort)).contains(webPage()), 30000);
 
         // Stop: the namespace goes through Terminating and is gone when teardown resolves.
         auto down = runtime->teardown(plan.runId);
@@ -261,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(namespaceCode(plan.namespaceName), 404);
         QVERIFY(
             !logTexts(plan.runId, QStringLiteral("event")).filter(QStringLiteral("Terminating")).isEmpty());
-        QVERIFY(httpGet(webPort, 1000).isEmpty()); // the forward is closed
+        QVERIFY(test::httpGetAt(webHost, webPort, 1000).isEmpty()); // the forward is closed
         QVERIFY(!awaitFuture(runtime->liveRunIds())->contains(plan.runId));
     }
 
@@ -380,12 +380,14 @@ private Q_SLOTS:
         const auto rb = awaitFuture(fb, 240000);
         QVERIFY2(ra.has_value(), qPrintable(ra ? QString() : ra.error().message));
         QVERIFY2(rb.has_value(), qPrintable(rb ? QString() : rb.error().message));
-        QSet<int> ports;
+        // Each run has its own address, so both may use the same port numbers there.
+        QSet<QString> ports;
         QSet<QString> hosts;
         for (const auto *d : {&*ra, &*rb})
             for (const runtime::Endpoint &e : d->endpoints) {
-                QVERIFY2(!ports.contains(e.localPort), "two runs must not share a local port");
-                ports.insert(e.localPort);
+                const QString where = e.host + QLatin1Char(':') + QString::number(e.localPort);
+                QVERIFY2(!ports.contains(where), "two previews must not share an address and port");
+                ports.insert(where);
                 hosts.insert(e.host);
                 if (e.primary) {
                     // Each preview answers on its run's address and not on 127.0.0.1.
