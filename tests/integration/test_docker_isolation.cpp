@@ -63,8 +63,7 @@ public:
              << QStringLiteral("-p") << QStringLiteral("%1:%2").arg(address).arg(port) << QStringLiteral("-h")
              << m_dir.path();
         m_process.start(args.takeFirst(), args);
-        m_process.waitForStarted();
-        QTest::qWait(300); // test code: let it bind
+        m_process.waitForStarted(); // callers wait until it answers
     }
     ~TextServer()
     {
@@ -207,10 +206,16 @@ private Q_SLOTS:
         QVERIFY(!gateway.isEmpty());
         const int hostPort = port();
         TextServer onGateway(gateway, hostPort, "host-secret");
-        QVERIFY2(httpGet(gateway, hostPort).contains("host-secret"), "the host-side server does not answer");
+        QTRY_VERIFY2(httpGet(gateway, hostPort).contains("host-secret"),
+                     "the host-side server does not answer");
         QVERIFY(fetches(container(a), QStringLiteral("web"), 8080, "run-a-page")); // the probe works
         QVERIFY2(!fetches(container(a), gateway, hostPort, "host-secret"),
                  "a run's container reached the host");
+
+        // The firewall is IPv4 only: the run's containers have no IPv6 at all.
+        QCOMPARE(dockerOut({QStringLiteral("exec"), container(a), QStringLiteral("cat"),
+                            QStringLiteral("/proc/sys/net/ipv6/conf/all/disable_ipv6")}),
+                 QStringLiteral("1"));
 
         // Run B's service, reachable from the host, not from run A.
         const QString bAddress = addressOf(container(b));
@@ -228,6 +233,7 @@ private Q_SLOTS:
                           QStringLiteral("sleep"), QStringLiteral("120")}));
         const QString controlGateway = gatewayOf(control);
         TextServer onControl(controlGateway, hostPort, "control-page");
+        QTRY_VERIFY(httpGet(controlGateway, hostPort).contains("control-page"));
         const bool controlReached = fetches(control, controlGateway, hostPort, "control-page");
         dockerOk({QStringLiteral("rm"), QStringLiteral("-f"), control});
         dockerOk({QStringLiteral("network"), QStringLiteral("rm"), control});
@@ -277,6 +283,7 @@ private Q_SLOTS:
         const int outsidePort = port();
         TextServer outside(outsideIp, outsidePort, "outside-page",
                            {QStringLiteral("ip"), QStringLiteral("netns"), QStringLiteral("exec"), ns});
+        QTRY_VERIFY(httpGet(outsideIp, outsidePort).contains("outside-page")); // the host reaches it
 
         const QString online = newRunId(QStringLiteral("online")),
                       offline = newRunId(QStringLiteral("offline"));
