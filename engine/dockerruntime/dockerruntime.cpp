@@ -409,12 +409,15 @@ QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()
                 }
             // A run whose containers and network are gone may still have firewall rules (a
             // crash during teardown): it is live until they are removed too.
-            auto guarded = RunFirewall::runLabels(owner);
-            if (!guarded)
-                return core::fail(guarded.error());
-            for (const QString &id : std::as_const(*guarded))
-                if (!ids.contains(id))
-                    ids << id;
+            // Where the engine cannot read iptables it never made rules either (runs fail without
+            // them), so the containers alone tell.
+            if (auto guarded = RunFirewall::runLabels(owner); guarded) {
+                for (const QString &id : std::as_const(*guarded))
+                    if (!ids.contains(id))
+                        ids << id;
+            } else {
+                qCInfo(lcDocker) << "no firewall rules to reconcile:" << guarded.error().message;
+            }
             ids.sort();
             return ids;
         });
