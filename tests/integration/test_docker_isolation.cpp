@@ -86,7 +86,8 @@ private:
     std::unique_ptr<docker::DockerClient> m_client;
     std::unique_ptr<dockerruntime::DockerRuntime> m_runtime;
     QString m_owner, m_prefix;
-    QStringList m_runIds, m_cleanup;
+    QStringList m_runIds;
+    QList<QStringList> m_cleanup; // commands that undo what a test made (program first)
     QTemporaryDir m_projects;
 
     QString newRunId(const QString &what)
@@ -179,9 +180,8 @@ private Q_SLOTS:
         if (m_runtime)
             for (const QString &id : std::as_const(m_runIds))
                 await(m_runtime->teardown(id));
-        for (const QStringList &args : {m_cleanup})
-            if (!args.isEmpty())
-                test::run(args.first(), args.mid(1));
+        for (const QStringList &command : std::as_const(m_cleanup))
+            test::run(command.first(), command.mid(1));
     }
 
     // Two runs: each preview answers on its own 127.77.x.y, not on 127.0.0.1; the containers
