@@ -55,7 +55,7 @@ bool waitForPort(int port)
 {
     const QDeadlineTimer deadline(120000);
     while (!deadline.hasExpired()) {
-        if (dockerruntime::EndpointProbe::answers(port))
+        if (dockerruntime::EndpointProbe::answers(QStringLiteral("127.0.0.1"), port)) // docker-compose's port
             return true;
         QThread::msleep(100);
     }

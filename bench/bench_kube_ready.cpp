@@ -113,10 +113,10 @@ std::optional<Timing> ours(const KubeTestEnv &env, QNetworkAccessManager *nam, c
         std::fprintf(stderr, "deploy failed: %s\n", qPrintable(deployed.error().toString()));
         return std::nullopt;
     }
-    int preview = 0;
+    runtime::Endpoint preview;
     for (const runtime::Endpoint &e : deployed->endpoints)
-        preview = e.primary ? e.localPort : preview;
-    const QByteArray answer = test::httpGet(preview);
+        preview = e.primary ? e : preview;
+    const QByteArray answer = test::httpGetAt(preview.host, preview.localPort);
     if (!answer.startsWith("HTTP/1.") || !answer.contains(" 200 OK")) // busybox httpd says 1.1
         return std::nullopt;
     Timing t;

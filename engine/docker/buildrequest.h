@@ -15,6 +15,15 @@ enum class BuilderKind
     Classic,  // version=1
 };
 
+// What one build may use. The classic builder runs each step in a container with these
+// limits; BuildKit (Docker 20.10) ignores memory and CPU, so only the deadline binds it.
+struct BuildLimits
+{
+    qint64 memoryBytes = 2048LL * 1024 * 1024; // memory and memswap: no swap on top
+    int cpuMilli = 2000;                       // cpuquota over a 100 ms cpuperiod
+    int timeoutSeconds = 30 * 60;              // the build is cancelled then (docker.build.timeout)
+};
+
 // One image to build: the compose build section plus where the result goes.
 struct BuildRequest
 {
@@ -32,6 +41,7 @@ struct BuildRequest
     QMap<QString, QString> labels; // extra image labels (run id, ...)
     BuilderKind builder = BuilderKind::Auto;
     bool noCache = false; // also disables skipping a build whose tag exists
+    BuildLimits limits;
 };
 
 struct BuildResult

@@ -5,6 +5,7 @@
 #include "docker/dockerconnection.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -77,12 +78,21 @@ QFuture<core::Result<BuildResult>> ImageBuilder::build(const BuildRequest &reque
     }
     auto relay = m_relay;
     return m_client->run<BuildResult>(
-        [request, flag, relay](DockerConnection &connection,
-                               const DockerClient::CancelCheck &clientCancelled) {
-            const std::function<bool()> cancelled = [flag, clientCancelled] {
-                return flag->load() || clientCancelled();
+        [request, flag,
+         relay](DockerConnection &connection,
+                const DockerClient::CancelCheck &clientCancelled) -> core::Result<BuildResult> {
+            // The deadline counts from the build's start on the pool, not from queueing.
+            const QDeadlineTimer deadline(qint64(qMax(1, request.limits.timeoutSeconds)) * 1000);
+            const std::function<bool()> cancelled = [flag, clientCancelled, &deadline] {
+                return flag->load() || clientCancelled() || deadline.hasExpired();
             };
-            return runBuild(connection, request, cancelled, relay);
+            auto built = runBuild(connection, request, cancelled, relay);
+            if (!built && deadline.hasExpired() && !flag->load() && !clientCancelled())
+                return core::fail(core::ErrorCategory::Docker, QStringLiteral("docker.build.timeout"),
+                                  QStringLiteral("The image build took longer than its limit of %1 s and was "
+                                                 "stopped.")
+                                      .arg(request.limits.timeoutSeconds));
+            return built;
         });
 }
 
@@ -188,6 +198,13 @@ core::Result<BuildResult> ImageBuilder::runBuild(DockerConnection &connection, c
             ApiRequest::addParam(post.query, QStringLiteral("target"), request.target);
         if (request.noCache)
             ApiRequest::addParam(post.query, QStringLiteral("nocache"), QStringLiteral("1"));
+        constexpr qint64 CpuPeriodMicros = 100000;
+        const QString memory = QString::number(request.limits.memoryBytes);
+        ApiRequest::addParam(post.query, QStringLiteral("memory"), memory);
+        ApiRequest::addParam(post.query, QStringLiteral("memswap"), memory);
+        ApiRequest::addParam(post.query, QStringLiteral("cpuperiod"), QString::number(CpuPeriodMicros));
+        ApiRequest::addParam(post.query, QStringLiteral("cpuquota"),
+                             QString::number(CpuPeriodMicros * request.limits.cpuMilli / 1000));
 
         BuildOutputParser parser;
         parser.onStep = [relay](const BuildStep &step) {

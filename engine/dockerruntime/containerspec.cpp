@@ -121,7 +121,7 @@ bool ContainerSpec::isCopiedMount(const plan::ServicePlan &service, const plan::
 }
 
 QJsonObject ContainerSpec::build(const plan::RunPlan &plan, const plan::ServicePlan &service, int replica,
-                                 const QList<PortBinding> &ports)
+                                 const QList<PortBinding> &ports, bool limitStorage)
 {
     QJsonObject config;
     config.insert(QStringLiteral("Image"), service.image);
@@ -152,7 +152,8 @@ QJsonObject ContainerSpec::build(const plan::RunPlan &plan, const plan::ServiceP
         exposed.insert(portKey(p), QJsonObject());
     for (const PortBinding &b : ports)
         bindings.insert(portKey(b.port),
-                        QJsonArray{QJsonObject{{QStringLiteral("HostIp"), QStringLiteral("127.0.0.1")},
+                        QJsonArray{QJsonObject{{QStringLiteral("HostIp"),
+                                                b.hostIp.isEmpty() ? QStringLiteral("127.0.0.1") : b.hostIp},
                                                {QStringLiteral("HostPort"), QString::number(b.localPort)}}});
     config.insert(QStringLiteral("ExposedPorts"), exposed);
 
@@ -171,6 +172,14 @@ QJsonObject ContainerSpec::build(const plan::RunPlan &plan, const plan::ServiceP
     host.insert(QStringLiteral("MemorySwap"), memory); // no swap: a memory limit must mean OOM, not thrash
     host.insert(QStringLiteral("NanoCpus"), static_cast<qint64>(cpuMilli) * 1000000LL);
     host.insert(QStringLiteral("PidsLimit"), pids);
+    host.insert(QStringLiteral("LogConfig"),
+                QJsonObject{{QStringLiteral("Type"), QStringLiteral("json-file")},
+                            {QStringLiteral("Config"),
+                             QJsonObject{{QStringLiteral("max-size"), QLatin1String(LogFileSize)},
+                                         {QStringLiteral("max-file"), QLatin1String(LogFiles)}}}});
+    if (limitStorage)
+        host.insert(QStringLiteral("StorageOpt"),
+                    QJsonObject{{QStringLiteral("size"), QString::number(quota.ephemeralStorage)}});
     host.insert(QStringLiteral("SecurityOpt"), QJsonArray{QStringLiteral("no-new-privileges:true")});
     host.insert(QStringLiteral("CapDrop"), QJsonArray{QStringLiteral("ALL")});
     host.insert(QStringLiteral("CapAdd"), strings(service.capAdd));

@@ -9,16 +9,19 @@
 
 namespace rr::dockerruntime {
 
-// One published port: the plan's port and the 127.0.0.1 port chosen for it.
+// One published port: the plan's port and where it is published (the run's loopback address
+// and the port chosen there).
 struct PortBinding
 {
     plan::PlanPort port;
+    QString hostIp;
     int localPort = 0;
 };
 
 // Turns one service of a run plan into a Docker `POST /containers/create` body, with the
-// sandbox of §8: labels, one network with the service's names as aliases, ports on 127.0.0.1
-// only, memory/CPU/pids limits, no-new-privileges, CapDrop ALL plus the plan's capAdd.
+// sandbox of §8: labels, one network with the service's names as aliases, ports on the run's
+// loopback address only, memory/CPU/pids limits, bounded json-file logs, a writable-layer size
+// where the storage driver enforces one, no-new-privileges, CapDrop ALL plus the plan's capAdd.
 class ContainerSpec final
 {
 public:
@@ -28,6 +31,10 @@ public:
     static constexpr const char *ComposeNameLabel = "reporunner.dev/compose-service";
     static constexpr const char *ReplicaLabel = "reporunner.dev/replica";
     static constexpr const qint64 DefaultPidsLimit = 512;
+    // The daemon's own copy of a container's output (json-file): at most LogFiles files of
+    // LogFileSize each, so a service printing /dev/zero cannot fill the disk.
+    static constexpr const char *LogFileSize = "10m";
+    static constexpr const char *LogFiles = "3";
 
     // The run id as it appears in labels and object names (a DNS label).
     static QString runLabel(const QString &runId);
@@ -44,8 +51,9 @@ public:
     // mount a volume's sub-path): ConfigMap/Secret mounts with a subPath.
     static bool isCopiedMount(const plan::ServicePlan &service, const plan::PlanMount &mount);
 
+    // `limitStorage`: the storage driver enforces StorageOpt size (DockerSetup::storageLimits).
     static QJsonObject build(const plan::RunPlan &plan, const plan::ServicePlan &service, int replica,
-                             const QList<PortBinding> &ports);
+                             const QList<PortBinding> &ports, bool limitStorage = false);
 };
 
 } // namespace rr::dockerruntime

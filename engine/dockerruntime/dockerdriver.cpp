@@ -8,6 +8,8 @@
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/endpointprobe.h"
 #include "dockerruntime/portallocator.h"
+#include "dockerruntime/runfirewall.h"
+#include "runtime/loopbackaddresses.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -25,6 +27,31 @@ using docker::DockerConnection;
 using Instance = runtime::InstanceObservation;
 using core::promises::continueOn;
 using core::promises::whenFinished;
+
+QString ownerOf(const plan::RunPlan &plan)
+{
+    return plan.labels.value(QLatin1String(runtime::Runtime::EngineLabel));
+}
+
+// Puts the run's firewall (docs/security.md) on its bridge before any container starts. Only a
+// run the user allowed to be unsafe goes on without one, and says so in its log.
+core::Result<void> isolate(const plan::RunPlan &plan, const QString &bridge)
+{
+    RunFirewall firewall(ownerOf(plan), ContainerSpec::runLabel(plan.runId));
+    auto installed = firewall.install(bridge, plan.sandbox.offline);
+    if (installed || !plan.sandbox.allowUnsafe)
+        return installed;
+    qCWarning(lcDocker) << "run" << plan.runId << "runs without network isolation (unsafe run allowed):"
+                        << installed.error().message;
+    return {};
+}
+
+// What preparing a fresh deployment made.
+struct Prepared
+{
+    QStringList volumes;
+    bool limitStorage = false;
+};
 
 Instance observe(const QString &id, const QJsonObject &info)
 {
@@ -266,6 +293,7 @@ void DockerDriver::probe(const QString &containerId)
 
 core::Result<void> DockerDriver::allocatePorts()
 {
+    m_ports = PortAllocator(m_plan.previewAddress); // the run's own loopback address
     PortAllocator &ports = m_ports;
     const plan::ServicePlan *primary = m_plan.primary();
     for (const plan::ServicePlan &s : m_plan.services) {
@@ -277,14 +305,15 @@ core::Result<void> DockerDriver::allocatePorts()
             if (local == 0)
                 return core::fail(ErrorCategory::Io, QStringLiteral("run.no_port"),
                                   QStringLiteral("No free local port for service %1").arg(s.name));
-            m_bindings[s.name].append({p, local});
+            m_bindings[s.name].append({p, m_plan.previewAddress, local});
             runtime::Endpoint e;
             e.service = s.name;
             e.containerPort = p.containerPort;
             e.protocol = protocol;
+            e.host = m_plan.previewAddress;
             e.localPort = local;
             if (protocol == QLatin1String("tcp"))
-                e.url = QStringLiteral("http://127.0.0.1:%1/").arg(local);
+                e.url = QStringLiteral("http://%1:%2/").arg(e.host).arg(local);
             m_endpoints.append(e);
         }
     }
@@ -301,7 +330,8 @@ core::Result<void> DockerDriver::reallocatePorts(const QString &service)
 {
     for (PortBinding &b : m_bindings[service]) {
         const QString protocol = b.port.protocol.toLower();
-        if (PortAllocator::isFree(b.localPort, protocol))
+        const QString address = m_plan.previewAddress;
+        if (PortAllocator::isFree(address, b.localPort, protocol))
             continue;
         // The allocator never hands out a port twice, so this is the next free one after it.
         const int local = m_ports.choose(b.port.hostPort, b.port.containerPort, protocol);
@@ -312,12 +342,13 @@ core::Result<void> DockerDriver::reallocatePorts(const QString &service)
             if (e.service == service && e.localPort == b.localPort && e.protocol == protocol) {
                 e.localPort = local;
                 if (protocol == QLatin1String("tcp"))
-                    e.url = QStringLiteral("http://127.0.0.1:%1/").arg(local);
+                    e.url = QStringLiteral("http://%1:%2/").arg(address).arg(local);
             }
         Q_EMIT logLine(service, QStringLiteral("event"),
-                       QStringLiteral("adapted: host port %1 \u2192 127.0.0.1:%2 (127.0.0.1:%3 was taken by "
+                       QStringLiteral("adapted: host port %1 \u2192 %2:%3 (%2:%4 was taken by "
                                       "another process before the container started)")
                            .arg(b.port.hostPort > 0 ? b.port.hostPort : b.port.containerPort)
+                           .arg(address)
                            .arg(local)
                            .arg(b.localPort));
         b.localPort = local;
@@ -337,13 +368,27 @@ QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
         return continueOn(
             this,
             m_client->run<DockerSetup::Found>(
-                [plan, stopCheck](DockerConnection &c, const DockerClient::CancelCheck &cancelled) {
-                    return DockerSetup(c, stopCheck(cancelled), plan).find();
+                [plan, stopCheck](DockerConnection &c, const DockerClient::CancelCheck &cancelled)
+                    -> core::Result<DockerSetup::Found> {
+                    DockerSetup setup(c, stopCheck(cancelled), plan);
+                    auto found = setup.find();
+                    if (!found)
+                        return found;
+                    auto bridge = setup.bridgeName();
+                    if (!bridge)
+                        return core::fail(bridge.error());
+                    if (auto isolated = isolate(plan, *bridge); !isolated)
+                        return core::fail(isolated.error());
+                    return found;
                 }),
             [this](const core::Result<DockerSetup::Found> &found) -> R {
                 if (!found)
                     return core::fail(found.error());
                 m_endpoints = found->endpoints;
+                // Keep the address the run's ports are already published on.
+                for (const runtime::Endpoint &e : std::as_const(m_endpoints))
+                    runtime::LoopbackAddresses::adopt(
+                        runtime::LoopbackAddresses::runKey(ownerOf(m_plan), m_plan.runId), e.host);
                 for (auto it = found->containers.cbegin(); it != found->containers.cend(); ++it)
                     for (const QString &id : it.value()) {
                         track(it.key(), id);
@@ -359,20 +404,38 @@ QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
         return core::promises::ready(R(core::fail(ports.error())));
     return continueOn(
         this,
-        m_client->run<QStringList>(
-            [plan, stopCheck](DockerConnection &c,
-                              const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
-                DockerSetup setup(c, stopCheck(cancelled), plan);
-                if (auto images = setup.ensureImages(); !images)
-                    return core::fail(images.error());
-                if (auto network = setup.createNetwork(); !network)
-                    return core::fail(network.error());
-                return setup.createVolumes();
-            }),
-        [this](const core::Result<QStringList> &volumes) -> R {
+        m_client->run<Prepared>([plan, stopCheck](
+                                    DockerConnection &c,
+                                    const DockerClient::CancelCheck &cancelled) -> core::Result<Prepared> {
+            DockerSetup setup(c, stopCheck(cancelled), plan);
+            if (auto images = setup.ensureImages(); !images)
+                return core::fail(images.error());
+            const QString wanted = RunFirewall(ownerOf(plan), ContainerSpec::runLabel(plan.runId)).bridge();
+            auto bridge = setup.createNetwork(wanted);
+            if (!bridge)
+                return core::fail(bridge.error());
+            if (auto isolated = isolate(plan, *bridge); !isolated)
+                return core::fail(isolated.error());
+            Prepared prepared;
+            auto storage = setup.storageLimits();
+            if (!storage)
+                return core::fail(storage.error());
+            prepared.limitStorage = *storage;
+            auto volumes = setup.createVolumes();
             if (!volumes)
                 return core::fail(volumes.error());
-            m_volumes = *volumes;
+            prepared.volumes = *volumes;
+            return prepared;
+        }),
+        [this](const core::Result<Prepared> &prepared) -> R {
+            if (!prepared)
+                return core::fail(prepared.error());
+            m_volumes = prepared->volumes;
+            m_limitStorage = prepared->limitStorage;
+            if (!m_limitStorage)
+                Q_EMIT logLine(QString(), QStringLiteral("event"),
+                               QStringLiteral("Docker's storage driver cannot limit a container's "
+                                              "disk use; only log sizes are capped for this run."));
             return {};
         });
 }
@@ -388,14 +451,15 @@ QFuture<core::Result<void>> DockerDriver::createAttempt(const plan::ServicePlan 
     const plan::RunPlan plan = m_plan;
     const QString name = service.name;
     const QList<PortBinding> ports = m_bindings.value(name);
+    const bool limitStorage = m_limitStorage;
     return continueOn(
                this,
                m_client->run<QStringList>(
-                   [plan, context, name, ports](DockerConnection &c,
-                                                const DockerClient::CancelCheck &cancelled) {
+                   [plan, context, name, ports, limitStorage](DockerConnection &c,
+                                                              const DockerClient::CancelCheck &cancelled) {
                        DockerSetup setup(
                            c, [&cancelled, context] { return cancelled() || context->shouldStop(); }, plan);
-                       return setup.startService(*plan.service(name), ports);
+                       return setup.startService(*plan.service(name), ports, limitStorage);
                    }),
                [this, name, attempt](const core::Result<QStringList> &ids) -> QFuture<core::Result<void>> {
                    using R = core::Result<void>;
@@ -487,9 +551,10 @@ QFuture<core::Result<QList<runtime::Endpoint>>> DockerDriver::publish()
 QFuture<bool> DockerDriver::answers(const runtime::Endpoint &endpoint)
 {
     const int port = endpoint.localPort;
+    const QString host = endpoint.host;
     return m_client
-        ->run<bool>([port](DockerConnection &, const DockerClient::CancelCheck &) {
-            return core::Result<bool>(EndpointProbe::answers(port));
+        ->run<bool>([host, port](DockerConnection &, const DockerClient::CancelCheck &) {
+            return core::Result<bool>(EndpointProbe::answers(host, port));
         })
         .then([](const core::Result<bool> &answered) { return answered && *answered; });
 }

@@ -99,6 +99,7 @@ private:
     QMap<QString, QList<PortBinding>> m_bindings; // compose name -> published ports
     QList<runtime::Endpoint> m_endpoints;
     QStringList m_volumes;
+    bool m_limitStorage = false; // the storage driver enforces StorageOpt size
     quint64 m_sequence = 0;
     bool m_stopped = false;
 };

@@ -9,6 +9,8 @@
 #include "dockerruntime/dockerevents.h"
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/loglinesplitter.h"
+#include "dockerruntime/runfirewall.h"
+#include "runtime/loopbackaddresses.h"
 #include "runtime/rollout.h"
 
 #include <QJsonArray>
@@ -287,6 +289,7 @@ QFuture<core::Result<void>> DockerRuntime::teardown(const QString &runId)
         }
     }
     dismiss(runId);
+    runtime::LoopbackAddresses::release(previewKey(runId));
     auto promise = std::make_shared<QPromise<core::Result<void>>>();
     promise->start();
     removeAttempt(runId, 0, promise);
@@ -305,7 +308,9 @@ void DockerRuntime::removeAttempt(const QString &runId, int attempt,
         bool clean = false;
         QStringList failures;
     };
-    auto job = m_client->run<Pass>([runId](DockerConnection &c,
+    const QString owner = this->owner();
+    auto job = m_client->run<Pass>([runId,
+                                    owner](DockerConnection &c,
                                            const DockerClient::CancelCheck &cancelled) -> core::Result<Pass> {
         const QStringList labels{runFilter(runId)};
         QUrlQuery force;
@@ -316,6 +321,9 @@ void DockerRuntime::removeAttempt(const QString &runId, int attempt,
             return core::fail(left.error());
         Pass pass;
         if (left->empty()) {
+            // The firewall goes last: while a container of the run exists, its rules stay.
+            if (auto open = RunFirewall(owner, ContainerSpec::runLabel(runId)).remove(); !open)
+                return core::fail(open.error());
             pass.clean = true;
             return pass;
         }
@@ -379,9 +387,10 @@ QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()
                         QLatin1String(ContainerSpec::RunIdLabel)};
     if (!owner().isEmpty())
         filters << QLatin1String(EngineLabel) + QLatin1Char('=') + owner();
+    const QString owner = this->owner();
     return m_client->run<QStringList>(
-        [filters](DockerConnection &c,
-                  const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
+        [filters, owner](DockerConnection &c,
+                         const DockerClient::CancelCheck &cancelled) -> core::Result<QStringList> {
             auto left = listLabelled(c, cancelled, filters);
             if (!left)
                 return core::fail(left.error());
@@ -396,6 +405,17 @@ QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()
                     if (!id.isEmpty() && !ids.contains(id))
                         ids << id;
                 }
+            // A run whose containers and network are gone may still have firewall rules (a
+            // crash during teardown): it is live until they are removed too.
+            // Where the engine cannot read iptables it never made rules either (runs fail without
+            // them), so the containers alone tell.
+            if (auto guarded = RunFirewall::runLabels(owner); guarded) {
+                for (const QString &id : std::as_const(*guarded))
+                    if (!ids.contains(id))
+                        ids << id;
+            } else {
+                qCInfo(lcDocker) << "no firewall rules to reconcile:" << guarded.error().message;
+            }
             ids.sort();
             return ids;
         });

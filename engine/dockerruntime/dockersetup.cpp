@@ -94,26 +94,60 @@ core::Result<void> DockerSetup::ensureImages()
     return {};
 }
 
-core::Result<void> DockerSetup::createNetwork()
+core::Result<QString> DockerSetup::createNetwork(const QString &bridge)
 {
     const QString name = ContainerSpec::networkName(m_plan.runId);
-    auto existing = api(ApiRequest::get(QStringLiteral("/networks/%1").arg(ApiRequest::pathSegment(name))));
-    if (existing) {
-        const QJsonObject labels = existing->toObject().value(QStringLiteral("Labels")).toObject();
-        if (labels.value(QLatin1String(ContainerSpec::RunIdLabel)).toString() ==
-            ContainerSpec::runLabel(m_plan.runId))
-            return {};
-        return core::fail(ErrorCategory::Docker, QStringLiteral("docker.network_taken"),
-                          QStringLiteral("A Docker network named %1 exists and is not this run's").arg(name));
-    }
+    auto existing = bridgeName();
+    if (existing)
+        return existing;
+    if (existing.error().code != QLatin1String("docker.not_found"))
+        return core::fail(existing.error());
+    // The bridge's name is ours, so the run's firewall can be in place before any container is.
     QJsonObject body{{QStringLiteral("Name"), name},
                      {QStringLiteral("CheckDuplicate"), true},
                      {QStringLiteral("Driver"), QStringLiteral("bridge")},
+                     {QStringLiteral("EnableIPv6"), false},
+                     {QStringLiteral("Options"), QJsonObject{{QLatin1String(BridgeNameOption), bridge}}},
                      {QStringLiteral("Labels"), ContainerSpec::labels(m_plan)}};
     auto made = api(jsonPost(QStringLiteral("/networks/create"), body));
     if (!made)
         return core::fail(made.error());
-    return {};
+    return bridge;
+}
+
+core::Result<QString> DockerSetup::bridgeName()
+{
+    const QString name = ContainerSpec::networkName(m_plan.runId);
+    auto existing = api(ApiRequest::get(QStringLiteral("/networks/%1").arg(ApiRequest::pathSegment(name))));
+    if (!existing)
+        return core::fail(existing.error());
+    const QJsonObject network = existing->toObject();
+    const QJsonObject labels = network.value(QStringLiteral("Labels")).toObject();
+    if (labels.value(QLatin1String(ContainerSpec::RunIdLabel)).toString() !=
+        ContainerSpec::runLabel(m_plan.runId))
+        return core::fail(ErrorCategory::Docker, QStringLiteral("docker.network_taken"),
+                          QStringLiteral("A Docker network named %1 exists and is not this run's").arg(name));
+    const QString bridge =
+        network.value(QStringLiteral("Options")).toObject().value(QLatin1String(BridgeNameOption)).toString();
+    // Docker's own name for a bridge it named: br-<first 12 of the network id>.
+    return bridge.isEmpty() ? QStringLiteral("br-") + network.value(QStringLiteral("Id")).toString().left(12)
+                            : bridge;
+}
+
+core::Result<bool> DockerSetup::storageLimits()
+{
+    auto info = api(ApiRequest::get(QStringLiteral("/info")));
+    if (!info)
+        return core::fail(info.error());
+    return enforcesStorageSize(info->toObject().value(QStringLiteral("Driver")).toString());
+}
+
+bool DockerSetup::enforcesStorageSize(const QString &driver)
+{
+    // overlay2 enforces it only on xfs mounted with pquota, which the API cannot tell us; a
+    // create with StorageOpt would fail there, so overlay2 gets no size limit.
+    return driver == QLatin1String("btrfs") || driver == QLatin1String("zfs") ||
+           driver == QLatin1String("devicemapper") || driver == QLatin1String("windowsfilter");
 }
 
 core::Result<void> DockerSetup::putArchive(const QString &containerId, const QString &path,
@@ -202,7 +236,7 @@ bool DockerSetup::isPortTaken(const QString &dockerMessage)
 }
 
 core::Result<QStringList> DockerSetup::startService(const plan::ServicePlan &service,
-                                                    const QList<PortBinding> &ports)
+                                                    const QList<PortBinding> &ports, bool limitStorage)
 {
     QStringList ids;
     const int replicas = qMax(1, service.replicas);
@@ -210,7 +244,7 @@ core::Result<QStringList> DockerSetup::startService(const plan::ServicePlan &ser
         const QString name = ContainerSpec::containerName(m_plan.runId, service, i);
         // Only the first replica publishes: one local port cannot front several containers.
         const QJsonObject config =
-            ContainerSpec::build(m_plan, service, i, i == 0 ? ports : QList<PortBinding>());
+            ContainerSpec::build(m_plan, service, i, i == 0 ? ports : QList<PortBinding>(), limitStorage);
         QUrlQuery q;
         q.addQueryItem(QStringLiteral("name"), name);
         auto created = api(jsonPost(QStringLiteral("/containers/create"), config, q));
@@ -307,9 +341,10 @@ core::Result<DockerSetup::Found> DockerSetup::find()
             e.service = s->name;
             e.containerPort = p.value(QStringLiteral("PrivatePort")).toInt();
             e.protocol = p.value(QStringLiteral("Type")).toString();
+            e.host = p.value(QStringLiteral("IP")).toString(QStringLiteral("127.0.0.1"));
             e.localPort = p.value(QStringLiteral("PublicPort")).toInt();
             if (e.protocol == QLatin1String("tcp"))
-                e.url = QStringLiteral("http://127.0.0.1:%1/").arg(e.localPort);
+                e.url = QStringLiteral("http://%1:%2/").arg(e.host).arg(e.localPort);
             const bool known = std::any_of(
                 found.endpoints.cbegin(), found.endpoints.cend(), [&e](const runtime::Endpoint &o) {
                     return o.service == e.service && o.containerPort == e.containerPort &&

@@ -33,14 +33,24 @@ public:
 
     // Makes every image of the plan present locally, pulling the ones that are not built.
     core::Result<void> ensureImages();
-    core::Result<void> createNetwork();
+    // Docker's network option that names the bridge interface on the host.
+    static constexpr const char *BridgeNameOption = "com.docker.network.bridge.name";
+    // Creates the run's network on a bridge called `bridge` unless it exists; returns the name of
+    // the bridge the network has.
+    core::Result<QString> createNetwork(const QString &bridge);
+    // The host interface of the run's existing network ("docker.not_found" when there is none).
+    core::Result<QString> bridgeName();
+    // Whether the daemon's storage driver enforces a container's StorageOpt size.
+    core::Result<bool> storageLimits();
+    static bool enforcesStorageSize(const QString &driver);
     // Creates (and fills) the run's named volumes; returns their names.
     core::Result<QStringList> createVolumes();
     // Creates, fills and starts one service's containers; returns their ids. When a published
     // port was taken by the time the container started, the container is removed again and the
     // error's code is PortTakenCode (details: the removed container's id), so the caller can
     // retry on another port.
-    core::Result<QStringList> startService(const plan::ServicePlan &service, const QList<PortBinding> &ports);
+    core::Result<QStringList> startService(const plan::ServicePlan &service, const QList<PortBinding> &ports,
+                                           bool limitStorage);
     static constexpr const char *PortTakenCode = "run.port_taken";
     static bool isPortTaken(const QString &dockerMessage);
     core::Result<QJsonObject> inspect(const QString &containerId);

@@ -35,15 +35,18 @@ bool waitFor(int fd, short events, const QDeadlineTimer &deadline, short *revent
 
 } // namespace
 
-bool EndpointProbe::answers(int port, int timeoutMs)
+bool EndpointProbe::answers(const QString &host, int port, int timeoutMs)
 {
+    in_addr address{};
+    if (::inet_pton(AF_INET, host.toLatin1().constData(), &address) != 1)
+        return false;
     Fd s{::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)};
     if (s.fd < 0)
         return false;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<quint16>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_addr = address;
     const QDeadlineTimer deadline(timeoutMs);
     short revents = 0;
     if (::connect(s.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
@@ -54,8 +57,9 @@ bool EndpointProbe::answers(int port, int timeoutMs)
         if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0 || error != 0)
             return false;
     }
-    static const char request[] = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: reporunner\r\n\r\n";
-    if (::send(s.fd, request, sizeof request - 1, MSG_NOSIGNAL) < 0)
+    const QByteArray request =
+        "GET / HTTP/1.0\r\nHost: " + host.toLatin1() + "\r\nUser-Agent: reporunner\r\n\r\n";
+    if (::send(s.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) < 0)
         return false;
     if (!waitFor(s.fd, POLLIN, deadline, &revents))
         return true; // still open and silent: a server speaking another protocol

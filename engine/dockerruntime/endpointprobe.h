@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QString>
+
 namespace rr::dockerruntime {
 
 // Checks that a published port really reaches the service. docker-proxy accepts connections
@@ -10,7 +12,8 @@ namespace rr::dockerruntime {
 class EndpointProbe final
 {
 public:
-    static bool answers(int port, int timeoutMs = 1500);
+    // `host`: the dotted IPv4 address the port is published on.
+    static bool answers(const QString &host, int port, int timeoutMs = 1500);
 };
 
 } // namespace rr::dockerruntime

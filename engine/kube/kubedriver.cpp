@@ -577,6 +577,7 @@ QFuture<core::Result<QList<runtime::Endpoint>>> KubeDriver::publish()
             f.selector = selector;
             f.containerPort = port.value(QStringLiteral("port")).toInt();
             f.targetPort = port.value(QStringLiteral("targetPort"));
+            f.address = m_plan.previewAddress.isEmpty() ? QStringLiteral("127.0.0.1") : m_plan.previewAddress;
             for (const plan::PlanPort &pp : s.ports)
                 if (pp.containerPort == f.containerPort)
                     f.preferredPort = pp.hostPort;
@@ -587,8 +588,9 @@ QFuture<core::Result<QList<runtime::Endpoint>>> KubeDriver::publish()
             e.service = s.name;
             e.containerPort = f.containerPort;
             e.protocol = QStringLiteral("tcp");
+            e.host = f.address;
             e.localPort = *local;
-            e.url = QStringLiteral("http://127.0.0.1:%1/").arg(*local);
+            e.url = QStringLiteral("http://%1:%2/").arg(e.host).arg(*local);
             e.primary = s.primary && !primaryTaken;
             primaryTaken = primaryTaken || e.primary;
             endpoints.append(e);
@@ -603,7 +605,7 @@ QFuture<bool> KubeDriver::answers(const runtime::Endpoint &endpoint)
     constexpr int AttemptSeconds = 2;
     auto promise = std::make_shared<QPromise<bool>>();
     promise->start();
-    auto *probe = new PreviewProbe(endpoint.localPort, AttemptSeconds, this);
+    auto *probe = new PreviewProbe(endpoint.host, endpoint.localPort, AttemptSeconds, this);
     const auto settle = [probe, promise](bool answered) {
         probe->deleteLater();
         promise->addResult(answered);

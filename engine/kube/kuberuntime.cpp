@@ -7,6 +7,7 @@
 #include "kube/kubeconfig.h"
 #include "kube/kubedriver.h"
 #include "kube/kubewatch.h"
+#include "runtime/loopbackaddresses.h"
 #include "runtime/rollout.h"
 
 #include <QJsonArray>
@@ -219,7 +220,8 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
     QSet<QString> namespaces;
     if (const Active a = m_runs.value(runId); a.driver)
         namespaces.insert(a.driver->namespaceName());
-    dismiss(runId);
+    dismiss(runId); // closes the run's forwards
+    runtime::LoopbackAddresses::release(previewKey(runId));
     auto promise = core::promises::started<R>();
     // Labels find what an earlier engine process created, too.
     const QString path =

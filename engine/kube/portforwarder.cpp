@@ -62,8 +62,15 @@ PortForwarder::~PortForwarder() = default;
 core::Result<int> PortForwarder::add(const ForwardSpec &spec)
 {
     auto *server = new QTcpServer(this);
+    const QHostAddress address(spec.address);
+    if (address.isNull() || !address.isLoopback()) {
+        delete server;
+        return core::fail(
+            core::ErrorCategory::Io, QStringLiteral("kube.forward.listen"),
+            QStringLiteral("Previews listen on loopback addresses only, not %1").arg(spec.address));
+    }
     for (const int port : plan::LocalPort::candidates(spec.preferredPort, spec.containerPort)) {
-        if (server->listen(QHostAddress::LocalHost, quint16(port)))
+        if (server->listen(address, quint16(port)))
             break;
     }
     if (!server->isListening()) {

@@ -18,14 +18,15 @@ class KubeWatch;
 // One Service port to forward to a local listener.
 struct ForwardSpec
 {
-    QString service;                 // compose name, for messages
-    QMap<QString, QString> selector; // the Service's selector
-    QJsonValue targetPort;           // number or container port name
-    int containerPort = 0;           // the Service port (= container port in our plans)
-    int preferredPort = 0;           // compose `published`; 0 = none
+    QString service;                               // compose name, for messages
+    QMap<QString, QString> selector;               // the Service's selector
+    QJsonValue targetPort;                         // number or container port name
+    int containerPort = 0;                         // the Service port (= container port in our plans)
+    int preferredPort = 0;                         // compose `published`; 0 = none
+    QString address = QStringLiteral("127.0.0.1"); // the loopback address to listen on (the run's)
 };
 
-// Local listeners on 127.0.0.1 for a run's Services. Every accepted connection gets its own
+// Local listeners on the run's loopback address for its Services. Every accepted connection gets its own
 // WebSocket to a Ready pod chosen at that moment, so a replaced pod is picked up by the next
 // connection. Never touches ports someone else holds: a busy port just means another choice.
 class PortForwarder final : public QObject

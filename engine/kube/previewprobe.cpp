@@ -5,8 +5,9 @@
 
 namespace rr::kube {
 
-PreviewProbe::PreviewProbe(int port, int timeoutSeconds, QObject *parent)
+PreviewProbe::PreviewProbe(QString host, int port, int timeoutSeconds, QObject *parent)
     : QObject(parent)
+    , m_host(host.isEmpty() ? QStringLiteral("127.0.0.1") : std::move(host))
     , m_port(port)
     , m_timeoutMs(timeoutSeconds * 1000)
 {}
@@ -23,9 +24,9 @@ void PreviewProbe::attempt()
         return;
     auto *socket = new QTcpSocket(this);
     m_socket = socket;
-    connect(socket, &QTcpSocket::connected, socket, [socket] {
-        socket->write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: reporunner-probe\r\n\r\n");
-    });
+    const QByteArray request =
+        "GET / HTTP/1.0\r\nHost: " + m_host.toLatin1() + "\r\nUser-Agent: reporunner-probe\r\n\r\n";
+    connect(socket, &QTcpSocket::connected, socket, [socket, request] { socket->write(request); });
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
         if (m_done || socket->bytesAvailable() == 0)
             return;
@@ -50,7 +51,7 @@ void PreviewProbe::attempt()
         socket->deleteLater();
         retry();
     });
-    socket->connectToHost(QHostAddress::LocalHost, quint16(m_port));
+    socket->connectToHost(QHostAddress(m_host), quint16(m_port));
 }
 
 void PreviewProbe::retry()

@@ -15,7 +15,7 @@ class PreviewProbe final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PreviewProbe)
 public:
-    PreviewProbe(int port, int timeoutSeconds, QObject *parent = nullptr);
+    PreviewProbe(QString host, int port, int timeoutSeconds, QObject *parent = nullptr);
     void start();
 
 Q_SIGNALS:
@@ -26,6 +26,7 @@ private:
     void attempt();
     void retry();
 
+    QString m_host; // dotted IPv4
     int m_port;
     int m_timeoutMs;
     QElapsedTimer m_clock;

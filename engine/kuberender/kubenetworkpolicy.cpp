@@ -1,13 +1,15 @@
 #include "kuberender/kubenetworkpolicy.h"
 
 #include "kuberender/kubejson.h"
+#include "plan/blockedranges.h"
 
 namespace rr::kuberender {
 
 using plan::RunPlan;
 
 // Ingress only from the run's own pods; egress to them, to cluster DNS and (unless offline)
-// to the internet, but never to private ranges, link-local (cloud metadata) or loopback.
+// to the internet, but never to plan::BlockedRanges (private, CGNAT, link-local/metadata,
+// loopback, multicast, reserved). Offline runs reach only their own pods and DNS.
 QJsonObject KubeNetworkPolicy::render(const RunPlan &plan)
 {
     QJsonObject o = KubeJson::object(QStringLiteral("networking.k8s.io/v1"), QStringLiteral("NetworkPolicy"),
@@ -33,12 +35,8 @@ QJsonObject KubeNetworkPolicy::render(const RunPlan &plan)
     if (!plan.sandbox.offline) {
         const QJsonObject internet{
             {QStringLiteral("ipBlock"),
-             QJsonObject{
-                 {QStringLiteral("cidr"), QStringLiteral("0.0.0.0/0")},
-                 {QStringLiteral("except"),
-                  KubeJson::strings({QStringLiteral("10.0.0.0/8"), QStringLiteral("172.16.0.0/12"),
-                                     QStringLiteral("192.168.0.0/16"), QStringLiteral("169.254.0.0/16"),
-                                     QStringLiteral("127.0.0.0/8")})}}}};
+             QJsonObject{{QStringLiteral("cidr"), QStringLiteral("0.0.0.0/0")},
+                         {QStringLiteral("except"), KubeJson::strings(plan::BlockedRanges::ipv4())}}}};
         egress.append(QJsonObject{{QStringLiteral("to"), QJsonArray{internet}}});
     }
     o.insert(QStringLiteral("spec"),

@@ -65,10 +65,16 @@ QJsonObject KubeSandbox::limitRange(const RunPlan &plan)
         {QStringLiteral("type"), QStringLiteral("Container")},
         {QStringLiteral("default"),
          QJsonObject{{QStringLiteral("cpu"), KubeJson::cpu(q.defaultCpuMilli)},
-                     {QStringLiteral("memory"), KubeJson::memory(q.defaultMemory)}}},
+                     {QStringLiteral("memory"), KubeJson::memory(q.defaultMemory)},
+                     {QStringLiteral("ephemeral-storage"), KubeJson::memory(q.ephemeralStorage)}}},
         {QStringLiteral("defaultRequest"),
          QJsonObject{{QStringLiteral("cpu"), KubeJson::cpu(q.defaultRequestCpuMilli)},
-                     {QStringLiteral("memory"), KubeJson::memory(q.defaultRequestMemory)}}},
+                     {QStringLiteral("memory"), KubeJson::memory(q.defaultRequestMemory)},
+                     {QStringLiteral("ephemeral-storage"), KubeJson::memory(q.ephemeralStorageRequest)}}},
+        // No container may ask for more scratch space than the default: the kubelet evicts a
+        // pod that writes past its limit instead of letting it fill the node's disk.
+        {QStringLiteral("max"),
+         QJsonObject{{QStringLiteral("ephemeral-storage"), KubeJson::memory(q.ephemeralStorage)}}},
     };
     o.insert(QStringLiteral("spec"), QJsonObject{{QStringLiteral("limits"), QJsonArray{limit}}});
     return o;

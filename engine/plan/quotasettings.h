@@ -21,6 +21,11 @@ struct QuotaSettings
     qint64 defaultMemory = 512LL * 1024 * 1024;
     int defaultRequestCpuMilli = 100;
     qint64 defaultRequestMemory = 128LL * 1024 * 1024;
+    // Scratch space (writable layer, logs, emptyDirs on disk) per container: the LimitRange
+    // default and max on Kubernetes, the writable layer's size on Docker where the storage
+    // driver can enforce one.
+    qint64 ephemeralStorage = 2048LL * 1024 * 1024;
+    qint64 ephemeralStorageRequest = 256LL * 1024 * 1024;
 };
 
 } // namespace rr::plan

@@ -209,6 +209,9 @@ struct RunPlan
     QList<AddressAlias> aliasServices;
     QList<AddressAlias> addressAliases;
     QMap<QString, QString> serviceAddresses; // dnsName -> ClusterIP, filled by the runtime
+    // The run's own loopback address (127.77.x.y) its previews listen on, filled by the runtime
+    // (runtime::LoopbackAddresses); empty in a plan that was not deployed.
+    QString previewAddress;
     // PlanOptions::fastProbes: the runtime also runs health checks itself, faster than declared.
     bool fastProbes = false;
     TranslationReport report;

@@ -41,9 +41,10 @@ QString modeName(project::ProjectMode mode)
 QJsonObject endpointJson(const runtime::Endpoint &e)
 {
     return QJsonObject{
-        {QStringLiteral("service"), e.service},   {QStringLiteral("containerPort"), e.containerPort},
-        {QStringLiteral("protocol"), e.protocol}, {QStringLiteral("localPort"), e.localPort},
-        {QStringLiteral("url"), e.url},           {QStringLiteral("primary"), e.primary}};
+        {QStringLiteral("service"), e.service},     {QStringLiteral("containerPort"), e.containerPort},
+        {QStringLiteral("protocol"), e.protocol},   {QStringLiteral("host"), e.host},
+        {QStringLiteral("localPort"), e.localPort}, {QStringLiteral("url"), e.url},
+        {QStringLiteral("primary"), e.primary}};
 }
 
 runtime::Endpoint endpointFromJson(const QJsonObject &o)
@@ -52,6 +53,7 @@ runtime::Endpoint endpointFromJson(const QJsonObject &o)
     e.service = o.value(QStringLiteral("service")).toString();
     e.containerPort = o.value(QStringLiteral("containerPort")).toInt();
     e.protocol = o.value(QStringLiteral("protocol")).toString();
+    e.host = o.value(QStringLiteral("host")).toString(QStringLiteral("127.0.0.1"));
     e.localPort = o.value(QStringLiteral("localPort")).toInt();
     e.url = o.value(QStringLiteral("url")).toString();
     e.primary = o.value(QStringLiteral("primary")).toBool();

@@ -307,9 +307,10 @@ void Rollout::probe()
         if (m_probing.hasExpired(m_options.previewTimeoutMs))
             return fail(error(QStringLiteral("run.port_silent"),
                               QStringLiteral("Service %1 runs, but nothing answers on its port %2 "
-                                             "(127.0.0.1:%3) after %4 s.")
+                                             "(%3:%4) after %5 s.")
                                   .arg(endpoint.service)
                                   .arg(endpoint.containerPort)
+                                  .arg(endpoint.host.isEmpty() ? QStringLiteral("127.0.0.1") : endpoint.host)
                                   .arg(endpoint.localPort)
                                   .arg(m_options.previewTimeoutMs / 1000.0)));
         m_retry.start(m_options.previewRetryMs);

@@ -12,15 +12,16 @@
 
 namespace rr::runtime {
 
-// A preview URL for one exposed service port, always on 127.0.0.1.
+// A preview URL for one exposed service port, on the run's own loopback address.
 struct Endpoint
 {
     QString service; // compose name
     int containerPort = 0;
     QString protocol;  // "tcp" | "udp"
-    int localPort = 0; // the port on 127.0.0.1
-    QString url;       // http://127.0.0.1:<localPort>/ for tcp
+    int localPort = 0; // the port on `host`
+    QString url;       // http://<host>:<localPort>/ for tcp
     bool primary = false;
+    QString host; // the run's loopback address (127.77.x.y; 127.0.0.1 in older records)
 };
 
 // One service's live state, as shown in the run view.
@@ -64,8 +65,11 @@ public:
     static constexpr const char *EngineLabel = "reporunner.dev/engine";
     void setOwner(const QString &engineId) { m_owner = engineId; }
     QString owner() const { return m_owner; }
-    // `plan` with the owner's label, as deploy() and attach() create it.
+    // `plan` with the owner's label and the run's preview address, as deploy() and attach()
+    // create it.
     plan::RunPlan owned(const plan::RunPlan &plan) const;
+    // The key of the run's loopback address in runtime::LoopbackAddresses.
+    QString previewKey(const QString &runId) const;
 
     // Whether the runtime answers at all (daemon pings, cluster reachable).
     virtual QFuture<core::Result<void>> probe() = 0;

@@ -202,6 +202,53 @@ private Q_SLOTS:
                 QVERIFY(!t.toString().contains(QLatin1String("-slow:")));
     }
 
+    // The build's deadline cancels it like a user would, with its own error code.
+    void deadlineStopsLongBuild()
+    {
+        const QString marker = QString::number(4000 + QCoreApplication::applicationPid() % 1000);
+        QTemporaryDir dir;
+        rr::test::writeTree(
+            dir.path(),
+            {{"Dockerfile", QStringLiteral("FROM busybox:1.36\nRUN sleep %1\n").arg(marker).toUtf8()}});
+        ImageBuilder b(m_client.get());
+        BuildRequest r = request(dir.path(), QStringLiteral("deadline"));
+        r.noCache = true;
+        r.limits.timeoutSeconds = 3;
+        auto future = b.build(r);
+        QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 60000);
+        QVERIFY(!future.result().has_value());
+        QCOMPARE(future.result().error().code, QStringLiteral("docker.build.timeout"));
+        const auto sleeping = [&marker] {
+            const auto ps =
+                rr::test::run(QStringLiteral("ps"), {QStringLiteral("-eo"), QStringLiteral("args")});
+            return QString::fromUtf8(ps.out).contains(QStringLiteral("sleep ") + marker);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!sleeping(), 60000);
+    }
+
+    // The classic builder runs each step under the build's memory limit (BuildKit on Docker
+    // 20.10 ignores it; docs/security.md).
+    void classicBuildRunsUnderTheMemoryLimit()
+    {
+        QTemporaryDir dir;
+        rr::test::writeTree(
+            dir.path(), {{"Dockerfile", "FROM busybox:1.36\nRUN cat /sys/fs/cgroup/memory.max "
+                                        "/sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null; true\n"}});
+        ImageBuilder b(m_client.get());
+        QSignalSpy logs(&b, &ImageBuilder::logLine);
+        BuildRequest r = request(dir.path(), QStringLiteral("memory"));
+        r.noCache = true;
+        r.builder = BuilderKind::Classic;
+        r.limits.memoryBytes = 96LL * 1024 * 1024;
+        auto built = await(b.build(r));
+        QVERIFY2(built.has_value(), qPrintable(built ? QString() : built.error().toString()));
+        QStringList lines;
+        for (const QList<QVariant> &l : logs)
+            lines << l.value(1).toString();
+        QVERIFY2(lines.join(u'\n').contains(QString::number(96LL * 1024 * 1024)),
+                 qPrintable(lines.join(u'\n')));
+    }
+
     void pruneKeepsNewest()
     {
         ImageBuilder b(m_client.get());

@@ -4,7 +4,9 @@
 #include "docker/dockerclient.h"
 #include "docker/imagebuilder.h"
 #include "dockerruntime/dockerruntime.h"
+#include "dockerruntime/dockersetup.h"
 #include "dockerruntime/portallocator.h"
+#include "runtime/loopbackaddresses.h"
 #include "test_dockerfixture.h"
 #include "test_planfor.h"
 
@@ -22,15 +24,15 @@ using rr::test::await;
 
 namespace {
 
-// A blocking HTTP/1.0 GET on 127.0.0.1 (tests may block); returns the whole response (busybox
+// A blocking HTTP/1.0 GET on a preview (tests may block); returns the whole response (busybox
 // CGIs end their headers with bare newlines, so there is no reliable split).
-QByteArray httpGet(int port, const QString &path)
+QByteArray httpGet(const runtime::Endpoint &e, const QString &path)
 {
     QTcpSocket s;
-    s.connectToHost(QStringLiteral("127.0.0.1"), static_cast<quint16>(port));
+    s.connectToHost(e.host, static_cast<quint16>(e.localPort));
     if (!s.waitForConnected(5000))
         return {};
-    s.write("GET " + path.toLatin1() + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    s.write("GET " + path.toLatin1() + " HTTP/1.0\r\nHost: " + e.host.toLatin1() + "\r\n\r\n");
     QByteArray all;
     while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(10000))
         all += s.readAll();
@@ -139,9 +141,12 @@ private Q_SLOTS:
         QVERIFY(web && web->primary);
         QCOMPARE(web->ports.value(0).hostPort, 8080);
 
-        // Someone else holds 8080; the next free port above it is used instead.
+        // Someone else holds 8080 on the run's own address; the next free port above it is used
+        // instead. 8080 on 127.0.0.1 is another site and does not count.
+        const QString address = runtime::LoopbackAddresses::acquire(m_runtime->previewKey(runId));
+        QVERIFY2(runtime::LoopbackAddresses::isRunAddress(address), qPrintable(address));
         QTcpServer occupant;
-        const bool holding = occupant.listen(QHostAddress::LocalHost, 8080);
+        const bool holding = occupant.listen(QHostAddress(address), 8080);
 
         QSignalSpy statuses(m_runtime.get(), &runtime::Runtime::serviceStatusChanged);
         auto deployed = await(m_runtime->deploy(prepared.plan));
@@ -154,20 +159,21 @@ private Q_SLOTS:
         QCOMPARE(primary.service, QStringLiteral("web"));
         QCOMPARE(primary.containerPort, 80);
         QVERIFY(primary.localPort > 0);
-        QCOMPARE(primary.url, QStringLiteral("http://127.0.0.1:%1/").arg(primary.localPort));
+        QCOMPARE(primary.host, address);
+        QCOMPARE(primary.url, QStringLiteral("http://%1:%2/").arg(address).arg(primary.localPort));
         if (holding) {
             QVERIFY(primary.localPort != 8080);
             QVERIFY2(primary.localPort > 8080, qPrintable(QString::number(primary.localPort)));
             QVERIFY(occupant.isListening());
             QTcpSocket probe;
-            probe.connectToHost(QStringLiteral("127.0.0.1"), 8080);
+            probe.connectToHost(address, 8080);
             QVERIFY(probe.waitForConnected(3000));
             QVERIFY(occupant.waitForNewConnection(3000));
         }
 
-        QVERIFY(httpGet(primary.localPort, QStringLiteral("/")).contains("RepoRunner compose demo"));
+        QVERIFY(httpGet(primary, QStringLiteral("/")).contains("RepoRunner compose demo"));
         // web -> api -> db, each by compose name over the run's network.
-        const QByteArray chain = httpGet(primary.localPort, QStringLiteral("/cgi-bin/api"));
+        const QByteArray chain = httpGet(primary, QStringLiteral("/cgi-bin/api"));
         QVERIFY2(chain.contains("hello from the api"), chain.constData());
         QVERIFY2(chain.contains("db says: db-ok"), chain.constData());
 
@@ -179,8 +185,7 @@ private Q_SLOTS:
                                         .value(QStringLiteral("80/tcp"))
                                         .toArray();
         QCOMPARE(bindings.size(), 1);
-        QCOMPARE(bindings.first().toObject().value(QStringLiteral("HostIp")).toString(),
-                 QStringLiteral("127.0.0.1"));
+        QCOMPARE(bindings.first().toObject().value(QStringLiteral("HostIp")).toString(), address);
         QCOMPARE(bindings.first().toObject().value(QStringLiteral("HostPort")).toString(),
                  QString::number(primary.localPort));
         QCOMPARE(hostConfig.value(QStringLiteral("CapDrop")).toArray(), QJsonArray{QStringLiteral("ALL")});
@@ -188,6 +193,18 @@ private Q_SLOTS:
                     .toArray()
                     .contains(QStringLiteral("no-new-privileges:true")));
         QVERIFY(hostConfig.value(QStringLiteral("Memory")).toInteger() > 0);
+        QCOMPARE(hostConfig.value(QStringLiteral("PidsLimit")).toInteger(),
+                 dockerruntime::ContainerSpec::DefaultPidsLimit);
+        const QJsonObject logs = hostConfig.value(QStringLiteral("LogConfig")).toObject();
+        QCOMPARE(logs.value(QStringLiteral("Type")).toString(), QStringLiteral("json-file"));
+        QCOMPARE(logs.value(QStringLiteral("Config")).toObject().value(QStringLiteral("max-size")).toString(),
+                 QStringLiteral("10m"));
+        QCOMPARE(logs.value(QStringLiteral("Config")).toObject().value(QStringLiteral("max-file")).toString(),
+                 QStringLiteral("3"));
+        // A size limit only where the storage driver enforces one (not overlay2).
+        const QString driver = info.value(QStringLiteral("Driver")).toString();
+        QCOMPARE(hostConfig.value(QStringLiteral("StorageOpt")).toObject().contains(QStringLiteral("size")),
+                 dockerruntime::DockerSetup::enforcesStorageSize(driver));
         QVERIFY(hostConfig.value(QStringLiteral("NanoCpus")).toInteger() > 0);
         QVERIFY(hostConfig.value(QStringLiteral("PidsLimit")).toInteger() > 0);
         const QJsonObject labels =
@@ -262,9 +279,10 @@ private Q_SLOTS:
         const runs::PreparedPlan prepared =
             prepare(test::sourcePath(QStringLiteral("examples/dockerfile-app")), runId);
         QCOMPARE(prepared.plan.services.size(), 1);
-        const bool wasFree = [] {
+        const bool wasFree = [this, &runId] {
             QTcpServer probe;
-            return probe.listen(QHostAddress::LocalHost, 8000);
+            return probe.listen(
+                QHostAddress(runtime::LoopbackAddresses::acquire(m_runtime->previewKey(runId))), 8000);
         }();
         auto deployed = await(m_runtime->deploy(prepared.plan));
         QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
@@ -274,7 +292,7 @@ private Q_SLOTS:
         QCOMPARE(e.containerPort, 8000);
         if (wasFree)
             QCOMPARE(e.localPort, 8000);
-        QVERIFY(httpGet(e.localPort, QStringLiteral("/")).contains("RepoRunner Dockerfile demo"));
+        QVERIFY(httpGet(e, QStringLiteral("/")).contains("RepoRunner Dockerfile demo"));
 
         // After an engine restart: attach finds the containers by label again.
         auto attached = await(m_runtime->attach(prepared.plan, *deployed));
@@ -395,7 +413,8 @@ private Q_SLOTS:
         QCOMPARE(web->ports.size(), 2);
         QCOMPARE(web->ports.at(0).hostPort, 8080);
         QCOMPARE(web->ports.at(1).hostPort, 8443);
-        const bool free8443 = dockerruntime::PortAllocator::isFree(8443, QStringLiteral("tcp"));
+        const bool free8443 = dockerruntime::PortAllocator::isFree(
+            runtime::LoopbackAddresses::acquire(m_runtime->previewKey(runId)), 8443, QStringLiteral("tcp"));
 
         auto deployed = await(m_runtime->deploy(prepared.plan));
         QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().toString()));
@@ -405,8 +424,9 @@ private Q_SLOTS:
             QVERIFY2(e.localPort >= 1024, qPrintable(QString::number(e.localPort)));
             if (e.containerPort == 443 && free8443)
                 QCOMPARE(e.localPort, 8443);
-            QCOMPARE(e.url, QStringLiteral("http://127.0.0.1:%1/").arg(e.localPort));
-            QVERIFY2(httpGet(e.localPort, QStringLiteral("/")).contains("served-from-the-repository"),
+            QCOMPARE(e.url, QStringLiteral("http://%1:%2/").arg(e.host).arg(e.localPort));
+            QVERIFY2(runtime::LoopbackAddresses::isRunAddress(e.host), qPrintable(e.host));
+            QVERIFY2(httpGet(e, QStringLiteral("/")).contains("served-from-the-repository"),
                      qPrintable(e.url));
         }
         checkGone(runId);
@@ -427,14 +447,15 @@ private Q_SLOTS:
         const runs::PreparedPlan prepared = prepare(dir.path(), runId);
         QTcpServer squatter;
         int chosen = 0;
-        auto seam = connect(m_runtime.get(), &dockerruntime::DockerRuntime::portsChosen, this,
-                            [&](const QString &id, const QList<runtime::Endpoint> &endpoints) {
-                                if (id != runId || endpoints.isEmpty())
-                                    return;
-                                chosen = endpoints.constFirst().localPort;
-                                // The race, made certain: someone else takes the port right now.
-                                QVERIFY(squatter.listen(QHostAddress::LocalHost, quint16(chosen)));
-                            });
+        auto seam =
+            connect(m_runtime.get(), &dockerruntime::DockerRuntime::portsChosen, this,
+                    [&](const QString &id, const QList<runtime::Endpoint> &endpoints) {
+                        if (id != runId || endpoints.isEmpty())
+                            return;
+                        chosen = endpoints.constFirst().localPort;
+                        // The race, made certain: someone else takes the port right now.
+                        QVERIFY(squatter.listen(QHostAddress(endpoints.constFirst().host), quint16(chosen)));
+                    });
         QSignalSpy logs(m_runtime.get(), &runtime::Runtime::logLine);
         auto deployed = await(m_runtime->deploy(prepared.plan));
         disconnect(seam);
@@ -444,15 +465,16 @@ private Q_SLOTS:
         QCOMPARE(deployed->endpoints.size(), 1);
         const runtime::Endpoint e = deployed->endpoints.constFirst();
         QVERIFY2(e.localPort != chosen && e.localPort >= 1024, qPrintable(QString::number(e.localPort)));
-        QCOMPARE(e.url, QStringLiteral("http://127.0.0.1:%1/").arg(e.localPort));
-        QVERIFY(httpGet(e.localPort, QStringLiteral("/")).contains("raced"));
+        QCOMPARE(e.url, QStringLiteral("http://%1:%2/").arg(e.host).arg(e.localPort));
+        QVERIFY(httpGet(e, QStringLiteral("/")).contains("raced"));
         bool reported = false;
         for (const auto &args : logs)
-            reported = reported ||
-                       (args.at(0).toString() == runId &&
-                        args.at(3).toString().startsWith(QStringLiteral("adapted: host port")) &&
-                        args.at(3).toString().contains(QStringLiteral("127.0.0.1:%1").arg(e.localPort)) &&
-                        args.at(3).toString().contains(QStringLiteral("127.0.0.1:%1 was taken").arg(chosen)));
+            reported =
+                reported ||
+                (args.at(0).toString() == runId &&
+                 args.at(3).toString().startsWith(QStringLiteral("adapted: host port")) &&
+                 args.at(3).toString().contains(QStringLiteral("%1:%2").arg(e.host).arg(e.localPort)) &&
+                 args.at(3).toString().contains(QStringLiteral("%1:%2 was taken").arg(e.host).arg(chosen)));
         QVERIFY2(reported, "the run log does not name the new port");
         checkGone(runId);
     }

@@ -80,12 +80,12 @@ private:
         return *deployed;
     }
 
-    static int primaryPort(const runtime::Deployment &d)
+    static runtime::Endpoint primaryOf(const runtime::Deployment &d)
     {
         for (const runtime::Endpoint &e : d.endpoints)
             if (e.primary)
-                return e.localPort;
-        return 0;
+                return e;
+        return {};
     }
 
 private Q_SLOTS:
@@ -112,9 +112,10 @@ private Q_SLOTS:
     {
         const plan::RunPlan plan = test::planFor(exampleDir(), QStringLiteral("kat"));
         const runtime::Deployment before = deployAndDie(plan);
-        const int oldPort = primaryPort(before);
-        QVERIFY(oldPort > 0);
-        QVERIFY2(httpGet(oldPort, 1000).isEmpty(), "the dead engine's forward must be gone");
+        const runtime::Endpoint old = primaryOf(before);
+        QVERIFY(old.localPort > 0);
+        QVERIFY2(test::httpGetAt(old.host, old.localPort, 1000).isEmpty(),
+                 "the dead engine's forward must be gone");
         const QStringList podsBefore = podNames(plan.namespaceName);
         QCOMPARE(podsBefore.size(), int(plan.services.size()));
 
@@ -125,16 +126,18 @@ private Q_SLOTS:
         m_stdout.clear();
         const auto attached = awaitFuture(second->attach(plan, before), 120000);
         QVERIFY2(attached.has_value(), qPrintable(attached ? QString() : attached.error().toString()));
-        const int port = primaryPort(*attached);
-        QVERIFY(port > 0);
-        QVERIFY(httpGet(port).contains(m_env.runsPods() ? "RepoRunner compose demo" : "attached again"));
+        const runtime::Endpoint now = primaryOf(*attached);
+        QVERIFY(now.localPort > 0);
+        QCOMPARE(now.host, old.host); // the run keeps its address across engine restarts
+        QVERIFY(test::httpGetAt(now.host, now.localPort)
+                    .contains(m_env.runsPods() ? "RepoRunner compose demo" : "attached again"));
         // Same pods: attaching follows what runs, it does not roll anything out again.
         QCOMPARE(podNames(plan.namespaceName), podsBefore);
         QTRY_VERIFY(!m_stdout.filter(QStringLiteral("kat/web: ")).isEmpty());
 
         QVERIFY(awaitFuture(second->teardown(plan.runId), 180000).has_value());
         QCOMPARE(m_env.request("GET", QStringLiteral("/api/v1/namespaces/") + plan.namespaceName).code, 404);
-        QVERIFY(httpGet(port, 1000).isEmpty());
+        QVERIFY(test::httpGetAt(now.host, now.localPort, 1000).isEmpty());
     }
 
     void attachReportsAVanishedRun()

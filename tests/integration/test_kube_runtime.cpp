@@ -213,16 +213,19 @@ private Q_SLOTS:
         QVERIFY(web);
         QVERIFY(web->primary);
         QCOMPARE(web->containerPort, 80);
-        QCOMPARE(web->url, QStringLiteral("http://127.0.0.1:%1/").arg(web->localPort));
+        // The run's own loopback address, not 127.0.0.1 (issue 11 §5).
+        QVERIFY2(web->host.startsWith(QLatin1String("127.77.")), qPrintable(web->host));
+        QCOMPARE(web->url, QStringLiteral("http://%1:%2/").arg(web->host).arg(web->localPort));
         const int webPort = web->localPort;
-        const QByteArray reply = httpGet(webPort);
+        const QString webHost = web->host;
+        const QByteArray reply = test::httpGetAt(webHost, webPort);
         QVERIFY2(reply.startsWith("HTTP/1.") && reply.contains(" 200 OK") && reply.contains(webPage()),
                  reply.constData());
         QVERIFY(sawReady);
         if (m_env.runsPods()) {
             // web → api → db by their compose names: cluster DNS, Services, and the run's
             // NetworkPolicy letting the namespace talk to itself, all real.
-            const QByteArray chain = httpGet(webPort, 10000, "/cgi-bin/api");
+            const QByteArray chain = test::httpGetAt(webHost, webPort, 10000, "/cgi-bin/api");
             QVERIFY2(chain.contains("hello from the api") && chain.contains("db says: db-ok"),
                      chain.constData());
         }
@@ -244,7 +247,7 @@ private Q_SLOTS:
                                              .toString() != oldPod,
                                  30000);
         QByteArray again;
-        QTRY_VERIFY_WITH_TIMEOUT((again = httpGet(webPort)).contains(webPage()), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT((again = test::httpGetAt(webHost, webPort)).contains(webPage()), 30000);
 
         // Stop: the namespace goes through Terminating and is gone when teardown resolves.
         auto down = runtime->teardown(plan.runId);
@@ -258,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(namespaceCode(plan.namespaceName), 404);
         QVERIFY(
             !logTexts(plan.runId, QStringLiteral("event")).filter(QStringLiteral("Terminating")).isEmpty());
-        QVERIFY(httpGet(webPort, 1000).isEmpty()); // the forward is closed
+        QVERIFY(test::httpGetAt(webHost, webPort, 1000).isEmpty()); // the forward is closed
         QVERIFY(!awaitFuture(runtime->liveRunIds())->contains(plan.runId));
     }
 
@@ -377,15 +380,23 @@ private Q_SLOTS:
         const auto rb = awaitFuture(fb, 240000);
         QVERIFY2(ra.has_value(), qPrintable(ra ? QString() : ra.error().message));
         QVERIFY2(rb.has_value(), qPrintable(rb ? QString() : rb.error().message));
-        QSet<int> ports;
+        // Each run has its own address, so both may use the same port numbers there.
+        QSet<QString> ports;
+        QSet<QString> hosts;
         for (const auto *d : {&*ra, &*rb})
             for (const runtime::Endpoint &e : d->endpoints) {
-                QVERIFY2(!ports.contains(e.localPort), "two runs must not share a local port");
-                ports.insert(e.localPort);
-                if (e.primary)
-                    QVERIFY(httpGet(e.localPort).contains(webPage()));
+                const QString where = e.host + QLatin1Char(':') + QString::number(e.localPort);
+                QVERIFY2(!ports.contains(where), "two previews must not share an address and port");
+                ports.insert(where);
+                hosts.insert(e.host);
+                if (e.primary) {
+                    // Each preview answers on its run's address and not on 127.0.0.1.
+                    QVERIFY(test::httpGetAt(e.host, e.localPort).contains(webPage()));
+                    QVERIFY(!httpGet(e.localPort, 1000).contains(webPage()));
+                }
             }
-        int expected = 0; // every TCP port of every service, in both runs
+        QCOMPARE(hosts.size(), 2); // one address per run
+        int expected = 0;          // every TCP port of every service, in both runs
         for (const plan::ServicePlan &s : a.services)
             expected += 2 * int(s.ports.size());
         QVERIFY(expected >= 4);

@@ -58,15 +58,16 @@ private:
     QHash<QTcpSocket *, QByteArray> m_requests;
 };
 
-// GET `path` through a local port. The event loop keeps running meanwhile: the port-forward lives
-// in this thread too. Empty on failure.
-inline QByteArray httpGet(int port, int timeoutMs = 5000, const QByteArray &path = "/")
+// GET `path` through a local port on `host` (a run's preview address). The event loop keeps
+// running meanwhile: the port-forward lives in this thread too. Empty on failure.
+inline QByteArray httpGetAt(const QString &host, int port, int timeoutMs = 5000, const QByteArray &path = "/")
 {
     QTcpSocket s;
     QByteArray reply;
     bool closed = false;
-    QObject::connect(&s, &QTcpSocket::connected, &s,
-                     [&s, path] { s.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"); });
+    QObject::connect(&s, &QTcpSocket::connected, &s, [&s, path, host] {
+        s.write("GET " + path + " HTTP/1.0\r\nHost: " + host.toLatin1() + "\r\n\r\n");
+    });
     QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { reply += s.readAll(); });
     QObject::connect(&s, &QTcpSocket::disconnected, &s, [&closed] { closed = true; });
     QObject::connect(&s, &QTcpSocket::errorOccurred, &s,
@@ -75,11 +76,16 @@ inline QByteArray httpGet(int port, int timeoutMs = 5000, const QByteArray &path
     QObject::connect(&s, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
     QObject::connect(&s, &QTcpSocket::errorOccurred, &loop, &QEventLoop::quit);
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    s.connectToHost(QHostAddress::LocalHost, quint16(port));
+    s.connectToHost(QHostAddress(host), quint16(port));
     if (!closed)
         loop.exec();
     reply += s.readAll();
     return reply;
+}
+
+inline QByteArray httpGet(int port, int timeoutMs = 5000, const QByteArray &path = "/")
+{
+    return httpGetAt(QStringLiteral("127.0.0.1"), port, timeoutMs, path);
 }
 
 } // namespace rr::test

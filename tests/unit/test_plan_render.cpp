@@ -145,6 +145,10 @@ private Q_SLOTS:
         QCOMPARE(at(lr, QStringLiteral("default/memory")).toString(), QStringLiteral("512Mi"));
         QCOMPARE(at(lr, QStringLiteral("defaultRequest/cpu")).toString(), QStringLiteral("100m"));
         QCOMPARE(at(lr, QStringLiteral("defaultRequest/memory")).toString(), QStringLiteral("128Mi"));
+        QCOMPARE(at(lr, QStringLiteral("default/ephemeral-storage")).toString(), QStringLiteral("2Gi"));
+        QCOMPARE(at(lr, QStringLiteral("defaultRequest/ephemeral-storage")).toString(),
+                 QStringLiteral("256Mi"));
+        QCOMPARE(at(lr, QStringLiteral("max/ephemeral-storage")).toString(), QStringLiteral("2Gi"));
         QCOMPARE(objects.at(1).value(QStringLiteral("automountServiceAccountToken")).toBool(true), false);
     }
 
@@ -178,10 +182,13 @@ private Q_SLOTS:
                 QStringList except;
                 for (const QJsonValue &e : block.value(QStringLiteral("except")).toArray())
                     except << e.toString();
-                QCOMPARE(except,
-                         (QStringList{QStringLiteral("10.0.0.0/8"), QStringLiteral("172.16.0.0/12"),
-                                      QStringLiteral("192.168.0.0/16"), QStringLiteral("169.254.0.0/16"),
-                                      QStringLiteral("127.0.0.0/8")}));
+                // Private, loopback, link-local (metadata), CGNAT, "this network", the
+                // benchmarking range, multicast and reserved: none of them is the internet.
+                for (const char *cidr :
+                     {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8",
+                      "100.64.0.0/10", "0.0.0.0/8", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4"})
+                    QVERIFY2(except.contains(QLatin1String(cidr)), cidr);
+                QCOMPARE(except.size(), 10);
             }
         }
     }
