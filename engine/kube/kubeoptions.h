@@ -29,7 +29,7 @@ struct KubeOptions
 {
     QStringList kubeconfigFiles; // empty = KUBECONFIG, else ~/.kube/config
     QString context;             // empty = current-context
-    QStringList allowedContexts; // contexts allowed although their server is not on this machine
+    QStringList allowedContexts; // contexts besides kind-reporunner the runtime may use (ContextPolicy)
     // For images LOADING did not move: empty = as rendered (IfNotPresent), or e.g. "Never".
     // Images moved to a registry reference always get IfNotPresent (their tags are unique).
     QString imagePullPolicy;
