@@ -19,6 +19,8 @@ class Orchestrator;
 
 namespace rr::control {
 
+class RemoteDetector;
+
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
 // the detector and the planner, and pushes run updates and log lines to subscribers.
 class RunControlHandler final : public QObject, public ipc::ControlHandler
@@ -34,6 +36,9 @@ public:
 
     QFuture<ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override;
 
+    // How `detect` looks at remote repositories without cloning them (token, fallback cache).
+    RemoteDetector *remoteDetector() const { return m_remote; }
+
 private:
     QFuture<ipc::HandlerResult> detect(const QJsonObject &params);
     QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
@@ -48,6 +53,7 @@ private:
 
     runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
+    RemoteDetector *m_remote;
     ipc::ControlServer *m_server = nullptr;
 };
 
