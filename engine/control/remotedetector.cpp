@@ -71,8 +71,9 @@ RemoteDetector::RemoteDetector(source::Fetcher *fetcher, QObject *parent)
     : QObject(parent)
     , m_fetcher(fetcher)
     , m_api(new source::GitHubApi(this))
-    , m_apiBase(source::GitHubApi::baseFromEnvironment(&m_apiConfigured))
+    , m_apiBase(QString())
 {
+    m_apiBase = source::GitHubApi::baseFromEnvironment(&m_apiConfigured);
     if (m_apiBase)
         m_api->setBase(*m_apiBase);
     m_fallback.submodules = false;
@@ -83,13 +84,15 @@ RemoteDetector::RemoteDetector(source::Fetcher *fetcher, QObject *parent)
 
 bool RemoteDetector::apiApplies(const source::SourceSpec &spec) const
 {
+    // GitHub sources are the ones the parser turned into github.com's (or the mirror's) clone URL.
+    const auto mirror = source::GitHubMirror::fromEnvironment();
+    const QString mirrorBase = mirror ? *mirror : QString();
     if (spec.owner.isEmpty() || spec.repo.isEmpty() ||
-        QUrl(spec.remoteUrl).host().compare(QLatin1String("github.com"), Qt::CaseInsensitive) != 0)
+        spec.remoteUrl != source::GitHubMirror::cloneUrl(spec.owner, spec.repo, mirrorBase))
         return false;
     // A mirror stands in for github.com's git side; without an API base of its own there is no
-    // API to ask (and api.github.com would be the wrong repository anyway).
-    const auto mirror = source::GitHubMirror::fromEnvironment();
-    return m_apiConfigured || !mirror || mirror->isEmpty();
+    // API to ask (api.github.com might not even be reachable from there).
+    return m_apiConfigured || mirrorBase.isEmpty();
 }
 
 QFuture<Answer> RemoteDetector::detect(const source::SourceSpec &spec)
