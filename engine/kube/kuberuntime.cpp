@@ -7,6 +7,7 @@
 #include "kube/kubeconfig.h"
 #include "kube/kubedriver.h"
 #include "kube/kubewatch.h"
+#include "kube/networkpolicyprobe.h"
 #include "runtime/rollout.h"
 
 #include <QJsonArray>
@@ -87,6 +88,7 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
     using R = core::Result<void>;
     const QString runId = plan.runId;
     m_images.remove(runId);
+    m_awaitingProbe.remove(runId);
     m_loadCancelled.remove(runId);
     if (!m_options.imageLoader)
         return core::promises::ready(R());
@@ -136,7 +138,46 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
 {
-    return start(owned(plan), false);
+    using R = core::Result<runtime::Deployment>;
+    if (!m_client || !m_options.probeNetworkPolicy)
+        return start(owned(plan), false);
+    // Nothing of the run exists until the cluster's NetworkPolicy answer is known.
+    const plan::RunPlan p = owned(plan);
+    m_awaitingProbe.insert(p.runId);
+    auto promise = core::promises::started<R>();
+    core::promises::whenFinished(
+        this, policyEnforcement(), [this, p, promise](const PolicyEnforcement &answer) {
+            if (!m_awaitingProbe.remove(p.runId))
+                return core::promises::settle(
+                    promise, R(core::fail(ErrorCategory::Cancelled, QStringLiteral("kube.deploy.cancelled"),
+                                          QStringLiteral("The run was stopped."))));
+            if (!answer.enforced())
+                Q_EMIT logLine(p.runId, QString(), QStringLiteral("event"),
+                               QStringLiteral("Warning: ") + answer.detail);
+            core::promises::whenFinished(this, start(p, false), [promise](const R &result) {
+                core::promises::settle(promise, result);
+            });
+        });
+    return promise->future();
+}
+
+QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
+{
+    if (m_enforcement)
+        return core::promises::ready(*m_enforcement);
+    if (m_probing)
+        return *m_probing;
+    if (!m_client)
+        return core::promises::ready(
+            PolicyEnforcement{PolicyEnforcement::State::Unknown, m_configError->message});
+    auto *probe = new NetworkPolicyProbe(m_client, m_options.networkProbeImage, this);
+    m_probing = probe->run();
+    core::promises::whenFinished(this, *m_probing, [this, probe](const PolicyEnforcement &answer) {
+        m_enforcement = answer;
+        m_probing.reset();
+        probe->deleteLater();
+    });
+    return *m_probing;
 }
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPlan &plan,
@@ -207,6 +248,7 @@ void KubeRuntime::dismiss(const QString &runId)
 
 void KubeRuntime::cancel(const QString &runId)
 {
+    m_awaitingProbe.remove(runId);
     if (m_loading.contains(runId)) {
         m_loadCancelled.insert(runId);
         m_loading[runId].cancel(); // aborts the loader's transfer (Docker calls poll for it)
