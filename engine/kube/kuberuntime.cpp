@@ -88,7 +88,6 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
     using R = core::Result<void>;
     const QString runId = plan.runId;
     m_images.remove(runId);
-    m_awaitingProbe.remove(runId);
     m_loadCancelled.remove(runId);
     if (!m_options.imageLoader)
         return core::promises::ready(R());
@@ -170,13 +169,42 @@ QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
     if (!m_client)
         return core::promises::ready(
             PolicyEnforcement{PolicyEnforcement::State::Unknown, m_configError->message});
-    auto *probe = new NetworkPolicyProbe(m_client, m_options.networkProbeImage, this);
-    m_probing = probe->run();
-    core::promises::whenFinished(this, *m_probing, [this, probe](const PolicyEnforcement &answer) {
-        m_enforcement = answer;
-        m_probing.reset();
-        probe->deleteLater();
-    });
+    auto promise = core::promises::started<PolicyEnforcement>();
+    m_probing = promise->future();
+    const auto probeWith = [this, promise](const QString &image) {
+        auto *probe = new NetworkPolicyProbe(m_client, image, this);
+        core::promises::whenFinished(this, probe->run(),
+                                     [this, probe, promise](const PolicyEnforcement &answer) {
+                                         m_enforcement = answer;
+                                         m_probing.reset();
+                                         probe->deleteLater();
+                                         core::promises::settle(promise, answer);
+                                     });
+    };
+    const QString image = m_options.networkProbeImage;
+    if (!m_options.imageLoader) {
+        probeWith(image);
+        return *m_probing;
+    }
+    // The probe's image reaches the cluster the way a run's images do (kind node import or the
+    // cluster's registry); if that fails the cluster may still have it.
+    core::promises::whenFinished(
+        this, LocalRegistryHosting::discover(m_client),
+        [this, probeWith, image](const core::Result<std::optional<LocalRegistryHosting>> &registry) {
+            if (!registry)
+                return probeWith(image);
+            plan::RunPlan plan;
+            plan.runId = QStringLiteral("netprobe");
+            plan::ServicePlan service;
+            service.name = QStringLiteral("probe");
+            service.image = image;
+            service.build = plan::PlanBuild{}; // "present here": what loaders move
+            plan.services << service;
+            core::promises::whenFinished(this, m_options.imageLoader({plan, *registry, {}}),
+                                         [probeWith, image](const core::Result<ImageMap> &loaded) {
+                                             probeWith(loaded ? loaded->deliveredFor(image) : image);
+                                         });
+        });
     return *m_probing;
 }
 
@@ -263,6 +291,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
     if (!m_client)
         return core::promises::ready(R(core::fail(*m_configError)));
     m_images.remove(runId);
+    m_awaitingProbe.remove(runId);
     QSet<QString> namespaces;
     if (const Active a = m_runs.value(runId); a.driver)
         namespaces.insert(a.driver->namespaceName());
