@@ -175,12 +175,14 @@ void NetworkPolicyProbe::createObjects()
 void NetworkPolicyProbe::startClients(const QString &serverIp)
 {
     m_clientsStarted = true;
-    // A few tries, so a server still binding its port is not mistaken for a blocked one.
-    const QString fetch =
-        QStringLiteral("for i in 1 2 3 4; do timeout 3 wget -q -O /dev/null http://%1:%2/hostname "
-                       "&& exit 0; sleep 1; done; exit 1")
-            .arg(serverIp)
-            .arg(ServerPort);
+    // Network plugins program a new pod's policy rules moments after it starts, so both clients
+    // wait first; then a few tries, so a server still binding its port is not mistaken for a
+    // blocked one.
+    const QString fetch = QStringLiteral("sleep %1; for i in 1 2 3; do timeout 3 wget -q -O /dev/null "
+                                         "http://%2:%3/hostname && exit 0; sleep 1; done; exit 1")
+                              .arg(PolicySettleSeconds)
+                              .arg(serverIp)
+                              .arg(ServerPort);
     for (const QString &role : {QStringLiteral("control"), QStringLiteral("denied")})
         core::promises::whenFinished(
             this, m_client->apply(pod(role, QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"), fetch})),

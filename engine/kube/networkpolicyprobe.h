@@ -28,6 +28,7 @@ class NetworkPolicyProbe final : public QObject
 public:
     static constexpr int TimeoutMs = 90000;
     static constexpr int ServerPort = 8080;
+    static constexpr int PolicySettleSeconds = 8;
 
     NetworkPolicyProbe(KubeClient *client, QString image, QObject *parent = nullptr);
     ~NetworkPolicyProbe() override;
