@@ -164,27 +164,26 @@ QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
 {
     if (m_enforcement)
         return core::promises::ready(*m_enforcement);
-    if (m_probing)
-        return *m_probing;
     if (!m_client)
         return core::promises::ready(
             PolicyEnforcement{PolicyEnforcement::State::Unknown, m_configError->message});
-    auto promise = core::promises::started<PolicyEnforcement>();
-    m_probing = promise->future();
-    const auto probeWith = [this, promise](const QString &image) {
+    auto waiter = core::promises::started<PolicyEnforcement>();
+    m_probeWaiters.append(waiter);
+    if (m_probeWaiters.size() > 1)
+        return waiter->future(); // a probe is already under way
+    const auto probeWith = [this](const QString &image) {
         auto *probe = new NetworkPolicyProbe(m_client, image, this);
-        core::promises::whenFinished(this, probe->run(),
-                                     [this, probe, promise](const PolicyEnforcement &answer) {
-                                         m_enforcement = answer;
-                                         m_probing.reset();
-                                         probe->deleteLater();
-                                         core::promises::settle(promise, answer);
-                                     });
+        core::promises::whenFinished(this, probe->run(), [this, probe](const PolicyEnforcement &answer) {
+            m_enforcement = answer;
+            probe->deleteLater();
+            for (const auto &w : std::exchange(m_probeWaiters, {}))
+                core::promises::settle(w, answer);
+        });
     };
     const QString image = m_options.networkProbeImage;
     if (!m_options.imageLoader) {
         probeWith(image);
-        return *m_probing;
+        return waiter->future();
     }
     // The probe's image reaches the cluster the way a run's images do (kind node import or the
     // cluster's registry); if that fails the cluster may still have it.
@@ -205,7 +204,7 @@ QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
                                              probeWith(loaded ? loaded->deliveredFor(image) : image);
                                          });
         });
-    return *m_probing;
+    return waiter->future();
 }
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPlan &plan,

@@ -8,7 +8,10 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QPromise>
 #include <QSet>
+
+#include <memory>
 
 class QNetworkAccessManager;
 
@@ -76,8 +79,10 @@ private:
     QHash<QString, QFuture<core::Result<ImageMap>>> m_loading; // LOADING in flight, for cancel()
     QSet<QString> m_loadCancelled;                             // cancelled while LOADING
     std::optional<PolicyEnforcement> m_enforcement;            // the probe's answer, once known
-    std::optional<QFuture<PolicyEnforcement>> m_probing;       // the probe in flight
-    QSet<QString> m_awaitingProbe;                             // deploys waiting for it
+    // Callers waiting for the probe in flight, each with its own promise (a QFuture takes only
+    // one continuation); empty when no probe runs.
+    QList<std::shared_ptr<QPromise<PolicyEnforcement>>> m_probeWaiters;
+    QSet<QString> m_awaitingProbe; // deploys waiting for it
 };
 
 } // namespace rr::kube

@@ -159,7 +159,7 @@ private Q_SLOTS:
         const auto up = awaitFuture(runtime->probe());
         QVERIFY2(up.has_value(), qPrintable(up ? QString() : up.error().message));
 
-        // The same cluster under a name that is not local must be allow-listed.
+        // A context that is neither kind-reporunner nor named must be allow-listed.
         const QString remote = m_work.filePath(QStringLiteral("remote-config"));
         QFile f(remote);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -172,7 +172,7 @@ private Q_SLOTS:
         kube::KubeRuntime refused(&m_nam, options);
         const auto r = awaitFuture(refused.probe());
         QVERIFY(!r.has_value());
-        QCOMPARE(r.error().code, QStringLiteral("kube.context.remote"));
+        QCOMPARE(r.error().code, QStringLiteral("kube.context.not_allowed"));
     }
 
     void composeExampleRunsToReadyAndStops()

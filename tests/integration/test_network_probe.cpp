@@ -108,6 +108,17 @@ private Q_SLOTS:
         QVERIFY2(answer.detail.contains("cannot start"), qPrintable(answer.detail));
     }
 
+    void concurrentCallersAllGetTheAnswer()
+    {
+        if (!m_env.isSimulated())
+            QSKIP("one real probe is enough");
+        kube::KubeRuntime runtime(&m_nam, options());
+        auto first = runtime.policyEnforcement();
+        auto second = runtime.policyEnforcement(); // while the first probe runs
+        QCOMPARE(test::awaitFuture(first, 60000).state, PolicyEnforcement::State::NotEnforced);
+        QCOMPARE(test::awaitFuture(second, 60000).state, PolicyEnforcement::State::NotEnforced);
+    }
+
     void theAnswerIsCachedPerCluster()
     {
         kube::KubeRuntime runtime(&m_nam, options());
