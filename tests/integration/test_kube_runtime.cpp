@@ -407,6 +407,9 @@ private Q_SLOTS:
         auto runtime = makeRuntime();
         const plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kcx"));
         QVERIFY(loadImages(*runtime, plan));
+        // The cluster's NetworkPolicy answer first (on a real cluster its probe takes seconds):
+        // this test stops a rollout that is under way.
+        awaitFuture(runtime->policyEnforcement(), 150000);
         auto deploying = runtime->deploy(plan);
         QTRY_COMPARE(namespaceCode(plan.namespaceName), 200);
         auto down = runtime->teardown(plan.runId);
