@@ -2,6 +2,7 @@
 
 #include "kind/clusterimageloader.h"
 #include "kind/kindclusters.h"
+#include "kube/contextpolicy.h"
 #include "kube/kubeconfig.h"
 
 namespace rr::app {
@@ -11,20 +12,15 @@ std::optional<kube::KubeOptions> chooseCluster(docker::DockerClient *docker)
     auto config = kube::Kubeconfig::load(kube::Kubeconfig::defaultFiles());
     if (!config || config->contextNames().isEmpty())
         return std::nullopt;
-    const QString wanted = qEnvironmentVariable("REPORUNNER_KUBE_CONTEXT");
-    const QString kindContext =
-        QStringLiteral("kind-") + QLatin1String(kind::KindClusters::DefaultClusterName);
-    QString context = wanted;
-    if (context.isEmpty())
-        context = config->contextNames().contains(kindContext) ? kindContext : config->currentContext();
-    auto resolved = config->resolve(context);
-    if (!resolved || (wanted.isEmpty() && !kube::Kubeconfig::isLocalServer(resolved->server)))
+    // Only chosen clusters: kind-reporunner, the context the user named, or an allow-listed one.
+    const kube::ContextPolicy policy = kube::ContextPolicy::fromEnvironmentAndSettings();
+    const QString context = policy.choose(*config);
+    if (context.isEmpty() || !config->resolve(context))
         return std::nullopt;
 
     kube::KubeOptions options;
     options.context = context;
-    if (!wanted.isEmpty())
-        options.allowedContexts << wanted; // naming a context explicitly is the allow-list entry
+    options.allowedContexts = policy.allowedNames();
     // kind contexts import into the nodes unless the cluster has a registry; other local
     // clusters (minikube, k3d, ...) only get images delivered through a registry they publish.
     if (docker)

@@ -59,6 +59,7 @@ QFuture<core::Result<void>> LocalEngine::start(const QString &socketPath)
                   m_orchestrator =
                       new runs::Orchestrator(m_store, m_fetcher, m_docker, m_dockerRuntime, m_kubeRuntime);
                   m_handler = new control::RunControlHandler(m_orchestrator, m_fetcher);
+                  offerStoredTokens(m_handler->remoteDetector(), m_tokens);
                   ipc::ServerOptions options;
                   options.socketPath = socketPath;
                   m_server = new ipc::ControlServer(m_handler, options);

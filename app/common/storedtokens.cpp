@@ -1,5 +1,7 @@
 #include "storedtokens.h"
 
+#include "control/remotedetector.h"
+#include "core/promises.h"
 #include "source/fetcher.h"
 #include "source/tokenstore.h"
 
@@ -15,6 +17,19 @@ void offerStoredTokens(source::Fetcher *fetcher, source::TokenStore *tokens)
     fetcher->setTokenProvider([guard](const QString &host) {
         source::TokenStore *store = guard.data();
         return store ? store->tokenForWorker(host) : QString();
+    });
+}
+
+void offerStoredTokens(control::RemoteDetector *detector, source::TokenStore *tokens)
+{
+    QPointer<source::TokenStore> guard(tokens);
+    detector->setTokenLookup([guard](const QString &host) {
+        source::TokenStore *store = guard.data();
+        if (!store)
+            return core::promises::ready(QString());
+        // A keychain that cannot answer means no token, not a failed detection.
+        return store->read(host).then(
+            [](const core::Result<QString> &token) { return token ? *token : QString(); });
     });
 }
 

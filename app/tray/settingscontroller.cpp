@@ -3,6 +3,7 @@
 #include "autostartentry.h"
 #include "traylog.h"
 
+#include "kube/contextpolicy.h"
 #include "kube/kubeconfig.h"
 #include "source/tokenstore.h"
 
@@ -16,17 +17,9 @@ QStringList describeContexts()
     const auto config = kube::Kubeconfig::load(kube::Kubeconfig::defaultFiles());
     if (!config)
         return out;
-    const QString named = qEnvironmentVariable("REPORUNNER_KUBE_CONTEXT");
-    for (const QString &name : config->contextNames()) {
-        const auto resolved = config->resolve(name);
-        const bool local = resolved && kube::Kubeconfig::isLocalServer(resolved->server);
-        if (name == named)
-            out << QStringLiteral("%1 (allowed: named in REPORUNNER_KUBE_CONTEXT)").arg(name);
-        else if (local)
-            out << QStringLiteral("%1 (allowed: local server)").arg(name);
-        else
-            out << QStringLiteral("%1 (not allowed: remote server)").arg(name);
-    }
+    const kube::ContextPolicy policy = kube::ContextPolicy::fromEnvironmentAndSettings();
+    for (const QString &name : config->contextNames())
+        out << QStringLiteral("%1 (%2)").arg(name, policy.reason(name));
     return out;
 }
 

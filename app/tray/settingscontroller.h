@@ -12,7 +12,7 @@ namespace rr::tray {
 
 // The settings screen: the GitHub token in the desktop keychain (QtKeychain through the
 // engine's TokenStore: set, test, remove), start at login, and the Kubernetes contexts the
-// kubeconfig offers with which of them runs may use (local servers only, or the one named in
+// kubeconfig offers with which of them runs may use (kind-reporunner, the one named in
 // REPORUNNER_KUBE_CONTEXT).
 class SettingsController : public QObject
 {
@@ -43,7 +43,7 @@ public:
     bool autostart() const;
     void setAutostart(bool enabled);
 
-    // "kind-reporunner (allowed: local server)", "prod (not allowed: remote server)".
+    // "kind-reporunner (allowed: RepoRunner's own kind cluster)", "prod (not allowed: ...)".
     QStringList contexts() const { return m_contexts; }
     QString contextsText() const
     {

@@ -1,5 +1,6 @@
 #include "control/runcontrolhandler.h"
 
+#include "control/remotedetector.h"
 #include "control/tokencontrol.h"
 #include "core/promises.h"
 #include "ipc/controlserver.h"
@@ -93,6 +94,7 @@ RunControlHandler::RunControlHandler(Orchestrator *orchestrator, source::Fetcher
     : QObject(parent)
     , m_orchestrator(orchestrator)
     , m_fetcher(fetcher)
+    , m_remote(new RemoteDetector(fetcher, this))
 {
     connect(m_orchestrator, &Orchestrator::runUpdated, this, [this](const RunRecord &run) {
         if (m_server)
@@ -163,17 +165,16 @@ QFuture<ipc::HandlerResult> RunControlHandler::detect(const QJsonObject &params)
         return ready(detection ? HandlerResult(detectionJson(*detection))
                                : core::Unexpected(detection.error()));
     }
-    return m_fetcher->fetch(*spec).then(
-        this, [](const core::Result<source::Checkout> &checkout) -> HandlerResult {
-            if (!checkout)
-                return core::Unexpected(checkout.error());
-            auto detection = project::Detector::detectFolder(checkout->projectDir);
-            if (!detection)
-                return core::Unexpected(detection.error());
-            QJsonObject out = detectionJson(*detection);
-            out.insert(QStringLiteral("commit"), checkout->commit);
-            return out;
-        });
+    // Before any click: GitHub's file list, never a clone (RemoteDetector).
+    return core::promises::continueOn(this, m_remote->detect(*spec),
+                                      [](const core::Result<RemoteDetection> &found) -> HandlerResult {
+                                          if (!found)
+                                              return core::Unexpected(found.error());
+                                          QJsonObject out = detectionJson(found->detection);
+                                          out.insert(QStringLiteral("commit"), found->commit);
+                                          out.insert(QStringLiteral("via"), found->via);
+                                          return out;
+                                      });
 }
 
 QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)

@@ -20,6 +20,7 @@ class Orchestrator;
 
 namespace rr::control {
 
+class RemoteDetector;
 class TokenControl;
 
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
@@ -39,6 +40,9 @@ public:
 
     QFuture<ipc::HandlerResult> handle(const QString &method, const QJsonObject &params) override;
 
+    // How `detect` looks at remote repositories without cloning them (token, fallback cache).
+    RemoteDetector *remoteDetector() const { return m_remote; }
+
 private:
     QFuture<ipc::HandlerResult> detect(const QJsonObject &params);
     QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
@@ -55,6 +59,7 @@ private:
 
     runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
+    RemoteDetector *m_remote;
     ipc::ControlServer *m_server = nullptr;
     TokenControl *m_tokens = nullptr;
 };

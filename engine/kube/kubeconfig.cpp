@@ -1,5 +1,7 @@
 #include "kube/kubeconfig.h"
 
+#include "kube/contextpolicy.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -213,13 +215,8 @@ bool Kubeconfig::isLocalServer(const QString &server)
 
 core::Result<void> Kubeconfig::checkAllowed(const KubeContext &context, const QStringList &allowedContexts)
 {
-    if (isLocalServer(context.server) || allowedContexts.contains(context.name))
-        return {};
-    return core::fail(
-        ErrorCategory::Refused, QStringLiteral("kube.context.remote"),
-        QStringLiteral("Context \"%1\" talks to %2, which is not on this machine. Add it to the "
-                       "allowed contexts to run repositories there.")
-            .arg(context.name, QUrl(context.server).host()));
+    // A loopback server proves nothing (it may be a tunnel to a remote cluster): only names count.
+    return ContextPolicy({}, allowedContexts).check(context.name);
 }
 
 } // namespace rr::kube

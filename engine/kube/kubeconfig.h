@@ -26,9 +26,10 @@ public:
     // file that defined the entry); a *-data field wins over its path.
     core::Result<KubeContext> resolve(const QString &contextName = {}) const;
 
-    // True when the server is on this machine (127.0.0.1, localhost, ::1).
+    // True when the server is on this machine (127.0.0.1, localhost, ::1). Informational only:
+    // it never makes a context eligible (see ContextPolicy).
     static bool isLocalServer(const QString &server);
-    // Refuses a context whose server is elsewhere unless it is allow-listed.
+    // Refuses a context that is neither kind-reporunner nor in `allowedContexts`.
     static core::Result<void> checkAllowed(const KubeContext &context, const QStringList &allowedContexts);
 
 private:

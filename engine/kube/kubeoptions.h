@@ -29,7 +29,7 @@ struct KubeOptions
 {
     QStringList kubeconfigFiles; // empty = KUBECONFIG, else ~/.kube/config
     QString context;             // empty = current-context
-    QStringList allowedContexts; // contexts allowed although their server is not on this machine
+    QStringList allowedContexts; // contexts besides kind-reporunner the runtime may use (ContextPolicy)
     // For images LOADING did not move: empty = as rendered (IfNotPresent), or e.g. "Never".
     // Images moved to a registry reference always get IfNotPresent (their tags are unique).
     QString imagePullPolicy;
@@ -43,6 +43,11 @@ struct KubeOptions
     // local-registry-hosting ConfigMap first and passes it along. Unset = images are expected
     // to be pullable already.
     std::function<QFuture<core::Result<ImageMap>>(const ImageLoadRequest &)> imageLoader;
+    // Before the first deploy, find out whether the cluster enforces NetworkPolicy (a probe pair
+    // of pods running this image, which needs busybox's sh, wget, timeout and httpd) and say so
+    // in each run's log when it does not.
+    bool probeNetworkPolicy = true;
+    QString networkProbeImage = QStringLiteral("busybox:1.36");
 };
 
 } // namespace rr::kube

@@ -7,6 +7,7 @@
 #include "kube/kubeconfig.h"
 #include "kube/kubedriver.h"
 #include "kube/kubewatch.h"
+#include "kube/networkpolicyprobe.h"
 #include "runtime/loopbackaddresses.h"
 #include "runtime/rollout.h"
 
@@ -137,7 +138,74 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
 {
-    return start(owned(plan), false);
+    using R = core::Result<runtime::Deployment>;
+    if (!m_client || !m_options.probeNetworkPolicy)
+        return start(owned(plan), false);
+    // Nothing of the run exists until the cluster's NetworkPolicy answer is known.
+    const plan::RunPlan p = owned(plan);
+    m_awaitingProbe.insert(p.runId);
+    auto promise = core::promises::started<R>();
+    core::promises::whenFinished(
+        this, policyEnforcement(), [this, p, promise](const PolicyEnforcement &answer) {
+            if (!m_awaitingProbe.remove(p.runId))
+                return core::promises::settle(
+                    promise, R(core::fail(ErrorCategory::Cancelled, QStringLiteral("kube.deploy.cancelled"),
+                                          QStringLiteral("The run was stopped."))));
+            if (!answer.enforced())
+                Q_EMIT logLine(p.runId, QString(), QStringLiteral("event"),
+                               QStringLiteral("Warning: ") + answer.detail);
+            core::promises::whenFinished(this, start(p, false), [promise](const R &result) {
+                core::promises::settle(promise, result);
+            });
+        });
+    return promise->future();
+}
+
+QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
+{
+    if (m_enforcement)
+        return core::promises::ready(*m_enforcement);
+    if (!m_client)
+        return core::promises::ready(
+            PolicyEnforcement{PolicyEnforcement::State::Unknown, m_configError->message});
+    auto waiter = core::promises::started<PolicyEnforcement>();
+    m_probeWaiters.append(waiter);
+    if (m_probeWaiters.size() > 1)
+        return waiter->future(); // a probe is already under way
+    const auto probeWith = [this](const QString &image) {
+        auto *probe = new NetworkPolicyProbe(m_client, image, this);
+        core::promises::whenFinished(this, probe->run(), [this, probe](const PolicyEnforcement &answer) {
+            m_enforcement = answer;
+            probe->deleteLater();
+            for (const auto &w : std::exchange(m_probeWaiters, {}))
+                core::promises::settle(w, answer);
+        });
+    };
+    const QString image = m_options.networkProbeImage;
+    if (!m_options.imageLoader) {
+        probeWith(image);
+        return waiter->future();
+    }
+    // The probe's image reaches the cluster the way a run's images do (kind node import or the
+    // cluster's registry); if that fails the cluster may still have it.
+    core::promises::whenFinished(
+        this, LocalRegistryHosting::discover(m_client),
+        [this, probeWith, image](const core::Result<std::optional<LocalRegistryHosting>> &registry) {
+            if (!registry)
+                return probeWith(image);
+            plan::RunPlan plan;
+            plan.runId = QStringLiteral("netprobe");
+            plan::ServicePlan service;
+            service.name = QStringLiteral("probe");
+            service.image = image;
+            service.build = plan::PlanBuild{}; // "present here": what loaders move
+            plan.services << service;
+            core::promises::whenFinished(this, m_options.imageLoader({plan, *registry, {}}),
+                                         [probeWith, image](const core::Result<ImageMap> &loaded) {
+                                             probeWith(loaded ? loaded->deliveredFor(image) : image);
+                                         });
+        });
+    return waiter->future();
 }
 
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPlan &plan,
@@ -203,6 +271,7 @@ void KubeRuntime::dismiss(const QString &runId)
 
 void KubeRuntime::cancel(const QString &runId)
 {
+    m_awaitingProbe.remove(runId);
     if (m_loading.contains(runId)) {
         m_loadCancelled.insert(runId);
         m_loading[runId].cancel(); // aborts the loader's transfer (Docker calls poll for it)
@@ -217,6 +286,7 @@ QFuture<core::Result<void>> KubeRuntime::teardown(const QString &runId)
     if (!m_client)
         return core::promises::ready(R(core::fail(*m_configError)));
     m_images.remove(runId);
+    m_awaitingProbe.remove(runId);
     QSet<QString> namespaces;
     if (const Active a = m_runs.value(runId); a.driver)
         namespaces.insert(a.driver->namespaceName());

@@ -3,11 +3,15 @@
 #include "kube/imagemap.h"
 #include "kube/kubecontext.h"
 #include "kube/kubeoptions.h"
+#include "kube/policyenforcement.h"
 #include "runtime/runtime.h"
 
 #include <QHash>
 #include <QPointer>
+#include <QPromise>
 #include <QSet>
+
+#include <memory>
 
 class QNetworkAccessManager;
 
@@ -45,6 +49,10 @@ public:
     // The configuration problem, if the runtime cannot be used at all.
     std::optional<core::Error> configurationError() const { return m_configError; }
     KubeClient *client() const { return m_client; }
+    // Whether this cluster enforces NetworkPolicy (NetworkPolicyProbe), found out once and then
+    // cached for the runtime's cluster. Deploy asks before anything of a run is created.
+    QFuture<PolicyEnforcement> policyEnforcement();
+
     // The driver of a live run (forwards, watches); nullptr when none.
     KubeDriver *run(const QString &runId) const;
 
@@ -70,6 +78,11 @@ private:
     QHash<QString, ImageMap> m_images;                         // run id -> where LOADING put its images
     QHash<QString, QFuture<core::Result<ImageMap>>> m_loading; // LOADING in flight, for cancel()
     QSet<QString> m_loadCancelled;                             // cancelled while LOADING
+    std::optional<PolicyEnforcement> m_enforcement;            // the probe's answer, once known
+    // Callers waiting for the probe in flight, each with its own promise (a QFuture takes only
+    // one continuation); empty when no probe runs.
+    QList<std::shared_ptr<QPromise<PolicyEnforcement>>> m_probeWaiters;
+    QSet<QString> m_awaitingProbe; // deploys waiting for it
 };
 
 } // namespace rr::kube

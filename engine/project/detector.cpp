@@ -23,6 +23,9 @@ const QStringList &composeNames()
     return names;
 }
 
+// Compose files bigger than this are not read just to name their services.
+constexpr qint64 MaxComposeBytes = 1024 * 1024;
+
 // Folders where projects conventionally keep their Dockerfile, best first.
 const QStringList &dockerfileFolders()
 {
@@ -138,16 +141,10 @@ bool staysInside(const QString &canonicalRoot, const QString &path)
 
 QStringList serviceNames(const QString &composePath)
 {
-    QStringList out;
-    try {
-        const YAML::Node doc = YAML::LoadFile(composePath.toStdString());
-        if (doc.IsMap() && doc["services"] && doc["services"].IsMap())
-            for (const auto &kv : doc["services"])
-                out << QString::fromStdString(kv.first.as<std::string>());
-    } catch (const YAML::Exception &e) {
-        qCDebug(lcProject) << "service list unavailable for" << composePath << e.what();
-    }
-    return out;
+    QFile file(composePath);
+    if (file.size() > MaxComposeBytes || !file.open(QIODevice::ReadOnly))
+        return {};
+    return Detector::composeServiceNames(file.readAll());
 }
 
 } // namespace
@@ -193,6 +190,22 @@ core::Result<Detection> Detector::detectFolder(const QString &root)
 Detection Detector::detectFileList(const QStringList &relativePaths)
 {
     return classify(relativePaths);
+}
+
+QStringList Detector::composeServiceNames(const QByteArray &yaml)
+{
+    QStringList out;
+    if (yaml.size() > MaxComposeBytes)
+        return out;
+    try {
+        const YAML::Node doc = YAML::Load(yaml.toStdString());
+        if (doc.IsMap() && doc["services"] && doc["services"].IsMap())
+            for (const auto &kv : doc["services"])
+                out << QString::fromStdString(kv.first.as<std::string>());
+    } catch (const YAML::Exception &e) {
+        qCDebug(lcProject) << "service list unavailable:" << e.what();
+    }
+    return out;
 }
 
 } // namespace rr::project

@@ -15,6 +15,8 @@ class Detector final
 public:
     static core::Result<Detection> detectFolder(const QString &root);
     static Detection detectFileList(const QStringList &relativePaths);
+    // The service names a compose file declares; empty when it cannot be read.
+    static QStringList composeServiceNames(const QByteArray &yaml);
 };
 
 } // namespace rr::project

@@ -40,3 +40,9 @@ reporunner_add_test(NAME test_rollout_rules_docker SOURCES ${CMAKE_CURRENT_LIST_
   LIBS reporunner_kind reporunner_kube reporunner_dockerruntime reporunner_runs reporunner_kubetestenv
   reporunner_testsupport Qt6::Network
   LABEL integration LOCK docker TIMEOUT 600 ENV REPORUNNER_ROLLOUT_RUNTIME=docker)
+# Whether a cluster enforces NetworkPolicy (kube/networkpolicyprobe): both answers on the
+# simulator, the real answer on the local cluster (_real).
+reporunner_add_test(NAME test_network_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_network_probe.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
+  LIBS reporunner_kind reporunner_kube reporunner_kubetestenv reporunner_testsupport Qt6::Network
+  LABEL integration LOCK docker TIMEOUT 600 REAL_CLUSTER)

@@ -12,3 +12,6 @@ if(TARGET reporunner)
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
   add_dependencies(test_source_token reporunner)
 endif()
+# detect before a click: GitHub's REST API (a stand-in on 127.0.0.1) instead of a clone.
+reporunner_add_test(NAME test_detect_remote SOURCES test_detect_remote.cpp
+  LIBS reporunner_control reporunner_runs reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120)

@@ -74,11 +74,19 @@ bool GitServer::startDaemon()
     m_daemon->setStandardOutputFile(m_web.path() + QStringLiteral("/daemon.log"));
     m_daemon->setStandardErrorFile(m_web.path() + QStringLiteral("/daemon.log"), QIODevice::Append);
     m_daemon->start(QStringLiteral("git"),
-                    {QStringLiteral("daemon"), QStringLiteral("--reuseaddr"),
+                    {QStringLiteral("daemon"), QStringLiteral("--reuseaddr"), QStringLiteral("--verbose"),
                      QStringLiteral("--base-path=") + root(), QStringLiteral("--export-all"),
                      QStringLiteral("--listen=127.0.0.1"), QStringLiteral("--port=%1").arg(m_daemonPort),
                      root()});
     return waitForPort(*m_daemon, m_daemonPort);
+}
+
+int GitServer::daemonConnections() const
+{
+    QFile log(m_web.path() + QStringLiteral("/daemon.log"));
+    if (!log.open(QIODevice::ReadOnly))
+        return 0;
+    return int(log.readAll().count("Connection from"));
 }
 
 bool GitServer::startHttp(const QString &requiredToken)

@@ -31,6 +31,8 @@ public:
     QString daemonUrl(const QString &repoPath) const; // git://127.0.0.1:P/<repoPath>
     QString httpUrl(const QString &repoPath) const;   // http://127.0.0.1:P/cgi-bin/git/<repoPath>
     int daemonPort() const { return m_daemonPort; }
+    // Connections the git daemon has accepted so far (from its --verbose log).
+    int daemonConnections() const;
     QString errorString() const { return m_error; }
 
 private:

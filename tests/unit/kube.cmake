@@ -6,3 +6,5 @@ reporunner_add_test(NAME test_kube_diagnosis SOURCES ${CMAKE_CURRENT_LIST_DIR}/t
   LIBS reporunner_kube LABEL unit)
 reporunner_add_test(NAME test_kube_registry SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kube_registry.cpp
   LIBS reporunner_kube LABEL unit)
+reporunner_add_test(NAME test_context_policy SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_context_policy.cpp
+  LIBS reporunner_kube LABEL unit)

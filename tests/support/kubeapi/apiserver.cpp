@@ -457,6 +457,8 @@ void ApiServer::handleControl(HttpConnection *conn, const HttpRequest &req)
             body.value(QStringLiteral("namespaceTerminationMs")).toInt(m_config.namespaceTerminationMs);
         m_config.podTerminationMs =
             body.value(QStringLiteral("podTerminationMs")).toInt(m_config.podTerminationMs);
+        m_config.networkPolicyEnforced =
+            body.value(QStringLiteral("networkPolicyEnforced")).toBool(m_config.networkPolicyEnforced);
     } else if (what == QLatin1String("expire-watches")) {
         m_config.expireWatches = body.value(QStringLiteral("count")).toInt(1);
         m_config.expireAsHttp = body.value(QStringLiteral("mode")).toString() == QLatin1String("http");

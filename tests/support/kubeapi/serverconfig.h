@@ -19,6 +19,10 @@ struct ServerConfig
     QHash<int, QString> forwardTargets; // pod port -> "host:port" for port-forward
     int expireWatches = 0;              // how many upcoming watches fail with 410
     bool expireAsHttp = false;          // plain HTTP 410 instead of an in-stream ERROR event
+    // Whether NetworkPolicy is "enforced": a finishing container of a pod whose egress a policy
+    // denies entirely then exits 1, as a network call from it would fail. Off, like a cluster
+    // without a policy-enforcing network plugin.
+    bool networkPolicyEnforced = false;
 };
 
 } // namespace rr::test::kubeapi

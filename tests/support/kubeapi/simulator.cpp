@@ -386,6 +386,28 @@ void Simulator::reconcileJob(QJsonObject job)
     }
 }
 
+bool Simulator::egressDenied(const QString &ns, const QJsonObject &pod) const
+{
+    if (!m_config->networkPolicyEnforced)
+        return false;
+    const QJsonObject labels = meta(pod).value(QStringLiteral("labels")).toObject();
+    for (const QJsonObject &policy : m_registry->store()->list(Registry::type("networkpolicies"), ns)) {
+        const QJsonObject spec = policy.value(QStringLiteral("spec")).toObject();
+        const QJsonObject match = spec.value(QStringLiteral("podSelector"))
+                                      .toObject()
+                                      .value(QStringLiteral("matchLabels"))
+                                      .toObject();
+        bool selected = true;
+        for (auto it = match.begin(); it != match.end(); ++it)
+            selected = selected && labels.value(it.key()) == it.value();
+        if (selected &&
+            spec.value(QStringLiteral("policyTypes")).toArray().contains(QStringLiteral("Egress")) &&
+            spec.value(QStringLiteral("egress")).toArray().isEmpty())
+            return true;
+    }
+    return false;
+}
+
 QString Simulator::configError(const QString &ns, const QJsonObject &container) const
 {
     auto check = [&](const char *plural, const char *kind, const QJsonObject &ref, bool keyed) -> QString {
@@ -539,7 +561,7 @@ void Simulator::tickPod(PodRun &run, QJsonObject pod)
                 const bool finishes = crash || oom || restartPolicy != QLatin1String("Always");
                 if (finishes) {
                     const int exitCode = oom ? 137 : annotations.value(kAnnoExit).toString().toInt();
-                    const int code = crash && exitCode == 0 ? 1 : exitCode;
+                    const int code = (crash || egressDenied(run.ns, pod)) && exitCode == 0 ? 1 : exitCode;
                     const QJsonObject terminated{
                         {QStringLiteral("exitCode"), code},
                         {QStringLiteral("reason"), oom         ? QStringLiteral("OOMKilled")

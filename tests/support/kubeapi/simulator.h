@@ -68,6 +68,8 @@ private:
     void appendLine(const QString &uid, const QString &container, const QString &text);
     void endInstance(const QString &uid, const QString &container);
     QString configError(const QString &ns, const QJsonObject &container) const;
+    // True when enforcement is on and a NetworkPolicy selecting the pod denies all its egress.
+    bool egressDenied(const QString &ns, const QJsonObject &pod) const;
     // ErrImagePull/ImagePullBackOff for a registry image the node cannot pull; empty = go on.
     QPair<QString, QString> pullProblem(PodRun &run, const QString &container, const QString &image);
 
