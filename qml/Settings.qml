@@ -3,8 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import RepoRunner.Tray
 
-// The settings screen: the GitHub token (keychain), start at login, and the Kubernetes
-// contexts with which runs may use.
+// The settings screen: the GitHub token (keychain), start at login, the repositories allowed
+// unsafe runs (revocable), and the Kubernetes contexts with which runs may use.
 Dialog {
     id: dialog
     objectName: "settingsPage"
@@ -79,6 +79,35 @@ Dialog {
             text: "Start RepoRunner at login (in the tray)"
             checked: TrayUi.settings.autostart
             onToggled: TrayUi.settings.autostart = checked
+        }
+
+        MenuSeparator { Layout.fillWidth: true }
+        Label { text: "Unsafe runs"; font.bold: true; font.pixelSize: 14 }
+        Label {
+            objectName: "unsafeNone"
+            visible: TrayUi.consent.repositories.length === 0
+            text: "No repository may run privileged or host-namespace services."
+            opacity: 0.8
+        }
+        Repeater {
+            model: TrayUi.consent.repositories
+            delegate: RowLayout {
+                id: consentRow
+                required property string modelData
+                Layout.fillWidth: true
+                Label {
+                    Layout.fillWidth: true
+                    text: consentRow.modelData
+                    textFormat: Text.PlainText
+                    elide: Text.ElideMiddle
+                }
+                Button {
+                    objectName: "revokeConsent-" + consentRow.modelData
+                    text: "Revoke"
+                    Accessible.name: "Revoke unsafe runs for " + consentRow.modelData
+                    onClicked: TrayUi.consent.revoke(consentRow.modelData)
+                }
+            }
         }
 
         MenuSeparator { Layout.fillWidth: true }
