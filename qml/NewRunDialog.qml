@@ -11,8 +11,8 @@ Dialog {
     title: "New run"
     modal: true
     standardButtons: Dialog.Cancel
-    width: Math.min(parent ? parent.width - 40 : 960, 960)
-    height: Math.min(parent ? parent.height - 40 : 680, 680)
+    width: Math.min(parent ? parent.width - 40 : 960, 1000)
+    height: Math.min(parent ? parent.height - 40 : 680, 920)
 
     readonly property NewRunController flow: TrayUi.newRun
 
@@ -84,7 +84,8 @@ Dialog {
                     case NewRunController.Planning: return "Planning…"
                     case NewRunController.Starting: return "Starting…"
                     case NewRunController.Failed: return dialog.flow.error
-                    default: return dialog.flow.summary.detected
+                    case NewRunController.Planned: return ""
+                    default: return "Paste a repository URL or choose a folder, then Detect."
                     }
                 }
                 Accessible.name: "Detection result"

@@ -50,10 +50,10 @@ ScrollView {
                 delegate: CheckBox {
                     id: profileBox
                     required property string name
-                    required property bool checked
+                    required property bool chosen
                     objectName: "profile-" + name
                     text: name
-                    checked: profileBox.checked
+                    checked: profileBox.chosen
                     Accessible.name: "Profile " + name
                     onToggled: TrayUi.newRun.pickProfile(profileBox.name, profileBox.checkState === Qt.Checked)
                 }

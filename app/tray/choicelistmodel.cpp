@@ -51,7 +51,7 @@ Qt::ItemFlags ChoiceListModel::flags(const QModelIndex &index) const
 
 QHash<int, QByteArray> ChoiceListModel::roleNames() const
 {
-    return {{NameRole, "name"}, {CheckedRole, "checked"}};
+    return {{NameRole, "name"}, {CheckedRole, "chosen"}};
 }
 
 void ChoiceListModel::setNames(const QStringList &names)

@@ -21,7 +21,7 @@ public:
     enum Role
     {
         NameRole = Qt::UserRole + 1,
-        CheckedRole,
+        CheckedRole, // "chosen" in QML: a CheckBox delegate has its own final `checked`
     };
     Q_ENUM(Role)
 

@@ -116,7 +116,8 @@ QHash<int, QByteArray> PlanServiceModel::roleNames() const
 {
     return {{NameRole, "name"},       {ProfilesRole, "profiles"}, {PickedRole, "picked"},
             {PlannedRole, "planned"}, {PrimaryRole, "primary"},   {BuildRole, "build"},
-            {ImageRole, "image"},     {PortsRole, "ports"},       {WhyRole, "why"}};
+            {ImageRole, "image"},     {PortsRole, "ports"},       {WhyRole, "why"},
+            {DetailRole, "detail"}};
 }
 
 void PlanServiceModel::setRows(const QList<PlanServiceRow> &rows)

@@ -1,9 +1,12 @@
 // The real tray app under Xvfb with trayer (tray host) and dunst (notifications): it finds the
 // tray, a second launch shows the first instance's window, shows a run the CLI starts on Docker
 // through the control socket until READY, sends the READY notification, and stops the run
-// through the window's Stop button, leaving no container behind. Screenshots go to
+// through the window's Stop button, leaving no container behind; then plans a compose project
+// in the new-run flow (a profile picked, a refused service shown with the consent's
+// consequences, that service unpicked) and starts it to READY. Screenshots go to
 // $REPORUNNER_ARTIFACTS.
 #include "logmodel.h"
+#include "newruncontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -365,6 +368,103 @@ private Q_SLOTS:
         QCOMPARE(m_app->runList()->rowCount(), 1);
         QCOMPARE(containers(again), 0);
         QVERIFY(m_app->controller()->selectedRunId().isEmpty());
+    }
+
+    // The new-run flow on a compose project: the source step, detection, the plan with the
+    // "tools" profile picked and its privileged service refused (the consent panel lists what
+    // allowing it would change), that service unpicked, then Start → READY.
+    void newRunFlowPlansAndStarts()
+    {
+        const QString project = m_dir.filePath(QStringLiteral("planned"));
+        rr::test::writeTree(project,
+                            {{QStringLiteral("www/index.html"), "planned by the tray test\n"},
+                             {QStringLiteral("compose.yaml"),
+                              "services:\n"
+                              "  web:\n"
+                              "    image: busybox:1.36\n"
+                              "    command: [\"httpd\", \"-f\", \"-p\", \"8000\", \"-h\", \"/www\"]\n"
+                              "    volumes: [\"./www:/www:ro\"]\n"
+                              "    ports: [\"8000\"]\n"
+                              "  worker:\n"
+                              "    image: busybox:1.36\n"
+                              "    profiles: [tools]\n"
+                              "    command: [\"sleep\", \"3600\"]\n"
+                              "  admin:\n"
+                              "    image: busybox:1.36\n"
+                              "    profiles: [tools]\n"
+                              "    privileged: true\n"
+                              "    command: [\"sleep\", \"3600\"]\n"}});
+        QQuickWindow *window = m_app->window();
+        // Room for the whole plan on screen, as a user would make it.
+        window->resize(1240, 980);
+        QTest::qWait(100);
+        // Repeater delegates have no QObject parent: the visual tree (overlay included) finds them.
+        const auto item = [window](const QString &name) {
+            QQuickItem *found = window->findChild<QQuickItem *>(name);
+            return found ? found : findItem(window->contentItem(), name);
+        };
+        click(findItem(window->contentItem(), QStringLiteral("startButton"))); // the source step, empty
+        QObject *page = window->findChild<QObject *>(QStringLiteral("newRunPage"));
+        QVERIFY(page);
+        QTRY_VERIFY(page->property("opened").toBool());
+        tray::NewRunController *flow = m_app->newRun();
+        QVERIFY(flow);
+        QQuickItem *source = item(QStringLiteral("newRunSource"));
+        QVERIFY(source);
+        source->forceActiveFocus();
+        for (const QChar c : project)
+            QTest::keyClick(window, c.toLatin1());
+        QCOMPARE(flow->source(), project);
+        QTest::qWait(200);
+        shot(QStringLiteral("new-run"));
+        click(item(QStringLiteral("newRunDetectButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QVERIFY(item(QStringLiteral("detectionResult"))
+                    ->property("text")
+                    .toString()
+                    .contains(QLatin1String("Compose: compose.yaml (3 services)")));
+        QCOMPARE(flow->services()->plannedCount(), 1);
+
+        click(item(QStringLiteral("profile-tools")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QTRY_COMPARE(flow->services()->plannedCount(), 3);
+        QCOMPARE(flow->summary().refused, 1);
+        QTRY_COMPARE(flow->consequences()->rowCount(), 1);
+        QVERIFY(item(QStringLiteral("consentPanel"))->isVisible());
+        QVERIFY(!item(QStringLiteral("newRunStartButton"))->isEnabled());
+        QVERIFY(!item(QStringLiteral("allowUnsafeButton"))->isEnabled()); // not before "I understand"
+        QVERIFY(item(QStringLiteral("reportCounts"))
+                    ->property("text")
+                    .toString()
+                    .contains(QLatin1String("1 refused")));
+        QTest::qWait(300);
+        shot(QStringLiteral("plan-refused"));
+
+        click(item(QStringLiteral("service-admin")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QTRY_COMPARE(flow->services()->plannedCount(), 2);
+        QCOMPARE(flow->summary().refused, 0);
+        QTRY_VERIFY(!item(QStringLiteral("consentPanel"))->isVisible());
+        QTest::qWait(300);
+        shot(QStringLiteral("plan"));
+
+        QQuickItem *start = item(QStringLiteral("newRunStartButton"));
+        QCOMPARE(start->property("text").toString(), QStringLiteral("Start 2 services"));
+        QSignalSpy started(flow, &tray::NewRunController::started);
+        click(start);
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 20000);
+        QTRY_VERIFY(!page->property("opened").toBool());
+        const QString runId = started.constFirst().constFirst().toString();
+        QCOMPARE(m_app->controller()->selectedRunId(), runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(runId), QStringLiteral("READY"), 60000);
+        QCOMPARE(m_app->controller()->services()->names(),
+                 (QStringList{QStringLiteral("web"), QStringLiteral("worker")}));
+        QTest::qWait(300);
+        shot(QStringLiteral("new-run-ready"));
+        m_app->controller()->remove(runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(runId), -1, 30000);
+        QCOMPARE(containers(runId), 0);
+        window->resize(1180, 720);
     }
 
     void cleanupTestCase()

@@ -111,6 +111,10 @@ private Q_SLOTS:
         model.setRows(tray::PlanServiceModel::rowsFrom(plan, {QStringLiteral("worker")}));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.plannedCount(), 2);
+        // Every role the view binds to has a name (a missing one leaves a required property unset).
+        for (const QByteArray role :
+             {"name", "profiles", "picked", "planned", "primary", "detail", "ports", "why"})
+            QVERIFY2(model.roleNames().values().contains(role), role.constData());
         QVERIFY(model.index(0).data(tray::PlanServiceModel::PrimaryRole).toBool());
         QCOMPARE(model.index(0).data(tray::PlanServiceModel::PortsRole).toString(),
                  QStringLiteral("8080 → 8000"));
