@@ -285,8 +285,17 @@ void Run::buildNext(int index)
         m_builder = new docker::ImageBuilder(m_services.docker, this);
         connect(m_builder, &docker::ImageBuilder::stepStarted, this, [this](const docker::BuildStep &s) {
             log(QString(), QStringLiteral("build"), s.name);
+            // The step a client shows beside the build's progress bar.
+            m_record.details.insert(QStringLiteral("buildStep"),
+                                    QJsonObject{{QStringLiteral("service"), m_buildingService},
+                                                {QStringLiteral("step"), s.name},
+                                                {QStringLiteral("index"), s.index},
+                                                {QStringLiteral("total"), s.total},
+                                                {QStringLiteral("cached"), s.cached}});
             if (s.total > 0)
                 setProgress((m_buildsDone + double(s.index) / s.total) / qMax(1, m_buildsTotal));
+            else
+                save();
         });
         connect(
             m_builder, &docker::ImageBuilder::logLine, this,
@@ -300,6 +309,7 @@ void Run::buildNext(int index)
     request.repository = repositoryOf(service.image);
     request.commit = m_prepared->plan.commit;
     request.repoLabel = core::names::toDnsLabel(m_record.owner + QLatin1Char('-') + m_record.repo);
+    m_buildingService = service.name;
     log(QString(), QStringLiteral("event"), QStringLiteral("building %1").arg(service.name));
     step(m_builder->build(request), [this, index](const docker::BuildResult &result) {
         plan::ServicePlan &built = m_prepared->plan.services[index];

@@ -105,6 +105,12 @@ RunStore::logs(const QString &runId, const std::optional<QString> &service, qint
         m_worker, [=](StoreWorker *w) { return w->logs(runId, service, afterId, limit); });
 }
 
+QFuture<core::Result<QList<LogLine>>> RunStore::events(const QString &runId, int limit)
+{
+    return onWorker<core::Result<QList<LogLine>>>(m_worker,
+                                                  [=](StoreWorker *w) { return w->events(runId, limit); });
+}
+
 QFuture<core::Result<void>> RunStore::flush()
 {
     return onWorker<core::Result<void>>(m_worker, [](StoreWorker *w) { return w->flushLogs(); });

@@ -55,6 +55,8 @@ public:
     QFuture<core::Result<QList<LogLine>>> logs(const QString &runId,
                                                const std::optional<QString> &service = {}, qint64 afterId = 0,
                                                int limit = 1000);
+    // The run's newest `limit` event lines (stream "event", every service), oldest first.
+    QFuture<core::Result<QList<LogLine>>> events(const QString &runId, int limit = 2000);
     // Resolves once everything queued before it is on disk.
     QFuture<core::Result<void>> flush();
 

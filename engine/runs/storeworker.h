@@ -35,6 +35,7 @@ public:
     core::Result<RunRecord> run(const QString &id);
     core::Result<QList<LogLine>> logs(const QString &runId, const std::optional<QString> &service,
                                       qint64 afterId, int limit);
+    core::Result<QList<LogLine>> events(const QString &runId, int limit);
 
 Q_SIGNALS:
     void writeFailed(const rr::core::Error &error);

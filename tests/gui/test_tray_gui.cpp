@@ -166,6 +166,19 @@ private Q_SLOTS:
         m_app->controller()->select(m_runId);
         QTRY_COMPARE_WITH_TIMEOUT(runs->stateOf(m_runId), QStringLiteral("READY"), 60000);
         QVERIFY(!runs->index(0).data(tray::RunListModel::PortsRole).toString().isEmpty());
+        // The build's steps reached the run (the run view's build bar shows the last one).
+        QVERIFY2(!m_app->controller()->selectedRun().buildStep.isEmpty(),
+                 "the build's steps should reach the run record");
+        // The events pane lists the run's events, READY among them.
+        QQuickItem *events = findItem(m_app->window()->contentItem(), QStringLiteral("eventsList"));
+        QVERIFY(events);
+        QTRY_VERIFY(events->property("count").toInt() > 0);
+        bool readyEvent = false;
+        for (int r = 0; r < m_app->controller()->events()->rowCount(); ++r)
+            readyEvent = readyEvent ||
+                         m_app->controller()->events()->index(r).data(tray::LogModel::TextRole).toString() ==
+                             QLatin1String("READY");
+        QVERIFY(readyEvent);
         QCOMPARE(m_app->trayMenu()->state(), tray::TrayState::Ready);
         QTRY_VERIFY_WITH_TIMEOUT(m_app->logs()->rowCount() > 0, 10000);
         QQuickItem *list = findItem(m_app->window()->contentItem(), QStringLiteral("runList"));

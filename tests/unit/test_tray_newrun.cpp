@@ -294,6 +294,26 @@ private Q_SLOTS:
         QCOMPARE(flow.stage(), NewRunController::Idle);
         // No runtime in this test: the run ends FAILED; wait so nothing is left in flight.
         QTRY_VERIFY(runs::isTerminal(orchestrator.run(runId)->state));
+        // The events pane: the run's events from the store and live, nothing but events.
+        QTRY_VERIFY(runs.events()->rowCount() >= 2);
+        QStringList events;
+        for (int r = 0; r < runs.events()->rowCount(); ++r) {
+            QCOMPARE(runs.events()->index(r).data(tray::LogModel::StreamRole).toString(),
+                     QStringLiteral("event"));
+            events << runs.events()->index(r).data(tray::LogModel::TextRole).toString();
+        }
+        QVERIFY2(events.contains(QStringLiteral("QUEUED")) && events.contains(QStringLiteral("FAILED")),
+                 qPrintable(events.join(QLatin1Char('|'))));
+        // Selecting the run again reads the same events back from the store.
+        runs.select(QString());
+        QCOMPARE(runs.events()->rowCount(), 0);
+        runs.select(runId);
+        QTRY_VERIFY(runs.events()->rowCount() > 0);
+        QTest::qWait(200);
+        QStringList again;
+        for (int r = 0; r < runs.events()->rowCount(); ++r)
+            again << runs.events()->index(r).data(tray::LogModel::TextRole).toString();
+        QCOMPARE(again.join(QLatin1Char('|')), events.join(QLatin1Char('|')));
         // The run view's log load continues on the controller: it ends before the controller does.
         QTRY_VERIFY(!runs.logsLoading());
         auto flushed = store.flush();
