@@ -121,6 +121,8 @@ QJsonObject NewRunController::options(bool allowUnsafe) const
         o.insert(QStringLiteral("values"), values);
     if (allowUnsafe)
         o.insert(QStringLiteral("allowUnsafe"), true);
+    if (m_offline)
+        o.insert(QStringLiteral("offline"), true);
     return o;
 }
 

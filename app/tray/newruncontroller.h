@@ -82,6 +82,8 @@ public:
     QString repository() const { return m_repository; }
     bool unsafeAllowed() const;
     bool canStart() const;
+    // The settings' network mode: offline plans and runs use cached checkouts and local images.
+    void setOffline(bool offline) { m_offline = offline; }
 
     // "NAME=value" lines to a map; the error names the first bad line.
     static QMap<QString, QString> parseValues(const QString &text, QString *error);
@@ -134,6 +136,7 @@ private:
     QString m_valuesError;
     QMap<QString, QString> m_values;
     QString m_runtime = QStringLiteral("auto");
+    bool m_offline = false;
     quint64 m_generation = 0; // answers to an older request are dropped
 };
 

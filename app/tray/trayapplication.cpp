@@ -90,7 +90,7 @@ void TrayApplication::wire()
     connect(orchestrator, &runs::Orchestrator::runUpdated, m_notifier, &Notifier::onRunUpdated);
 
     m_controller = new RunController(orchestrator, m_logs, this);
-    m_settings = new SettingsController(m_engine->tokens(), this);
+    m_settings = new SettingsController(m_engine->tokens(), orchestrator, this);
     connect(m_controller, &RunController::runRemoved, m_runList, &RunListModel::remove);
     auto *instance = new InstanceBus(this);
     if (instance->registerInstance()) {
@@ -145,6 +145,9 @@ QQuickWindow *TrayApplication::ensureWindow()
     // The new-run flow exists only with the window, like the QML engine.
     m_consent = new ConsentStore(QString(), this);
     m_newRun = new NewRunController(m_engine->handler(), m_controller, m_consent, this);
+    m_newRun->setOffline(m_settings->engine()->offline());
+    connect(m_settings->engine(), &EngineSettings::changed, m_newRun,
+            [this] { m_newRun->setOffline(m_settings->engine()->offline()); });
     m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_newRun, m_consent, m_tray->isAvailable(),
                       this);
     m_qml = new QQmlApplicationEngine;

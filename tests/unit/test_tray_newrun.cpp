@@ -1,8 +1,10 @@
 // The tray's new-run flow: its models under QAbstractItemModelTester (Fatal), the values and
 // consent helpers, and NewRunController driving the engine's real control handler (detect,
 // plan, start) on a compose project with a profile and a refused service.
+#include "browserintegration.h"
 #include "choicelistmodel.h"
 #include "consentstore.h"
+#include "enginesettings.h"
 #include "logmodel.h"
 #include "newruncontroller.h"
 #include "planreportmodel.h"
@@ -18,6 +20,8 @@
 #include "source/fetcher.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -196,6 +200,49 @@ private Q_SLOTS:
         QVERIFY(!tray::ConsentStore(path).allows(repo));
     }
 
+    // Settings → browser integration: install, an edited manifest shows outdated, repair, remove.
+    void browserManifestsInstallRepairRemove()
+    {
+        const QString home = m_dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(home + QStringLiteral("/.config/chromium")));
+        const QString templatePath = m_dir.filePath(QStringLiteral("host.json"));
+        const QByteArray manifest =
+            R"({"name": "dev.reporunner.host", "path": "/usr/libexec/x", "type": "stdio"})";
+        rr::test::writeTree(m_dir.path(), {{QStringLiteral("host.json"), manifest}});
+        tray::BrowserIntegration browsers(home, templatePath);
+        QAbstractItemModelTester tester(&browsers, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const auto chromium = [&browsers]() -> tray::BrowserRow {
+            for (const tray::BrowserRow &r : browsers.rows())
+                if (r.id == QLatin1String("chromium"))
+                    return r;
+            return {};
+        };
+        QCOMPARE(chromium().name, QStringLiteral("Chromium"));
+        QVERIFY(chromium().status == QLatin1String("missing") ||
+                chromium().status == QLatin1String("system"));
+        const QString file =
+            home + QStringLiteral("/.config/chromium/NativeMessagingHosts/dev.reporunner.host.json");
+        QVERIFY(browsers.install(QStringLiteral("chromium")));
+        QCOMPARE(chromium().status, QStringLiteral("installed"));
+        QFile written(file);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QCOMPARE(written.readAll(), manifest);
+        written.close();
+        rr::test::writeTree(home + QStringLiteral("/.config/chromium/NativeMessagingHosts"),
+                            {{QStringLiteral("dev.reporunner.host.json"), "{}"}});
+        browsers.refresh();
+        QCOMPARE(chromium().status, QStringLiteral("outdated"));
+        QVERIFY(browsers.repair(QStringLiteral("chromium")));
+        QCOMPARE(chromium().status, QStringLiteral("installed"));
+        QVERIFY(browsers.remove(QStringLiteral("chromium")));
+        QVERIFY(!QFileInfo::exists(file));
+        QVERIFY(chromium().status != QLatin1String("installed"));
+        QVERIFY(!browsers.install(QStringLiteral("netscape")));
+        tray::BrowserIntegration noTemplate(home, m_dir.filePath(QStringLiteral("absent.json")));
+        QVERIFY(!noTemplate.install(QStringLiteral("chromium")));
+        QVERIFY(noTemplate.message().contains(QLatin1String("template")));
+    }
+
     // The real handler: detect, the plan with a profile picked and a refused service, the
     // consent's consequences, a service unpicked, consent given and revoked, then Start.
     void flowDrivesTheEngine()
@@ -218,6 +265,24 @@ private Q_SLOTS:
         QAbstractItemModelTester t3(flow.profiles(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QAbstractItemModelTester t4(flow.consequences(),
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+        // Engine settings: build parallelism reaches the orchestrator and is remembered.
+        {
+            const QString ini = m_dir.filePath(QStringLiteral("tray.ini"));
+            tray::EngineSettings settings(&orchestrator, ini);
+            settings.setBuildParallelism(3);
+            QCOMPARE(orchestrator.settings().buildParallelism, 3);
+            settings.setBuildParallelism(0);
+            QVERIFY(!settings.error().isEmpty());
+            QCOMPARE(orchestrator.settings().buildParallelism, 3);
+            settings.setOffline(true);
+            runs::OrchestratorSettings reset = orchestrator.settings();
+            reset.buildParallelism = 2;
+            QVERIFY(orchestrator.setSettings(reset).has_value());
+            tray::EngineSettings again(&orchestrator, ini);
+            QCOMPARE(orchestrator.settings().buildParallelism, 3);
+            QVERIFY(again.offline());
+        }
 
         flow.setSource(QStringLiteral("/nonexistent/folder/%1").arg(QCoreApplication::applicationPid()));
         flow.detect();
