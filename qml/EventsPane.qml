@@ -38,11 +38,11 @@ ColumnLayout {
             id: event
             required property string timeText
             required property string service
-            required property string text
+            required property string message
             width: ListView.view.width
             spacing: 8
             Accessible.role: Accessible.ListItem
-            Accessible.name: event.timeText + " " + event.service + " " + event.text
+            Accessible.name: event.timeText + " " + event.service + " " + event.message
             Label { text: event.timeText; opacity: 0.6; font.family: "monospace"; font.pixelSize: 11 }
             Label {
                 text: event.service
@@ -53,7 +53,7 @@ ColumnLayout {
             }
             Label {
                 Layout.fillWidth: true
-                text: event.text
+                text: event.message
                 textFormat: Text.PlainText
                 elide: Text.ElideRight
                 font.pixelSize: 11

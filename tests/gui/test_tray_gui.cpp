@@ -20,11 +20,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QMenu>
 #include <QPainter>
 #include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -95,6 +97,8 @@ private Q_SLOTS:
         // Everything the app writes stays in the temporary dir.
         for (const char *sub : {"rt", "data", "home", "cache"})
             QVERIFY(QDir().mkpath(m_dir.filePath(QString::fromLatin1(sub))));
+        // A Chromium profile folder: the settings list Chromium as an installed browser.
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("home/.config/chromium"))));
         QFile::setPermissions(m_dir.filePath(QStringLiteral("rt")),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_dir.filePath(QStringLiteral("rt"))));
@@ -115,6 +119,13 @@ private Q_SLOTS:
         QFile kubeconfig(m_dir.filePath(QStringLiteral("kubeconfig")));
         QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
         qputenv("KUBECONFIG", QFile::encodeName(kubeconfig.fileName()));
+    }
+
+    // A view that fails to bind (a role without a name, a type that does not load) fails the test.
+    void init()
+    {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(
+            "Required property|is not defined|unavailable|Cannot override|TypeError|ReferenceError")));
     }
 
     void startsWithTrayAndRefusesASecondEngine()
@@ -320,7 +331,10 @@ private Q_SLOTS:
         QObject *page = window->findChild<QObject *>(QStringLiteral("settingsPage"));
         QVERIFY(page);
         QTRY_VERIFY(page->property("opened").toBool());
-        const auto item = [window](const QString &name) { return window->findChild<QQuickItem *>(name); };
+        const auto item = [window](const QString &name) {
+            QQuickItem *found = window->findChild<QQuickItem *>(name);
+            return found ? found : findItem(window->contentItem(), name);
+        };
         QQuickItem *field = item(QStringLiteral("tokenField"));
         QVERIFY(field);
         const QString token = QStringLiteral("ghp_test") + QUuid::createUuid().toString(QUuid::Id128);
@@ -346,6 +360,25 @@ private Q_SLOTS:
         click(item(QStringLiteral("tokenTestButton")));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenMessage(),
                                   QStringLiteral("No token stored: public repositories only."), 15000);
+        // Browser integration: Chromium's user manifest installed from the package's template,
+        // then removed.
+        QQuickItem *install = item(QStringLiteral("browserInstall-chromium"));
+        QVERIFY2(install, "Chromium (its program or profile folder) should be listed");
+        const QString manifest = m_dir.filePath(
+            QStringLiteral("home/.config/chromium/NativeMessagingHosts/dev.reporunner.host.json"));
+        click(install);
+        QTRY_VERIFY(QFileInfo::exists(manifest));
+        QQuickItem *state = item(QStringLiteral("browserState-chromium"));
+        QTRY_COMPARE(state->property("value").toString(), QStringLiteral("installed"));
+        QFile written(manifest);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.readAll().contains("\"dev.reporunner.host\""));
+        QTest::qWait(200);
+        shot(QStringLiteral("settings-browsers"));
+        click(item(QStringLiteral("browserRemove-chromium")));
+        QTRY_VERIFY(!QFileInfo::exists(manifest));
+        QTRY_VERIFY(item(QStringLiteral("browserState-chromium"))->property("value").toString() !=
+                    QLatin1String("installed"));
         QVERIFY(QMetaObject::invokeMethod(page, "close"));
         QTest::qWait(300);
     }
