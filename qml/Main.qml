@@ -33,12 +33,6 @@ ApplicationWindow {
                 Accessible.name: "Repository URL or folder"
                 onAccepted: startButton.clicked()
             }
-            ComboBox {
-                id: runtimeBox
-                objectName: "runtimeBox"
-                model: ["auto", "docker", "kubernetes"]
-                Accessible.name: "Runtime"
-            }
             Button {
                 objectName: "settingsButton"
                 text: "Settings"
@@ -47,12 +41,13 @@ ApplicationWindow {
             Button {
                 id: startButton
                 objectName: "startButton"
-                text: "Run locally"
+                text: "New run…"
+                Accessible.name: "Plan a new run"
                 highlighted: true
+                // Detection and the plan come first; Start is on the plan.
                 onClicked: {
-                    const error = TrayUi.controller.start(sourceField.text, runtimeBox.currentText)
-                    if (error === "")
-                        sourceField.clear()
+                    newRun.openOn(sourceField.text.trim())
+                    sourceField.clear()
                 }
             }
         }
@@ -73,6 +68,11 @@ ApplicationWindow {
 
     Settings {
         id: settings
+        anchors.centerIn: parent
+    }
+
+    NewRunDialog {
+        id: newRun
         anchors.centerIn: parent
     }
 

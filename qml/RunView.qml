@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import RepoRunner.Tray
 
 // The selected run: summary with Stop and Open preview, the phase timeline with durations,
-// services with state, ports and preview link, and the log (merged or per service, follow).
+// the build's progress and step, services with state, ports and preview link, the events pane,
+// and the log (merged or per service, follow).
 Pane {
     id: view
     readonly property runSummary run: TrayUi.controller.selectedRun
@@ -112,6 +113,28 @@ Pane {
             }
         }
 
+        // The build's progress and its current step, while it builds.
+        RowLayout {
+            Layout.fillWidth: true
+            visible: view.run.building
+            ProgressBar {
+                objectName: "buildProgress"
+                Layout.preferredWidth: 220
+                from: 0
+                to: 1
+                value: view.run.buildProgress
+                Accessible.name: "Build progress " + Math.round(view.run.buildProgress * 100) + " percent"
+            }
+            Label {
+                objectName: "buildStep"
+                Layout.fillWidth: true
+                text: view.run.buildStep
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                font.family: "monospace"
+            }
+        }
+
         // Services.
         Repeater {
             model: TrayUi.controller.services
@@ -138,6 +161,8 @@ Pane {
                 Item { Layout.fillWidth: true }
             }
         }
+
+        EventsPane { Layout.fillWidth: true }
 
         RowLayout {
             Layout.fillWidth: true

@@ -46,6 +46,8 @@ public:
     QFuture<core::Result<void>> start(const QString &socketPath);
     runs::Orchestrator *orchestrator() const { return m_orchestrator; }
     source::TokenStore *tokens() const { return m_tokens; }
+    // The control API's handler, for in-process clients (the tray's new-run flow).
+    control::RunControlHandler *handler() const { return m_handler; }
 
 private:
     runs::RunStore *m_store = nullptr;

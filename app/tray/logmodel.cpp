@@ -2,6 +2,8 @@
 
 #include "ansitext.h"
 
+#include <QSet>
+
 namespace rr::tray {
 
 LogModel::LogModel(int capacity, QObject *parent)
@@ -44,6 +46,31 @@ QHash<int, QByteArray> LogModel::roleNames() const
 {
     return {{TextRole, "message"},  {ServiceRole, "service"}, {StreamRole, "stream"},    {TimeRole, "time"},
             {StyledRole, "styled"}, {MatchesRole, "matches"}, {TimeTextRole, "timeText"}};
+}
+
+void LogModel::appendUnseen(const QList<runs::LogLine> &lines)
+{
+    if (lines.isEmpty() || m_size == 0) {
+        appendLines(lines);
+        return;
+    }
+    QDateTime earliest = lines.constFirst().time;
+    for (const runs::LogLine &l : lines)
+        earliest = std::min(earliest, l.time);
+    // Only the rows at the end, as recent as the live lines, can be the same lines.
+    QSet<QString> seen;
+    for (int row = m_size - 1; row >= 0 && at(row).time >= earliest; --row) {
+        const Line &l = at(row);
+        seen.insert(QString::number(l.time.toMSecsSinceEpoch()) + QLatin1Char('\x1f') + l.service +
+                    QLatin1Char('\x1f') + l.text);
+    }
+    QList<runs::LogLine> unseen;
+    for (const runs::LogLine &l : lines) {
+        if (!seen.contains(QString::number(l.time.toMSecsSinceEpoch()) + QLatin1Char('\x1f') + l.service +
+                           QLatin1Char('\x1f') + l.text))
+            unseen.append(l);
+    }
+    appendLines(unseen);
 }
 
 void LogModel::appendLines(const QList<runs::LogLine> &lines)

@@ -59,6 +59,9 @@ public:
     std::optional<QString> serviceFilter() const { return m_filter; }
 
     void appendLines(const QList<runs::LogLine> &lines);
+    // Appends the live lines that a history read did not already bring: a line emitted while
+    // the history loaded can be in both (same time, service and text as a row at the end).
+    void appendUnseen(const QList<runs::LogLine> &lines);
     void clear();
     // Plain text of rows [first, last], for copying.
     Q_INVOKABLE QString text(int first, int last) const;

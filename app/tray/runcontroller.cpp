@@ -2,6 +2,7 @@
 
 #include "logmodel.h"
 #include "phaselistmodel.h"
+#include "runevents.h"
 #include "runlistmodel.h"
 #include "servicelistmodel.h"
 #include "traylog.h"
@@ -34,6 +35,7 @@ RunController::RunController(runs::Orchestrator *orchestrator, LogModel *logs, Q
     , m_logs(logs)
     , m_phases(new PhaseListModel(this))
     , m_services(new ServiceListModel(this))
+    , m_events(new RunEvents(orchestrator, this))
     , m_logSource(allSources())
 {
     m_liveFlush.setSingleShot(true);
@@ -50,6 +52,11 @@ void RunController::showRecord(const std::optional<runs::RunRecord> &record)
     m_phases->setPhases(record ? record->phases : QList<runs::PhaseRecord>());
     m_services->setServices(record ? ServiceListModel::rowsFrom(record->details) : QList<ServiceRow>());
     Q_EMIT selectedRunChanged();
+}
+
+LogModel *RunController::events() const
+{
+    return m_events->model();
 }
 
 QStringList RunController::logSources() const
@@ -85,6 +92,7 @@ void RunController::select(const QString &runId)
     Q_EMIT selectionChanged();
     Q_EMIT logSourceChanged();
     reloadLogs();
+    m_events->show(runId);
 }
 
 QString RunController::start(const QString &source, const QString &runtime)
@@ -276,7 +284,7 @@ void RunController::loadPage(quint64 generation, qint64 afterId)
 void RunController::finishLoading()
 {
     m_loading = false;
-    m_logs->appendLines(std::exchange(m_pendingLive, {}));
+    m_logs->appendUnseen(std::exchange(m_pendingLive, {}));
     Q_EMIT logsLoadingChanged();
 }
 

@@ -19,6 +19,7 @@ class Orchestrator;
 namespace rr::tray {
 
 class LogModel;
+class RunEvents;
 
 // What the window does with runs: starts them from a URL or folder, stops them, opens
 // previews, and shows one selected run (phases, services, logs). The log view is filled from
@@ -34,6 +35,8 @@ class RunController : public QObject
     Q_PROPERTY(rr::tray::RunSummary selectedRun READ selectedRun NOTIFY selectedRunChanged)
     Q_PROPERTY(rr::tray::PhaseListModel *phases READ phases CONSTANT)
     Q_PROPERTY(rr::tray::ServiceListModel *services READ services CONSTANT)
+    // The selected run's events (phases, builds, pulls, probes, restarts, OOM), newest last.
+    Q_PROPERTY(rr::tray::LogModel *events READ events CONSTANT)
     Q_PROPERTY(QStringList logSources READ logSources NOTIFY selectedRunChanged)
     Q_PROPERTY(QString logSource READ logSource WRITE setLogSource NOTIFY logSourceChanged)
     Q_PROPERTY(int logSourceIndex READ logSourceIndex NOTIFY logSourceChanged)
@@ -49,6 +52,7 @@ public:
     RunSummary selectedRun() const { return m_summary; }
     PhaseListModel *phases() const { return m_phases; }
     ServiceListModel *services() const { return m_services; }
+    LogModel *events() const;
     // "All services", "Run (build, events)", then each service.
     QStringList logSources() const;
     QString logSource() const { return m_logSource; }
@@ -106,6 +110,7 @@ private:
     RunSummary m_summary;
     PhaseListModel *m_phases;
     ServiceListModel *m_services;
+    RunEvents *m_events;
     QString m_logSource;
     bool m_loading = false;
     quint64 m_generation = 0;           // bumps on every reload; stale pages are dropped

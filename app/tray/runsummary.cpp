@@ -22,6 +22,17 @@ RunSummary RunSummary::of(const runs::RunRecord &r)
     s.active = runs::isActive(r.state);
     s.stopping = r.state == runs::RunState::Stopping;
     s.previewUrl = runs::RunJson::primaryUrl(r);
+    s.building = r.state == runs::RunState::Building;
+    for (const runs::PhaseRecord &p : r.phases) {
+        if (p.phase == runs::RunState::Building)
+            s.buildProgress = p.progress;
+    }
+    const QJsonObject step = r.details.value(QStringLiteral("buildStep")).toObject();
+    if (!step.isEmpty())
+        s.buildStep =
+            step.value(QStringLiteral("service")).toString() + QStringLiteral(": ") +
+            step.value(QStringLiteral("step")).toString() +
+            (step.value(QStringLiteral("cached")).toBool() ? QStringLiteral(" (cached)") : QString());
     if (r.diagnosis) {
         s.failedPhase = r.diagnosis->phase;
         s.diagnosis = r.diagnosis->summary;

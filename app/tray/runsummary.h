@@ -28,6 +28,9 @@ class RunSummary
     Q_PROPERTY(QString failedPhase MEMBER failedPhase)
     Q_PROPERTY(QString diagnosis MEMBER diagnosis)
     Q_PROPERTY(QString lastLines MEMBER lastLines)
+    Q_PROPERTY(bool building MEMBER building)
+    Q_PROPERTY(double buildProgress MEMBER buildProgress)
+    Q_PROPERTY(QString buildStep MEMBER buildStep)
 
 public:
     static RunSummary of(const runs::RunRecord &record);
@@ -47,6 +50,9 @@ public:
     QString failedPhase;
     QString diagnosis;
     QString lastLines;
+    bool building = false;    // in the BUILDING phase now
+    double buildProgress = 0; // 0..1, that phase's progress
+    QString buildStep;        // "web: [2/5] RUN make" (the engine's last build step)
 
     bool operator==(const RunSummary &) const = default;
 };

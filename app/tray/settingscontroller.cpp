@@ -25,11 +25,20 @@ QStringList describeContexts()
 
 } // namespace
 
-SettingsController::SettingsController(source::TokenStore *tokens, QObject *parent)
+SettingsController::SettingsController(source::TokenStore *tokens, runs::Orchestrator *orchestrator,
+                                       QObject *parent)
     : QObject(parent)
     , m_tokens(tokens)
     , m_contexts(describeContexts())
+    , m_engine(new EngineSettings(orchestrator, QString(), this))
 {}
+
+BrowserIntegration *SettingsController::browsers()
+{
+    if (!m_browsers)
+        m_browsers = new BrowserIntegration(QString(), QString(), this);
+    return m_browsers;
+}
 
 void SettingsController::settle(const QString &state, const QString &message)
 {

@@ -1,11 +1,17 @@
 #pragma once
 
+#include "browserintegration.h"
+#include "enginesettings.h"
+
 #include <QObject>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
 namespace rr::source {
 class TokenStore;
+}
+namespace rr::runs {
+class Orchestrator;
 }
 
 namespace rr::tray {
@@ -27,9 +33,12 @@ class SettingsController : public QObject
     Q_PROPERTY(bool autostart READ autostart WRITE setAutostart NOTIFY autostartChanged)
     Q_PROPERTY(QStringList contexts READ contexts CONSTANT)
     Q_PROPERTY(QString contextsText READ contextsText CONSTANT)
+    Q_PROPERTY(rr::tray::EngineSettings *engine READ engine CONSTANT)
+    Q_PROPERTY(rr::tray::BrowserIntegration *browsers READ browsers CONSTANT)
 
 public:
-    explicit SettingsController(source::TokenStore *tokens, QObject *parent = nullptr);
+    SettingsController(source::TokenStore *tokens, runs::Orchestrator *orchestrator,
+                       QObject *parent = nullptr);
 
     static QString githubHost() { return QStringLiteral("github.com"); }
 
@@ -39,6 +48,10 @@ public:
     Q_INVOKABLE void setToken(const QString &token);
     Q_INVOKABLE void testToken();
     Q_INVOKABLE void removeToken();
+
+    EngineSettings *engine() const { return m_engine; }
+    // Made on first use (the settings page): it scans the browsers' folders.
+    BrowserIntegration *browsers();
 
     bool autostart() const;
     void setAutostart(bool enabled);
@@ -63,6 +76,8 @@ private:
     QString m_tokenMessage;
     bool m_busy = false;
     QStringList m_contexts;
+    EngineSettings *m_engine;
+    BrowserIntegration *m_browsers = nullptr;
 };
 
 } // namespace rr::tray

@@ -1,8 +1,10 @@
 #include "trayapplication.h"
 
 #include "autostartentry.h"
+#include "consentstore.h"
 #include "instancebus.h"
 #include "logmodel.h"
+#include "newruncontroller.h"
 #include "notifier.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
@@ -13,6 +15,7 @@
 
 #include "common/engineprobe.h"
 #include "common/localengine.h"
+#include "control/runcontrolhandler.h"
 #include "core/error.h"
 #include "ipc/protocol.h"
 #include "runs/orchestrator.h"
@@ -87,7 +90,7 @@ void TrayApplication::wire()
     connect(orchestrator, &runs::Orchestrator::runUpdated, m_notifier, &Notifier::onRunUpdated);
 
     m_controller = new RunController(orchestrator, m_logs, this);
-    m_settings = new SettingsController(m_engine->tokens(), this);
+    m_settings = new SettingsController(m_engine->tokens(), orchestrator, this);
     connect(m_controller, &RunController::runRemoved, m_runList, &RunListModel::remove);
     auto *instance = new InstanceBus(this);
     if (instance->registerInstance()) {
@@ -139,7 +142,14 @@ QQuickWindow *TrayApplication::ensureWindow()
     Q_UNUSED(registerTypes)
     QElapsedTimer timer;
     timer.start();
-    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_tray->isAvailable(), this);
+    // The new-run flow exists only with the window, like the QML engine.
+    m_consent = new ConsentStore(QString(), this);
+    m_newRun = new NewRunController(m_engine->handler(), m_controller, m_consent, this);
+    m_newRun->setOffline(m_settings->engine()->offline());
+    connect(m_settings->engine(), &EngineSettings::changed, m_newRun,
+            [this] { m_newRun->setOffline(m_settings->engine()->offline()); });
+    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_newRun, m_consent, m_tray->isAvailable(),
+                      this);
     m_qml = new QQmlApplicationEngine;
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/RepoRunner/Tray/Main.qml")));

@@ -17,6 +17,8 @@ namespace rr::tray {
 
 class LogModel;
 class Notifier;
+class ConsentStore;
+class NewRunController;
 class RunController;
 class RunListModel;
 class TrayMenu;
@@ -47,6 +49,9 @@ public:
     RunController *controller() const { return m_controller; }
     TrayMenu *trayMenu() const { return m_tray; }
     SettingsController *settings() const { return m_settings; }
+    // Null until the window was first shown, like the QML engine.
+    NewRunController *newRun() const { return m_newRun; }
+    ConsentStore *consent() const { return m_consent; }
     Notifier *notifier() const { return m_notifier; }
     // Null until the window was first shown: the QML engine is created on demand.
     QQuickWindow *window() const;
@@ -71,6 +76,8 @@ private:
     TrayMenu *m_tray = nullptr;
     TrayUi *m_ui = nullptr;
     SettingsController *m_settings = nullptr;
+    ConsentStore *m_consent = nullptr;
+    NewRunController *m_newRun = nullptr;
     QQmlApplicationEngine *m_qml = nullptr;
     QMessageBox *m_quitDialog = nullptr;
 };

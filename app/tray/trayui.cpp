@@ -12,12 +12,14 @@ QPointer<TrayUi> s_instance;
 } // namespace
 
 TrayUi::TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
-               bool trayAvailable, QObject *parent)
+               NewRunController *newRun, ConsentStore *consent, bool trayAvailable, QObject *parent)
     : QObject(parent)
     , m_runs(runs)
     , m_logs(logs)
     , m_controller(controller)
     , m_settings(settings)
+    , m_newRun(newRun)
+    , m_consent(consent)
     , m_trayAvailable(trayAvailable)
 {
     s_instance = this;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "consentstore.h"
 #include "logmodel.h"
+#include "newruncontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -29,6 +31,8 @@ class TrayUi : public QObject
     Q_PROPERTY(rr::tray::LogModel *logs READ logs CONSTANT)
     Q_PROPERTY(rr::tray::RunController *controller READ controller CONSTANT)
     Q_PROPERTY(rr::tray::SettingsController *settings READ settings CONSTANT)
+    Q_PROPERTY(rr::tray::NewRunController *newRun READ newRun CONSTANT)
+    Q_PROPERTY(rr::tray::ConsentStore *consent READ consent CONSTANT)
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
     // Ages are relative to this; the window ticks it while visible.
     Q_PROPERTY(QDateTime now READ now WRITE setNow NOTIFY nowChanged)
@@ -37,7 +41,7 @@ class TrayUi : public QObject
 
 public:
     TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
-           bool trayAvailable, QObject *parent = nullptr);
+           NewRunController *newRun, ConsentStore *consent, bool trayAvailable, QObject *parent = nullptr);
     ~TrayUi() override;
 
     // The QML engine's factory: the one instance the app made (owned by the app).
@@ -47,6 +51,8 @@ public:
     LogModel *logs() const { return m_logs; }
     RunController *controller() const { return m_controller; }
     SettingsController *settings() const { return m_settings; }
+    NewRunController *newRun() const { return m_newRun; }
+    ConsentStore *consent() const { return m_consent; }
     bool trayAvailable() const { return m_trayAvailable; }
     QDateTime now() const { return m_now; }
     void setNow(const QDateTime &now);
@@ -65,6 +71,8 @@ private:
     LogModel *m_logs;
     RunController *m_controller;
     SettingsController *m_settings;
+    NewRunController *m_newRun;
+    ConsentStore *m_consent;
     bool m_trayAvailable;
     QDateTime m_now = QDateTime::currentDateTime();
     bool m_showTimestamps = false;

@@ -230,11 +230,17 @@ HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &
         QStringList dependsOn;
         for (const plan::PlanDependency &d : s.dependsOn)
             dependsOn.append(d.service);
+        QJsonArray ports;
+        for (const plan::PlanPort &p : s.ports)
+            ports.append(QJsonObject{{QStringLiteral("containerPort"), p.containerPort},
+                                     {QStringLiteral("hostPort"), p.hostPort},
+                                     {QStringLiteral("protocol"), p.protocol}});
         services.append(QJsonObject{{QStringLiteral("name"), s.name},
                                     {QStringLiteral("image"), s.image},
                                     {QStringLiteral("primary"), s.primary},
                                     {QStringLiteral("build"), bool(s.build)},
-                                    {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)}});
+                                    {QStringLiteral("dependsOn"), QJsonArray::fromStringList(dependsOn)},
+                                    {QStringLiteral("ports"), ports}});
     }
     // What can be chosen: every service of every profile, with its profiles and
     // dependencies, so a client can show a selection's closure before asking again.
@@ -258,6 +264,8 @@ HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &
                                                     ? QStringLiteral("compose")
                                                     : QStringLiteral("dockerfile")},
                        {QStringLiteral("namespace"), prepared->plan.namespaceName},
+                       // The report's file:line paths are inside it.
+                       {QStringLiteral("projectDir"), checkout->projectDir},
                        {QStringLiteral("services"), services},
                        {QStringLiteral("catalog"), catalog},
                        {QStringLiteral("profiles"), QJsonArray::fromStringList(profiles)},

@@ -289,6 +289,7 @@ void Run::buildNext(int index)
     request.repository = repositoryOf(service.image);
     request.commit = m_prepared->plan.commit;
     request.repoLabel = core::names::toDnsLabel(m_record.owner + QLatin1Char('-') + m_record.repo);
+    m_buildingService = service.name;
     log(QString(), QStringLiteral("event"), QStringLiteral("building %1").arg(service.name));
     buildImage(index, request, [this, index] { buildNext(index + 1); });
 }
@@ -307,6 +308,7 @@ void Run::bakeNext(int index, int path)
     }
     const plan::ServicePlan &service = services.at(index);
     const plan::PlanBakedPath &baked = service.baked.at(path);
+    m_buildingService = service.name;
     log(QString(), QStringLiteral("event"),
         QStringLiteral("copying %1 into %2's image at %3").arg(baked.source, service.name, baked.target));
     buildImage(index, BakedImage::request(service, baked, service.image, m_record.owner, m_record.repo),
@@ -319,8 +321,17 @@ void Run::buildImage(int index, const docker::BuildRequest &request, std::functi
         m_builder = new docker::ImageBuilder(m_services.docker, this);
         connect(m_builder, &docker::ImageBuilder::stepStarted, this, [this](const docker::BuildStep &s) {
             log(QString(), QStringLiteral("build"), s.name);
+            // The step a client shows beside the build's progress bar.
+            m_record.details.insert(QStringLiteral("buildStep"),
+                                    QJsonObject{{QStringLiteral("service"), m_buildingService},
+                                                {QStringLiteral("step"), s.name},
+                                                {QStringLiteral("index"), s.index},
+                                                {QStringLiteral("total"), s.total},
+                                                {QStringLiteral("cached"), s.cached}});
             if (s.total > 0)
                 setProgress((m_buildsDone + double(s.index) / s.total) / qMax(1, m_buildsTotal));
+            else
+                save();
         });
         connect(
             m_builder, &docker::ImageBuilder::logLine, this,

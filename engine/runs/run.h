@@ -121,6 +121,7 @@ private:
     QStringList m_tail; // recent lines for a failure's evidence
     QList<LogLine> m_pendingLogs;
     int m_buildsDone = 0;
+    QString m_buildingService; // the service whose image is being built
     int m_buildsTotal = 0;
     bool m_busy = false; // a step's future is in flight
     bool m_stopRequested = false;

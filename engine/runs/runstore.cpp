@@ -116,6 +116,12 @@ QFuture<core::Result<void>> RunStore::setMetaValue(const QString &key, const QSt
                                         [key, value](StoreWorker *w) { return w->setMetaValue(key, value); });
 }
 
+QFuture<core::Result<QList<LogLine>>> RunStore::events(const QString &runId, int limit)
+{
+    return onWorker<core::Result<QList<LogLine>>>(m_worker,
+                                                  [=](StoreWorker *w) { return w->events(runId, limit); });
+}
+
 QFuture<core::Result<void>> RunStore::flush()
 {
     return onWorker<core::Result<void>>(m_worker, [](StoreWorker *w) { return w->flushLogs(); });

@@ -58,6 +58,8 @@ public:
     // Small engine-wide values kept with the history ("" when unset), e.g. the last retention pass.
     QFuture<core::Result<QString>> metaValue(const QString &key);
     QFuture<core::Result<void>> setMetaValue(const QString &key, const QString &value);
+    // The run's newest `limit` event lines (stream "event", every service), oldest first.
+    QFuture<core::Result<QList<LogLine>>> events(const QString &runId, int limit = 2000);
     // Resolves once everything queued before it is on disk.
     QFuture<core::Result<void>> flush();
 

@@ -429,4 +429,23 @@ core::Result<void> StoreWorker::setMetaValue(const QString &key, const QString &
     return {};
 }
 
+core::Result<QList<LogLine>> StoreWorker::events(const QString &runId, int limit)
+{
+    flushLogs();
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    // The newest `limit` events, oldest first.
+    q.prepare(
+        QStringLiteral("SELECT id, service, ts, stream, line FROM (SELECT * FROM logs WHERE run_id=? AND "
+                       "stream='event' ORDER BY id DESC LIMIT ?) ORDER BY id"));
+    q.addBindValue(runId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return core::fail(sqlError(QStringLiteral("read events"), q.lastError()));
+    QList<LogLine> out;
+    while (q.next())
+        out.append({q.value(0).toLongLong(), runId, q.value(1).toString(), fromText(q.value(2).toString()),
+                    q.value(3).toString(), q.value(4).toString()});
+    return out;
+}
+
 } // namespace rr::runs

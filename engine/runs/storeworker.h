@@ -37,6 +37,7 @@ public:
                                       qint64 afterId, int limit);
     core::Result<QString> metaValue(const QString &key);
     core::Result<void> setMetaValue(const QString &key, const QString &value);
+    core::Result<QList<LogLine>> events(const QString &runId, int limit);
 
 Q_SIGNALS:
     void writeFailed(const rr::core::Error &error);

@@ -1,9 +1,12 @@
 // The real tray app under Xvfb with trayer (tray host) and dunst (notifications): it finds the
 // tray, a second launch shows the first instance's window, shows a run the CLI starts on Docker
 // through the control socket until READY, sends the READY notification, and stops the run
-// through the window's Stop button, leaving no container behind. Screenshots go to
+// through the window's Stop button, leaving no container behind; then plans a compose project
+// in the new-run flow (a profile picked, a refused service shown with the consent's
+// consequences, that service unpicked) and starts it to READY. Screenshots go to
 // $REPORUNNER_ARTIFACTS.
 #include "logmodel.h"
+#include "newruncontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -17,11 +20,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QMenu>
 #include <QPainter>
 #include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -92,6 +97,8 @@ private Q_SLOTS:
         // Everything the app writes stays in the temporary dir.
         for (const char *sub : {"rt", "data", "home", "cache"})
             QVERIFY(QDir().mkpath(m_dir.filePath(QString::fromLatin1(sub))));
+        // A Chromium profile folder: the settings list Chromium as an installed browser.
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("home/.config/chromium"))));
         QFile::setPermissions(m_dir.filePath(QStringLiteral("rt")),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_dir.filePath(QStringLiteral("rt"))));
@@ -112,6 +119,13 @@ private Q_SLOTS:
         QFile kubeconfig(m_dir.filePath(QStringLiteral("kubeconfig")));
         QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
         qputenv("KUBECONFIG", QFile::encodeName(kubeconfig.fileName()));
+    }
+
+    // A view that fails to bind (a role without a name, a type that does not load) fails the test.
+    void init()
+    {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(
+            "Required property|is not defined|unavailable|Cannot override|TypeError|ReferenceError")));
     }
 
     void startsWithTrayAndRefusesASecondEngine()
@@ -163,6 +177,19 @@ private Q_SLOTS:
         m_app->controller()->select(m_runId);
         QTRY_COMPARE_WITH_TIMEOUT(runs->stateOf(m_runId), QStringLiteral("READY"), 60000);
         QVERIFY(!runs->index(0).data(tray::RunListModel::PortsRole).toString().isEmpty());
+        // The build's steps reached the run (the run view's build bar shows the last one).
+        QVERIFY2(!m_app->controller()->selectedRun().buildStep.isEmpty(),
+                 "the build's steps should reach the run record");
+        // The events pane lists the run's events, READY among them.
+        QQuickItem *events = findItem(m_app->window()->contentItem(), QStringLiteral("eventsList"));
+        QVERIFY(events);
+        QTRY_VERIFY(events->property("count").toInt() > 0);
+        bool readyEvent = false;
+        for (int r = 0; r < m_app->controller()->events()->rowCount(); ++r)
+            readyEvent = readyEvent ||
+                         m_app->controller()->events()->index(r).data(tray::LogModel::TextRole).toString() ==
+                             QLatin1String("READY");
+        QVERIFY(readyEvent);
         QCOMPARE(m_app->trayMenu()->state(), tray::TrayState::Ready);
         QTRY_VERIFY_WITH_TIMEOUT(m_app->logs()->rowCount() > 0, 10000);
         QQuickItem *list = findItem(m_app->window()->contentItem(), QStringLiteral("runList"));
@@ -304,7 +331,10 @@ private Q_SLOTS:
         QObject *page = window->findChild<QObject *>(QStringLiteral("settingsPage"));
         QVERIFY(page);
         QTRY_VERIFY(page->property("opened").toBool());
-        const auto item = [window](const QString &name) { return window->findChild<QQuickItem *>(name); };
+        const auto item = [window](const QString &name) {
+            QQuickItem *found = window->findChild<QQuickItem *>(name);
+            return found ? found : findItem(window->contentItem(), name);
+        };
         QQuickItem *field = item(QStringLiteral("tokenField"));
         QVERIFY(field);
         const QString token = QStringLiteral("ghp_test") + QUuid::createUuid().toString(QUuid::Id128);
@@ -330,6 +360,25 @@ private Q_SLOTS:
         click(item(QStringLiteral("tokenTestButton")));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->settings()->tokenMessage(),
                                   QStringLiteral("No token stored: public repositories only."), 15000);
+        // Browser integration: Chromium's user manifest installed from the package's template,
+        // then removed.
+        QQuickItem *install = item(QStringLiteral("browserInstall-chromium"));
+        QVERIFY2(install, "Chromium (its program or profile folder) should be listed");
+        const QString manifest = m_dir.filePath(
+            QStringLiteral("home/.config/chromium/NativeMessagingHosts/dev.reporunner.host.json"));
+        click(install);
+        QTRY_VERIFY(QFileInfo::exists(manifest));
+        QQuickItem *state = item(QStringLiteral("browserState-chromium"));
+        QTRY_COMPARE(state->property("value").toString(), QStringLiteral("installed"));
+        QFile written(manifest);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.readAll().contains("\"dev.reporunner.host\""));
+        QTest::qWait(200);
+        shot(QStringLiteral("settings-browsers"));
+        click(item(QStringLiteral("browserRemove-chromium")));
+        QTRY_VERIFY(!QFileInfo::exists(manifest));
+        QTRY_VERIFY(item(QStringLiteral("browserState-chromium"))->property("value").toString() !=
+                    QLatin1String("installed"));
         QVERIFY(QMetaObject::invokeMethod(page, "close"));
         QTest::qWait(300);
     }
@@ -365,6 +414,103 @@ private Q_SLOTS:
         QCOMPARE(m_app->runList()->rowCount(), 1);
         QCOMPARE(containers(again), 0);
         QVERIFY(m_app->controller()->selectedRunId().isEmpty());
+    }
+
+    // The new-run flow on a compose project: the source step, detection, the plan with the
+    // "tools" profile picked and its privileged service refused (the consent panel lists what
+    // allowing it would change), that service unpicked, then Start → READY.
+    void newRunFlowPlansAndStarts()
+    {
+        const QString project = m_dir.filePath(QStringLiteral("planned"));
+        rr::test::writeTree(project,
+                            {{QStringLiteral("www/index.html"), "planned by the tray test\n"},
+                             {QStringLiteral("compose.yaml"),
+                              "services:\n"
+                              "  web:\n"
+                              "    image: busybox:1.36\n"
+                              "    command: [\"httpd\", \"-f\", \"-p\", \"8000\", \"-h\", \"/www\"]\n"
+                              "    volumes: [\"./www:/www:ro\"]\n"
+                              "    ports: [\"8000\"]\n"
+                              "  worker:\n"
+                              "    image: busybox:1.36\n"
+                              "    profiles: [tools]\n"
+                              "    command: [\"sleep\", \"3600\"]\n"
+                              "  admin:\n"
+                              "    image: busybox:1.36\n"
+                              "    profiles: [tools]\n"
+                              "    privileged: true\n"
+                              "    command: [\"sleep\", \"3600\"]\n"}});
+        QQuickWindow *window = m_app->window();
+        // Room for the whole plan on screen, as a user would make it.
+        window->resize(1240, 980);
+        QTest::qWait(100);
+        // Repeater delegates have no QObject parent: the visual tree (overlay included) finds them.
+        const auto item = [window](const QString &name) {
+            QQuickItem *found = window->findChild<QQuickItem *>(name);
+            return found ? found : findItem(window->contentItem(), name);
+        };
+        click(findItem(window->contentItem(), QStringLiteral("startButton"))); // the source step, empty
+        QObject *page = window->findChild<QObject *>(QStringLiteral("newRunPage"));
+        QVERIFY(page);
+        QTRY_VERIFY(page->property("opened").toBool());
+        tray::NewRunController *flow = m_app->newRun();
+        QVERIFY(flow);
+        QQuickItem *source = item(QStringLiteral("newRunSource"));
+        QVERIFY(source);
+        source->forceActiveFocus();
+        for (const QChar c : project)
+            QTest::keyClick(window, c.toLatin1());
+        QCOMPARE(flow->source(), project);
+        QTest::qWait(200);
+        shot(QStringLiteral("new-run"));
+        click(item(QStringLiteral("newRunDetectButton")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QVERIFY(item(QStringLiteral("detectionResult"))
+                    ->property("text")
+                    .toString()
+                    .contains(QLatin1String("Compose: compose.yaml (3 services)")));
+        QCOMPARE(flow->services()->plannedCount(), 1);
+
+        click(item(QStringLiteral("profile-tools")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QTRY_COMPARE(flow->services()->plannedCount(), 3);
+        QCOMPARE(flow->summary().refused, 1);
+        QTRY_COMPARE(flow->consequences()->rowCount(), 1);
+        QVERIFY(item(QStringLiteral("consentPanel"))->isVisible());
+        QVERIFY(!item(QStringLiteral("newRunStartButton"))->isEnabled());
+        QVERIFY(!item(QStringLiteral("allowUnsafeButton"))->isEnabled()); // not before "I understand"
+        QVERIFY(item(QStringLiteral("reportCounts"))
+                    ->property("text")
+                    .toString()
+                    .contains(QLatin1String("1 refused")));
+        QTest::qWait(300);
+        shot(QStringLiteral("plan-refused"));
+
+        click(item(QStringLiteral("service-admin")));
+        QTRY_COMPARE_WITH_TIMEOUT(flow->stage(), tray::NewRunController::Planned, 20000);
+        QTRY_COMPARE(flow->services()->plannedCount(), 2);
+        QCOMPARE(flow->summary().refused, 0);
+        QTRY_VERIFY(!item(QStringLiteral("consentPanel"))->isVisible());
+        QTest::qWait(300);
+        shot(QStringLiteral("plan"));
+
+        QQuickItem *start = item(QStringLiteral("newRunStartButton"));
+        QCOMPARE(start->property("text").toString(), QStringLiteral("Start 2 services"));
+        QSignalSpy started(flow, &tray::NewRunController::started);
+        click(start);
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 20000);
+        QTRY_VERIFY(!page->property("opened").toBool());
+        const QString runId = started.constFirst().constFirst().toString();
+        QCOMPARE(m_app->controller()->selectedRunId(), runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(runId), QStringLiteral("READY"), 60000);
+        QCOMPARE(m_app->controller()->services()->names(),
+                 (QStringList{QStringLiteral("web"), QStringLiteral("worker")}));
+        QTest::qWait(300);
+        shot(QStringLiteral("new-run-ready"));
+        m_app->controller()->remove(runId);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(runId), -1, 30000);
+        QCOMPARE(containers(runId), 0);
+        window->resize(1180, 720);
     }
 
     void cleanupTestCase()

@@ -131,6 +131,34 @@ private Q_SLOTS:
         QCOMPARE(page->first().text, QStringLiteral("web 200"));
     }
 
+    // The events pane's read: the newest events of every service, oldest first, nothing else.
+    void eventsAreTheNewestEventLines()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath(QStringLiteral("runs.sqlite")));
+        QVERIFY(wait(store.open()).has_value());
+        for (int i = 0; i < 30; ++i) {
+            const QString service = i % 3 == 0 ? QString(QStringLiteral("")) : QStringLiteral("web");
+            const QString stream = i % 2 == 0 ? QStringLiteral("event") : QStringLiteral("stdout");
+            store.appendLog({0, QStringLiteral("r1"), service, {}, stream, QStringLiteral("line %1").arg(i)});
+        }
+        store.appendLog({0,
+                         QStringLiteral("r2"),
+                         QStringLiteral(""),
+                         {},
+                         QStringLiteral("event"),
+                         QStringLiteral("another run")});
+        const auto events = wait(store.events(QStringLiteral("r1"), 5));
+        QVERIFY(events.has_value());
+        QCOMPARE(events->size(), 5);
+        QCOMPARE(events->first().text, QStringLiteral("line 20"));
+        QCOMPARE(events->last().text, QStringLiteral("line 28"));
+        for (const LogLine &l : *events)
+            QCOMPARE(l.stream, QStringLiteral("event"));
+        QCOMPARE(events->at(1).service, QStringLiteral("web")); // line 22: services' events too
+        QCOMPARE(wait(store.events(QStringLiteral("r1")))->size(), 15);
+    }
+
     void logLinesRoundTripExactly()
     {
         QTemporaryDir dir;

@@ -57,6 +57,48 @@ class TestTrayModels : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A live line that the history read already brought is not shown twice.
+    void liveLinesAlreadyLoadedAreDropped()
+    {
+        tray::LogModel model(100);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const QDateTime t = QDateTime::currentDateTimeUtc();
+        const auto line = [&t](int ms, const char *text) {
+            return runs::LogLine{0,
+                                 QStringLiteral("r"),
+                                 QStringLiteral("web"),
+                                 t.addMSecs(ms),
+                                 QStringLiteral("stdout"),
+                                 QString::fromLatin1(text)};
+        };
+        model.appendLines({line(0, "a"), line(5, "b"), line(9, "c")});
+        model.appendUnseen({line(9, "c"), line(9, "c2"), line(12, "d")});
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.index(3).data(tray::LogModel::TextRole).toString(), QStringLiteral("c2"));
+        // The same text at another time is another line.
+        model.appendUnseen({line(20, "a")});
+        QCOMPARE(model.rowCount(), 6);
+    }
+
+    // The run view's build bar: the BUILDING phase's progress and the engine's last step.
+    void summaryCarriesTheBuildStep()
+    {
+        runs::RunRecord r = record(QStringLiteral("b1"), RunState::Building);
+        r.phases = {{RunState::Fetching, QDateTime::currentDateTimeUtc(), QDateTime::currentDateTimeUtc(), 1},
+                    {RunState::Building, QDateTime::currentDateTimeUtc(), {}, 0.4}};
+        r.details.insert(QStringLiteral("buildStep"),
+                         QJsonObject{{QStringLiteral("service"), QStringLiteral("web")},
+                                     {QStringLiteral("step"), QStringLiteral("[2/5] RUN make")},
+                                     {QStringLiteral("cached"), true}});
+        tray::RunSummary s = tray::RunSummary::of(r);
+        QVERIFY(s.building);
+        QCOMPARE(s.buildProgress, 0.4);
+        QCOMPARE(s.buildStep, QStringLiteral("web: [2/5] RUN make (cached)"));
+        r.state = RunState::Ready;
+        QVERIFY(!tray::RunSummary::of(r).building);
+        QCOMPARE(tray::RunSummary::of(record(QStringLiteral("b2"), RunState::Queued)).buildStep, QString());
+    }
+
     void runListUpsertsInPlaceAndPrependsNew()
     {
         tray::RunListModel model;
