@@ -182,7 +182,7 @@ describe('the RepoRunner extension in Chromium', () => {
     expect(await panel(page).locator('[data-rr=phase-READY]').getAttribute('class')).toBe('done');
 
     const preview = await panel(page).locator('[data-rr=preview-primary]').getAttribute('href');
-    expect(preview).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
+    expect(preview).toMatch(/^http:\/\/127\.77\.\d+\.\d+:\d+\/?$/); // the run's own loopback address
     const answer = await fetch(preview ?? '');
     expect(answer.status).toBe(200);
     expect(await answer.text()).toContain('Hello from hello-web, run locally by RepoRunner');
@@ -261,7 +261,7 @@ describe('the RepoRunner extension in Chromium', () => {
     runIds.push(runId);
     const services = (await containersWithLabel(`${runIdLabel}=${runId}`)).map((c) => c.Labels['reporunner.dev/service']).sort();
     expect(services).toEqual(['admin', 'db']);
-    expect(await p.locator('[data-rr=preview-primary]').textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    expect(await p.locator('[data-rr=preview-primary]').textContent()).toMatch(/^http:\/\/127\.77\.\d+\.\d+:\d+/);
     // The toolbar badge counts the active run.
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
     expect(await badgeColor()).toEqual([9, 105, 218, 255]);
@@ -471,7 +471,7 @@ describe('the RepoRunner extension in Chromium', () => {
     await page.mouse.move(0, 0); // resting colours: the pointer may still be where an earlier click left it
     await shot(page, '09-floating-button');
     await page.locator('[data-rr=floating] [data-rr=run-button]').click();
-    await expect.poll(() => panel(page).locator('[data-rr=detection]').textContent(), { timeout: 10_000 }).toBe('Dockerfile found');
+    await expect.poll(() => panel(page).locator('[data-rr=detection]').textContent(), { timeout: 30_000 }).toBe('Dockerfile found');
   });
 
   it("the Run locally button looks like GitHub's own buttons, light and dark", async () => {
