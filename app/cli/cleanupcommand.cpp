@@ -35,23 +35,8 @@ std::optional<int> countOf(const QCommandLineParser &parser, const QString &name
 } // namespace
 
 CleanupCommand::CleanupCommand(QObject *parent)
-    : QObject(parent)
-    , m_connection(new EngineConnection(this))
+    : EngineCommand(parent)
 {}
-
-void CleanupCommand::fail(int exitCode, const QString &message)
-{
-    Terminal::error(message);
-    finish(exitCode);
-}
-
-void CleanupCommand::finish(int exitCode)
-{
-    if (m_done)
-        return;
-    m_done = true;
-    Q_EMIT finished(exitCode);
-}
 
 void CleanupCommand::start(const QStringList &arguments)
 {

@@ -1,17 +1,16 @@
 #pragma once
 
+#include "enginecommand.h"
+
 #include <QJsonObject>
-#include <QObject>
 #include <QStringList>
 
 namespace rr::cli {
 
-class EngineConnection;
-
 // `reporunner rm RUN|--all-stopped` (a finished run's history and logs) and `reporunner prune`
 // (images, build cache and clone cache beyond the retention), both done by the engine through
 // the control API so its own runs and labels decide what is ours.
-class CleanupCommand final : public QObject
+class CleanupCommand final : public EngineCommand
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CleanupCommand)
@@ -22,18 +21,11 @@ public:
     // The human form of a prune report, as printed.
     static QString pruneText(const QJsonObject &report);
 
-Q_SIGNALS:
-    void finished(int exitCode);
-
 private:
-    void fail(int exitCode, const QString &message);
-    void finish(int exitCode);
     void call(const QString &method, const QJsonObject &params);
 
-    EngineConnection *m_connection;
     QString m_command;
     bool m_json = false;
-    bool m_done = false;
 };
 
 } // namespace rr::cli

@@ -24,23 +24,8 @@ constexpr int LogPage = 5000;
 }
 
 ClientCommand::ClientCommand(QObject *parent)
-    : QObject(parent)
-    , m_connection(new EngineConnection(this))
+    : EngineCommand(parent)
 {}
-
-void ClientCommand::fail(int exitCode, const QString &message)
-{
-    Terminal::error(message);
-    finish(exitCode);
-}
-
-void ClientCommand::finish(int exitCode)
-{
-    if (m_done)
-        return;
-    m_done = true;
-    Q_EMIT finished(exitCode);
-}
 
 void ClientCommand::start(const QStringList &arguments)
 {

@@ -1,17 +1,17 @@
 #pragma once
 
+#include "enginecommand.h"
+
 #include <QJsonObject>
-#include <QObject>
 #include <QStringList>
 
 namespace rr::cli {
 
-class EngineConnection;
 class SignalWatcher;
 
 // The small commands that talk to the engine: `ps`, `logs RUN [-f] [--service S]`,
 // `stop RUN|--all` (waits until STOPPED) and `open RUN`.
-class ClientCommand final : public QObject
+class ClientCommand final : public EngineCommand
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ClientCommand)
@@ -19,12 +19,7 @@ public:
     explicit ClientCommand(QObject *parent = nullptr);
     void start(const QStringList &arguments);
 
-Q_SIGNALS:
-    void finished(int exitCode);
-
 private:
-    void fail(int exitCode, const QString &message);
-    void finish(int exitCode);
     void ps();
     void logs();
     void fetchLogs(qint64 from);
@@ -32,7 +27,6 @@ private:
     void open();
     void printLines(const QJsonArray &lines);
 
-    EngineConnection *m_connection;
     SignalWatcher *m_signals = nullptr;
     QString m_command;
     QString m_runId;
@@ -41,7 +35,6 @@ private:
     bool m_follow = false;
     bool m_raw = false; // logs --raw: lines with their escape sequences
     bool m_all = false;
-    bool m_done = false;
 };
 
 } // namespace rr::cli
