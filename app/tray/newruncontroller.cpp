@@ -138,13 +138,7 @@ void NewRunController::detect()
     setSource(source);
     m_repository = ConsentStore::repositoryKey(source);
     Q_EMIT consentChanged();
-    m_picks.clear();
-    m_profiles->setNames({});
-    m_services->setRows({});
-    m_report->setRows({});
-    m_consequences->setRows({});
-    m_summary = PlanSummary();
-    Q_EMIT summaryChanged();
+    clearPlan();
     if (m_repository.isEmpty()) {
         setStage(
             Failed,
@@ -297,10 +291,9 @@ void NewRunController::start()
         });
 }
 
-void NewRunController::reset()
+// Forgets the last plan: picks, profiles, services, report and summary.
+void NewRunController::clearPlan()
 {
-    ++m_generation;
-    m_repository.clear();
     m_picks.clear();
     m_profiles->setNames({});
     m_services->setRows({});
@@ -308,6 +301,13 @@ void NewRunController::reset()
     m_consequences->setRows({});
     m_summary = PlanSummary();
     Q_EMIT summaryChanged();
+}
+
+void NewRunController::reset()
+{
+    ++m_generation;
+    m_repository.clear();
+    clearPlan();
     Q_EMIT consentChanged();
     setStage(Idle);
 }

@@ -115,6 +115,7 @@ private:
     QJsonObject options(bool allowUnsafe) const;
     QJsonObject params(bool allowUnsafe) const;
     void setStage(Stage stage, const QString &error = {});
+    void clearPlan();
     void takePlan(const QJsonObject &plan);
     void takeConsequences(const QJsonObject &unsafePlan);
 
