@@ -88,9 +88,10 @@ void PortMapper::map(const project::Service &svc, const project::DockerfileFacts
                                .arg(m.publishedEnd);
     }
     if (!svc.ports.isEmpty()) {
-        // A published port is a wish, never a reason to refuse: previews bind 127.0.0.1 only.
+        // A published port is a wish, never a reason to refuse: previews bind the run's own loopback address
+        // only.
         adaptations.prepend(QStringLiteral("Service ports are the container ports; published ports are "
-                                           "local preferences on 127.0.0.1"));
+                                           "local preferences on the run's own loopback address"));
         ctx.note(svc, QStringLiteral("ports"), adaptations.size() > 1 ? Status::Adapted : Status::Mapped,
                  adaptations.join(QStringLiteral("; ")));
     }
