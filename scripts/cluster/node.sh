@@ -250,7 +250,30 @@ start_real_node() {
     start_kube_proxy
     start_kube_router
     start_coredns
-    wait_for coredns 120 kubectl_local -n kube-system rollout status deployment/coredns --timeout 5s
+    # A loaded machine (CI builds the release tree beside this) can take minutes; the log says why.
+    wait_for coredns 300 kubectl_local -n kube-system rollout status deployment/coredns --timeout 5s || {
+        node_diagnostics
+        return 1
+    }
+}
+
+# What a failed `up` leaves for whoever reads the log: the node's conditions, the pods and their
+# events, CoreDNS's own output, the disk the kubelet watches, and the node processes' errors.
+node_diagnostics() {
+    local name
+    log "diagnostics follow"
+    {
+        kubectl_local get node "$node_name" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.message}{"\n"}{end}{.spec.taints}{"\n"}'
+        kubectl_local get pods -A -o wide
+        kubectl_local -n kube-system describe pods -l k8s-app=kube-dns | sed -n '/^Containers:/,$p'
+        kubectl_local -n kube-system logs -l k8s-app=kube-dns --tail 30
+        kubectl_local get events -A --sort-by=.lastTimestamp | tail -n 30
+        df -h "$state" "$rundir"
+        for name in kubelet containerd kube-proxy kube-router; do
+            echo "--- $name: last errors"
+            grep -E '^E[0-9]{4}|level=error|level=fatal|panic' "$state/logs/$name.log" | tail -n 15
+        done
+    } >&2 2>&1 || true
 }
 
 start_kwok_node() {
