@@ -277,11 +277,27 @@ HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &
 
 QFuture<ipc::HandlerResult> RunControlHandler::start(const QJsonObject &params)
 {
-    auto outcome = m_orchestrator->start(startOptionsFrom(params));
+    runs::StartOptions options = startOptionsFrom(params);
+    const auto compare = m_orchestrator->commitToCompare(options);
+    if (!compare)
+        return ready(startNow(options));
+    // A same-looking run exists: ask the remote (refs only, no fetch) whether its branch moved.
+    // When the remote can't answer, the same ref is the same run, as before the question.
+    return m_fetcher->remoteCommit(*compare).then(
+        this, [this, options](const core::Result<QString> &commit) mutable {
+            if (commit)
+                options.remoteCommit = *commit;
+            return startNow(options);
+        });
+}
+
+HandlerResult RunControlHandler::startNow(const runs::StartOptions &options)
+{
+    auto outcome = m_orchestrator->start(options);
     if (!outcome)
-        return ready(core::Unexpected(outcome.error()));
-    return ready(QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(outcome->run)},
-                             {QStringLiteral("existing"), outcome->existing}});
+        return core::Unexpected(outcome.error());
+    return QJsonObject{{QStringLiteral("run"), RunJson::fromRecord(outcome->run)},
+                       {QStringLiteral("existing"), outcome->existing}};
 }
 
 QFuture<ipc::HandlerResult> RunControlHandler::stop(const QJsonObject &params)

@@ -16,7 +16,8 @@ class TokenStore;
 
 namespace rr::runs {
 class Orchestrator;
-}
+struct StartOptions;
+} // namespace rr::runs
 
 namespace rr::control {
 
@@ -50,6 +51,7 @@ private:
     static ipc::HandlerResult planJson(const core::Result<source::Checkout> &checkout,
                                        const runs::PlanRequest &request);
     QFuture<ipc::HandlerResult> start(const QJsonObject &params);
+    ipc::HandlerResult startNow(const runs::StartOptions &options);
     QFuture<ipc::HandlerResult> stop(const QJsonObject &params);
     QFuture<ipc::HandlerResult> logs(const QJsonObject &params);
     ipc::HandlerResult openPreview(const QJsonObject &params) const;

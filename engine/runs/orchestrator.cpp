@@ -112,8 +112,9 @@ QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptio
                                 const QString &runtime)
 {
     // Every input that changes what runs, so only identical requests share a run. The commit is
-    // only known after the fetch; the ref as asked names it. Values may be secrets: only their
-    // digest is kept.
+    // only known after the fetch; the ref as asked names it, and start() compares the commit the
+    // ref names now when the caller asked the remote (commitToCompare). Values may be secrets:
+    // only their digest is kept.
     const PlanRequest &r = options.request;
     QStringList services = r.services;
     services.sort();
@@ -144,18 +145,13 @@ QString Orchestrator::dedupeKey(const source::SourceSpec &spec, const StartOptio
         .join(QLatin1Char('|'));
 }
 
-core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
+QString Orchestrator::wantedRuntime(const StartOptions &options) const
 {
-    if (!options.idempotencyKey.isEmpty() && m_idempotency.contains(options.idempotencyKey)) {
-        const QString id = m_idempotency.value(options.idempotencyKey);
-        if (m_records.contains(id))
-            return StartOutcome{m_records.value(id), true};
-    }
-    const QString wanted = options.runtime.isEmpty() ? m_settings.defaultRuntime : options.runtime;
-    if (!knownRuntimeName(wanted))
-        return core::fail(
-            ErrorCategory::Input, QStringLiteral("run.bad_runtime"),
-            QStringLiteral("The runtime must be auto, docker or kubernetes, not \"%1\".").arg(wanted));
+    return options.runtime.isEmpty() ? m_settings.defaultRuntime : options.runtime;
+}
+
+core::Result<source::SourceSpec> Orchestrator::specFor(const StartOptions &options) const
+{
     auto spec = source::SourceSpecParser::parse(options.request.source);
     if (!spec)
         return core::Unexpected(spec.error());
@@ -167,11 +163,47 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
     }
     if (!options.path.isEmpty())
         spec->subdir = options.path;
+    return spec;
+}
+
+std::optional<source::SourceSpec> Orchestrator::commitToCompare(const StartOptions &options) const
+{
+    const auto spec = specFor(options);
+    if (!spec || spec->isLocal() || spec->refIsCommit || options.replace)
+        return std::nullopt;
+    const QString key = dedupeKey(*spec, options, wantedRuntime(options));
+    for (const Run *active : std::as_const(m_active)) {
+        const RunRecord &r = active->record();
+        if (r.dedupeKey == key && !r.commit.isEmpty() && r.state != RunState::Stopping &&
+            !isTerminal(r.state))
+            return *spec;
+    }
+    return std::nullopt;
+}
+
+core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
+{
+    if (!options.idempotencyKey.isEmpty() && m_idempotency.contains(options.idempotencyKey)) {
+        const QString id = m_idempotency.value(options.idempotencyKey);
+        if (m_records.contains(id))
+            return StartOutcome{m_records.value(id), true};
+    }
+    const QString wanted = wantedRuntime(options);
+    if (!knownRuntimeName(wanted))
+        return core::fail(
+            ErrorCategory::Input, QStringLiteral("run.bad_runtime"),
+            QStringLiteral("The runtime must be auto, docker or kubernetes, not \"%1\".").arg(wanted));
+    auto spec = specFor(options);
+    if (!spec)
+        return core::Unexpected(spec.error());
 
     const QString key = dedupeKey(*spec, options, wanted);
     for (Run *active : std::as_const(m_active)) {
         const RunRecord &r = active->record();
         if (r.dedupeKey != key || r.state == RunState::Stopping || isTerminal(r.state))
+            continue;
+        // The branch moved on since that run fetched it: the new commit is another run.
+        if (!options.remoteCommit.isEmpty() && !r.commit.isEmpty() && r.commit != options.remoteCommit)
             continue;
         if (options.replace) {
             qCInfo(lcRuns) << "replacing run" << r.id;

@@ -59,6 +59,9 @@ struct StartOptions
     QString runtime; // empty = the settings' default
     QString idempotencyKey;
     bool replace = false; // stop an identical active run and start afresh
+    // What the ref names on the remote now, when the caller asked (see commitToCompare): an
+    // active run of another commit is then not the same run.
+    QString remoteCommit;
 };
 
 struct StartOutcome
@@ -90,6 +93,10 @@ public:
     QFuture<core::Result<void>> initialize();
 
     core::Result<StartOutcome> start(const StartOptions &options);
+    // The remote source whose current commit start() should be told (StartOptions::remoteCommit):
+    // set only when an active run of the same request has fetched a branch or tag, which may
+    // have moved since. Empty when the answer could not change what start() returns.
+    std::optional<source::SourceSpec> commitToCompare(const StartOptions &options) const;
     // Resolves with the run once it is STOPPED (or already terminal).
     QFuture<core::Result<RunRecord>> stop(const QString &runId);
     // Stops the run if needed and deletes its history.
@@ -137,6 +144,8 @@ private:
     void reconcileStepDone();
     static QString dedupeKey(const source::SourceSpec &spec, const StartOptions &options,
                              const QString &runtime);
+    core::Result<source::SourceSpec> specFor(const StartOptions &options) const;
+    QString wantedRuntime(const StartOptions &options) const;
 
     RunStore *m_store;
     source::Fetcher *m_fetcher;

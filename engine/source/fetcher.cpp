@@ -3,6 +3,7 @@
 #include "core/logging.h"
 #include "core/promises.h"
 #include "source/fetchjob.h"
+#include "source/remoteheads.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -119,6 +120,23 @@ QFuture<core::Result<Checkout>> Fetcher::fetch(const SourceSpec &spec, const Fet
         if (!result)
             qCInfo(lcSource) << "fetch failed:" << result.error().code << result.error().message;
         core::promises::settle(promise, std::move(result));
+    });
+    return future;
+}
+
+QFuture<core::Result<QString>> Fetcher::remoteCommit(const SourceSpec &spec)
+{
+    auto promise = core::promises::started<core::Result<QString>>();
+    QFuture<core::Result<QString>> future = promise->future();
+    TokenProvider provider;
+    {
+        QMutexLocker locker(&m_shared->mutex);
+        provider = m_shared->tokenProvider;
+    }
+    QThreadPool::globalInstance()->start([promise, spec, provider] {
+        FetchContext context;
+        context.tokenProvider = provider;
+        core::promises::settle(promise, RemoteHeads::commitFor(spec, context));
     });
     return future;
 }

@@ -31,6 +31,9 @@ public:
 
     QFuture<core::Result<Checkout>> fetch(const SourceSpec &spec, const FetchOptions &options = {});
 
+    // The commit the spec's ref names on the remote now, asked without fetching (git ls-remote).
+    QFuture<core::Result<QString>> remoteCommit(const SourceSpec &spec);
+
     // Aborts every fetch in flight; their futures finish with a Cancelled error.
     void cancel();
 

@@ -39,7 +39,7 @@ QByteArray randomBytes(qsizetype size)
 }
 
 // Blocks the test (not product code) until the future is done, keeping the event loop alive.
-rr::core::Result<Checkout> await(QFuture<rr::core::Result<Checkout>> future)
+template<class T> rr::core::Result<T> await(QFuture<rr::core::Result<T>> future)
 {
     for (int i = 0; i < 1200 && !future.isFinished(); ++i)
         QTest::qWait(50);
@@ -313,6 +313,39 @@ private Q_SLOTS:
                                          QStringLiteral("/tree/feature/x/sub/dir")));
         QVERIFY(tree.has_value());
         QVERIFY(tree->selectedFile.isEmpty());
+    }
+
+    // A run's identity is its commit: the engine asks what a ref names now without fetching.
+    void remoteCommitWithoutFetching_data() { transports_data(); }
+    void remoteCommitWithoutFetching()
+    {
+        QFETCH(QString, transport);
+        ScratchRepo moving(QStringLiteral("trunk"));
+        const QString first = moving.commit({{QStringLiteral("v"), "1"}});
+        moving.git({QStringLiteral("tag"), QStringLiteral("-a"), QStringLiteral("v1"), QStringLiteral("-m"),
+                    QStringLiteral("annotated")});
+        const QString repo = QStringLiteral("o/moving-%1.git").arg(transport);
+        QVERIFY2(moving.publish(m_server.root() + QLatin1Char('/') + repo, QStringLiteral("trunk")),
+                 qPrintable(moving.error()));
+        Fetcher fetcher;
+        SourceSpec s = spec(url(transport, repo));
+        auto head = await(fetcher.remoteCommit(s));
+        QVERIFY2(head.has_value(), qPrintable(head ? QString() : head.error().message));
+        QCOMPARE(*head, first);
+
+        const QString second = moving.commit({{QStringLiteral("v"), "2"}});
+        QVERIFY(moving.publish(m_server.root() + QLatin1Char('/') + repo, QStringLiteral("trunk")));
+        s.ref = QStringLiteral("trunk");
+        QCOMPARE(await(fetcher.remoteCommit(s)).value_or(QString()), second);
+        s.ref = QStringLiteral("v1"); // the tag's commit, not the tag object
+        QCOMPARE(await(fetcher.remoteCommit(s)).value_or(QString()), first);
+        s.ref = QStringLiteral("nope");
+        const auto missing = await(fetcher.remoteCommit(s));
+        QVERIFY(!missing.has_value());
+        QCOMPARE(missing.error().code, QStringLiteral("source.ref_not_found"));
+        // Nothing was fetched: the default clone cache has no entry for it.
+        const QStringList cached = QDir(Fetcher::defaultCacheDir() + QStringLiteral("/repos")).entryList();
+        QVERIFY(cached.filter(QStringLiteral("moving")).isEmpty());
     }
 
     void pinnedCommit_data() { transports_data(); }

@@ -2,6 +2,7 @@
 // reconciliation, against a scriptable runtime (the real runtimes have integration tests).
 #include "control/runcontrolhandler.h"
 #include "core/promises.h"
+#include "gitserver.h"
 #include "ipc/protocol.h"
 #include "runs/buildqueue.h"
 #include "runs/orchestrator.h"
@@ -9,6 +10,7 @@
 #include "runs/runjson.h"
 #include "runs/runstore.h"
 #include "runtime/runtime.h"
+#include "scratchrepo.h"
 #include "source/fetcher.h"
 #include "source/sourcespecparser.h"
 #include "testsupport.h"
@@ -527,6 +529,53 @@ private Q_SLOTS:
             QVERIFY(!ids.contains(other->run.id));
             ids.insert(other->run.id);
         }
+    }
+
+    // Same request, same commit: the existing run. The branch moved on: a new run. The handler
+    // asks the remote (refs only) before it answers, against a real `git daemon`.
+    void movedBranchIsANewRun()
+    {
+        rr::test::GitServer server;
+        rr::test::ScratchRepo repo(QStringLiteral("trunk"));
+        repo.commit({{QStringLiteral("compose.yaml"), "services:\n  web:\n    image: busybox:1.36\n"}});
+        const QString bare = server.root() + QStringLiteral("/o/moving.git");
+        QVERIFY2(repo.publish(bare, QStringLiteral("trunk")), qPrintable(repo.error()));
+        QVERIFY2(server.startDaemon(), qPrintable(server.errorString()));
+        QTemporaryDir cache;
+        source::FetchOptions fetchOptions;
+        fetchOptions.cacheDir = cache.path();
+        m_orch->setFetchOptions(fetchOptions);
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        const QJsonObject params{
+            {QStringLiteral("source"), server.daemonUrl(QStringLiteral("o/moving.git"))},
+            {QStringLiteral("options"), QJsonObject{{QStringLiteral("runtime"), QStringLiteral("docker")}}}};
+        auto start = [&]() -> QJsonObject {
+            auto f = handler.handle(ipc::method::Start, params);
+            QDeadlineTimer deadline(10000);
+            while (!f.isFinished() && !deadline.hasExpired())
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            return f.isFinished() ? f.result().value_or(QJsonValue()).toObject() : QJsonObject();
+        };
+        const QString first =
+            start().value(QStringLiteral("run")).toObject().value(QStringLiteral("id")).toString();
+        QVERIFY(!first.isEmpty());
+        QTRY_COMPARE(state(first), RunState::Ready);
+        const QJsonObject same = start();
+        QCOMPARE(same.value(QStringLiteral("run")).toObject().value(QStringLiteral("id")).toString(), first);
+        QVERIFY(same.value(QStringLiteral("existing")).toBool());
+
+        const QString moved = repo.commit({{QStringLiteral("README"), "moved on"}});
+        QVERIFY(repo.publish(bare, QStringLiteral("trunk")));
+        const QJsonObject next = start();
+        const QString second =
+            next.value(QStringLiteral("run")).toObject().value(QStringLiteral("id")).toString();
+        QVERIFY(!next.value(QStringLiteral("existing")).toBool());
+        QVERIFY(second != first);
+        QTRY_COMPARE(state(second), RunState::Ready);
+        QCOMPARE(m_orch->run(second)->commit, moved);
+        QVERIFY(m_orch->run(first)->commit != moved);
+        QCOMPARE(start().value(QStringLiteral("run")).toObject().value(QStringLiteral("id")).toString(),
+                 second);
     }
 
     void reconciliationMakesEveryStateTrue()
