@@ -16,3 +16,10 @@ if(TARGET reporunner)
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
   add_dependencies(test_cli_logs reporunner)
 endif()
+if(TARGET reporunner)
+  # A compose project as users write it, run by `reporunner run` on the real local cluster.
+  reporunner_add_test(NAME test_cli_kube SOURCES test_cli_kube.cpp
+    LIBS reporunner_kubetestenv reporunner_testsupport Qt6::Network LABEL integration LOCK docker TIMEOUT 600
+    REAL_CLUSTER_ONLY ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>")
+  add_dependencies(test_cli_kube reporunner)
+endif()
