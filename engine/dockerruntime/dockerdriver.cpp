@@ -8,7 +8,7 @@
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/endpointprobe.h"
 #include "dockerruntime/portallocator.h"
-#include "dockerruntime/runfirewall.h"
+#include "dockerruntime/runisolation.h"
 #include "runtime/loopbackaddresses.h"
 
 #include <QDateTime>
@@ -37,7 +37,7 @@ QString ownerOf(const plan::RunPlan &plan)
 // run the user allowed to be unsafe goes on without one, and says so in its log.
 core::Result<void> isolate(const plan::RunPlan &plan, const QString &bridge)
 {
-    RunFirewall firewall(ownerOf(plan), ContainerSpec::runLabel(plan.runId));
+    RunIsolation firewall(ownerOf(plan), ContainerSpec::runLabel(plan.runId));
     auto installed = firewall.install(bridge, plan.sandbox.offline);
     if (installed || !plan.sandbox.allowUnsafe)
         return installed;
@@ -410,7 +410,7 @@ QFuture<core::Result<void>> DockerDriver::prepare(bool attach)
             DockerSetup setup(c, stopCheck(cancelled), plan);
             if (auto images = setup.ensureImages(); !images)
                 return core::fail(images.error());
-            const QString wanted = RunFirewall(ownerOf(plan), ContainerSpec::runLabel(plan.runId)).bridge();
+            const QString wanted = RunIsolation(ownerOf(plan), ContainerSpec::runLabel(plan.runId)).bridge();
             auto bridge = setup.createNetwork(wanted);
             if (!bridge)
                 return core::fail(bridge.error());

@@ -9,7 +9,7 @@
 #include "dockerruntime/dockerevents.h"
 #include "dockerruntime/dockersetup.h"
 #include "dockerruntime/loglinesplitter.h"
-#include "dockerruntime/runfirewall.h"
+#include "dockerruntime/runisolation.h"
 #include "runtime/loopbackaddresses.h"
 #include "runtime/rollout.h"
 
@@ -322,7 +322,7 @@ void DockerRuntime::removeAttempt(const QString &runId, int attempt,
         Pass pass;
         if (left->empty()) {
             // The firewall goes last: while a container of the run exists, its rules stay.
-            if (auto open = RunFirewall(owner, ContainerSpec::runLabel(runId)).remove(); !open)
+            if (auto open = RunIsolation(owner, ContainerSpec::runLabel(runId)).remove(); !open)
                 return core::fail(open.error());
             pass.clean = true;
             return pass;
@@ -409,7 +409,7 @@ QFuture<core::Result<QStringList>> DockerRuntime::liveRunIds()
             // crash during teardown): it is live until they are removed too.
             // Where the engine cannot read iptables it never made rules either (runs fail without
             // them), so the containers alone tell.
-            if (auto guarded = RunFirewall::runLabels(owner); guarded) {
+            if (auto guarded = RunIsolation::runLabels(owner); guarded) {
                 for (const QString &id : std::as_const(*guarded))
                     if (!ids.contains(id))
                         ids << id;

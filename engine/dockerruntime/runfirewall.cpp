@@ -94,8 +94,11 @@ core::Result<void> RunFirewall::must(const QStringList &args)
         core::makeError(ErrorCategory::Docker, QStringLiteral("docker.firewall"),
                         QStringLiteral("The run's network could not be isolated: `%1 %2` failed: %3")
                             .arg(program(), args.join(QLatin1Char(' ')), out.text));
-    e.details = QStringLiteral("Docker runs need the engine to manage iptables rules (root or "
-                               "CAP_NET_ADMIN, and dockerd's DOCKER-USER chain). See docs/security.md.");
+    e.details =
+        QStringLiteral("Docker runs need their iptables rules (and dockerd's DOCKER-USER chain). The "
+                       "engine makes them itself as root; otherwise the package's firewall helper makes "
+                       "them for members of the docker group: sudo systemctl enable --now "
+                       "reporunner-firewall.socket. See docs/security.md.");
     return core::fail(e);
 }
 

@@ -89,6 +89,8 @@ private:
     QStringList m_runIds;
     QList<QStringList> m_cleanup; // commands that undo what a test made (program first)
     QTemporaryDir m_projects;
+    // test_docker_isolation_helper: every firewall change goes through `reporunner-firewall`.
+    std::unique_ptr<QProcess> m_helper;
 
     QString newRunId(const QString &what)
     {
@@ -168,6 +170,15 @@ private Q_SLOTS:
                       {QStringLiteral("-S"), QStringLiteral("DOCKER-USER")})
                 .exitCode != 0)
             QSKIP("iptables with dockerd's DOCKER-USER chain is needed (root)");
+        if (const QString helper = qEnvironmentVariable("REPORUNNER_TEST_FIREWALL_HELPER");
+            !helper.isEmpty()) {
+            const QString socket = m_projects.filePath(QStringLiteral("firewall.sock"));
+            m_helper = std::make_unique<QProcess>();
+            m_helper->start(helper, {QStringLiteral("--socket"), socket});
+            QVERIFY(m_helper->waitForStarted());
+            QTRY_VERIFY2(QFileInfo::exists(socket), m_helper->readAllStandardError().constData());
+            qputenv("REPORUNNER_FIREWALL_SOCKET", QFile::encodeName(socket));
+        }
         const int n = QRandomGenerator::global()->bounded(100000, 999999);
         m_owner = QStringLiteral("rrtest-iso-%1").arg(n);
         m_prefix = QStringLiteral("i%1").arg(n);
@@ -182,6 +193,13 @@ private Q_SLOTS:
                 await(m_runtime->teardown(id));
         for (const QStringList &command : std::as_const(m_cleanup))
             test::run(command.first(), command.mid(1));
+        if (m_helper) {
+            m_helper->terminate();
+            m_helper->waitForFinished();
+            const QByteArray log = m_helper->readAllStandardError();
+            // The rules were the helper's work, not the engine's own.
+            QVERIFY2(log.contains("install") && log.contains("remove"), log.constData());
+        }
     }
 
     // Two runs: each preview answers on its own 127.77.x.y, not on 127.0.0.1; the containers
