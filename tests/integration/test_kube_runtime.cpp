@@ -416,6 +416,29 @@ private Q_SLOTS:
         QCOMPARE(namespaceCode(b.namespaceName), 404);
     }
 
+    // Two engines share a cluster (the user's app and the test suite): each sees only the runs
+    // labelled with its own id, so neither's reconciliation removes the other's.
+    void enginesSeeOnlyTheirOwnRuns()
+    {
+        RR_REQUIRE_PODS();
+        auto ours = makeRuntime();
+        auto theirs = makeRuntime();
+        ours->setOwner(QStringLiteral("rrtest-engine-a"));
+        theirs->setOwner(QStringLiteral("rrtest-engine-b"));
+        plan::RunPlan plan = planFor(exampleDir(), QStringLiteral("kown"));
+        plan.labels.insert(QString::fromLatin1(runtime::Runtime::EngineLabel), ours->owner());
+        QVERIFY(loadImages(*ours, plan));
+        const auto deployed = awaitFuture(ours->deploy(plan), 240000);
+        QVERIFY2(deployed.has_value(), qPrintable(deployed ? QString() : deployed.error().message));
+        const auto mine = awaitFuture(ours->liveRunIds());
+        const auto others = awaitFuture(theirs->liveRunIds());
+        QVERIFY(mine.has_value() && others.has_value());
+        QVERIFY(mine->contains(QStringLiteral("kown")));
+        QVERIFY(!others->contains(QStringLiteral("kown")));
+        QVERIFY(awaitFuture(ours->teardown(QStringLiteral("kown")), 180000).has_value());
+        QCOMPARE(namespaceCode(plan.namespaceName), 404);
+    }
+
     void stopCancelsADeployInFlight()
     {
         RR_REQUIRE_PODS();
