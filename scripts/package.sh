@@ -11,7 +11,7 @@ if [ ! -f "$build/build.ninja" ]; then
     cmake --preset release >/dev/null
 fi
 # Only what the package installs (the release tree's benchmarks are scripts/bench.sh's business).
-cmake --build "$build" -j2 --target reporunner reporunner-tray reporunner-nativehost reporunner_icons
+cmake --build "$build" -j2 --target reporunner reporunner-tray reporunner-nativehost reporunner-firewall reporunner_icons
 
 # The extension: dependencies only when package-lock.json changed since the last `npm ci`.
 if ! command -v npm >/dev/null 2>&1; then

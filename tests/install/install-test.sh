@@ -61,6 +61,16 @@ step "reporunner-tray --version (offscreen)"
 out=$(in_root QT_QPA_PLATFORM=offscreen reporunner-tray --version 2>&1) || fail "reporunner-tray --version exited $?: $out"
 [ "$out" = "reporunner $version" ] || fail "reporunner-tray --version printed '$out', wanted 'reporunner $version'"
 
+# The firewall helper for engines that are not root, and systemd's units for it (the chroot has
+# no systemd: postinst leaves enabling to where one runs).
+step "reporunner-firewall --version"
+helper=/usr/libexec/reporunner/reporunner-firewall
+out=$(in_root "$helper" --version 2>&1) || fail "reporunner-firewall --version exited $?: $out"
+[ "$out" = "reporunner-firewall $version" ] || fail "reporunner-firewall --version printed '$out'"
+[ -f "$R/lib/systemd/system/reporunner-firewall.socket" ] || fail "no reporunner-firewall.socket unit"
+grep -qx "ExecStart=$helper --group docker" "$R/lib/systemd/system/reporunner-firewall.service" ||
+    fail "reporunner-firewall.service does not start $helper"
+
 # The browser manifests: one per browser folder, each naming an executable that exists, for the
 # extension id that the installed extension's key yields.
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
