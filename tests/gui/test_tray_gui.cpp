@@ -484,8 +484,20 @@ private Q_SLOTS:
         QFile written(entry);
         QVERIFY(written.open(QIODevice::ReadOnly));
         QVERIFY(written.readAll().contains("--hidden"));
+        // The tray menu's item is the same setting: it shows it, and turning it off there
+        // removes the entry and unticks the page's box.
+        QAction *menuItem = m_app->trayMenu()->findChild<QAction *>(QStringLiteral("autostart"));
+        QVERIFY(menuItem);
+        QVERIFY(menuItem->isChecked());
+        menuItem->trigger();
+        QTRY_VERIFY(!QFileInfo::exists(entry));
+        QTRY_VERIFY(!autostart->property("checked").toBool());
+        click(autostart);
+        QTRY_VERIFY(QFileInfo::exists(entry));
+        QVERIFY(menuItem->isChecked());
         click(autostart);
         QTRY_VERIFY(!QFileInfo::exists(entry));
+        QVERIFY(!menuItem->isChecked());
 
         // Clean up now: one retention pass, and what it removed.
         QQuickItem *cleanUp = item(QStringLiteral("cleanUpNowButton"));

@@ -745,6 +745,25 @@ private Q_SLOTS:
         QVERIFY(m_orch->setSettings(later).has_value());
         QCOMPARE(RunJson::toQuota(stored(id).request.value(QStringLiteral("quota"))).defaultMemory,
                  96LL * 1024 * 1024);
+
+        // The control API's plan (what the new-run flow shows) uses the same quota.
+        later.quota.limitsMemory = 1536LL * 1024 * 1024;
+        QVERIFY(m_orch->setSettings(later).has_value());
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        auto planned = handler.handle(ipc::method::Plan, {{QStringLiteral("source"), m_project}});
+        QTRY_VERIFY(planned.isFinished());
+        QVERIFY(planned.result().has_value());
+        QString quotaMemory;
+        for (const QJsonValue &m : planned.result()->toObject().value(QStringLiteral("manifests")).toArray())
+            if (m.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("ResourceQuota"))
+                quotaMemory = m.toObject()
+                                  .value(QStringLiteral("spec"))
+                                  .toObject()
+                                  .value(QStringLiteral("hard"))
+                                  .toObject()
+                                  .value(QStringLiteral("limits.memory"))
+                                  .toString();
+        QCOMPARE(quotaMemory, QStringLiteral("1536Mi"));
     }
 
     void quotaSettingsAreValidated()
