@@ -421,7 +421,7 @@ private Q_SLOTS:
     }
 
     // The rest of the settings: a context allowed (written where the engine's policy reads it),
-    // the default runtime, a container memory limit that the next run gets (checked in
+    // the default runtime, container limits that the next run gets (checked in
     // restartThenRemove), start at login in the private XDG_CONFIG_HOME, and Clean up now.
     void settingsRuntimeLimitsAutostartAndCleanup()
     {
@@ -465,6 +465,9 @@ private Q_SLOTS:
         QCOMPARE(settings->limits()->containerMemoryMiB(), 96);
         QCOMPARE(m_app->engine()->orchestrator()->settings().quota.defaultMemory, 96LL * 1024 * 1024);
         QVERIFY(settings->limits()->error().isEmpty());
+        setSpin(item(QStringLiteral("containerCpuBox")), 250);
+        setSpin(item(QStringLiteral("containerPidsBox")), 200);
+        QCOMPARE(m_app->engine()->orchestrator()->settings().quota.defaultPids, 200);
         // A container above the run's limit is refused and said.
         setSpin(item(QStringLiteral("runMemoryBox")), 64);
         QTRY_VERIFY(item(QStringLiteral("limitsError"))->isVisible());
@@ -544,7 +547,8 @@ private Q_SLOTS:
         QVERIFY(!again.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(again), QStringLiteral("READY"), 60000);
         QCOMPARE(m_app->runList()->rowCount(), 2);
-        // Started after the settings set 96 MiB per container: Docker enforces exactly that.
+        // Started after the settings set 96 MiB, 250 millicores and 200 processes per container:
+        // Docker enforces exactly those.
         auto listed = await(m_docker->listContainers({QStringLiteral("reporunner.dev/run-id=") + again}));
         QVERIFY(listed && listed->size() == 1);
         auto inspected = await(
@@ -553,6 +557,8 @@ private Q_SLOTS:
         const QJsonObject host = inspected->value(QStringLiteral("HostConfig")).toObject();
         QCOMPARE(host.value(QStringLiteral("Memory")).toInteger(), 96LL * 1024 * 1024);
         QCOMPARE(host.value(QStringLiteral("MemorySwap")).toInteger(), 96LL * 1024 * 1024);
+        QCOMPARE(host.value(QStringLiteral("NanoCpus")).toInteger(), 250LL * 1000 * 1000);
+        QCOMPARE(host.value(QStringLiteral("PidsLimit")).toInteger(), 200);
         click(findItem(window->contentItem(), QStringLiteral("removeButton")));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(again), -1, 30000);
         QCOMPARE(m_app->runList()->rowCount(), 1);
