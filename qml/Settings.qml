@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import RepoRunner.Tray
 
-// The settings screen: the GitHub token (keychain), start at login, the repositories allowed
-// unsafe runs (revocable), and the Kubernetes contexts with which runs may use.
+// The settings screen: the GitHub token (keychain), start at login, the engine's knobs, browser
+// integration, the repositories allowed unsafe runs (revocable), the runtime and the Kubernetes
+// contexts runs may use, quota and limits, and retention with "Clean up now".
 Dialog {
     id: dialog
     objectName: "settingsPage"
@@ -84,6 +85,7 @@ Dialog {
             CheckBox {
                 objectName: "autostartBox"
                 text: "Start RepoRunner at login (in the tray)"
+                Accessible.name: "Start RepoRunner at login"
                 checked: TrayUi.settings.autostart
                 onToggled: TrayUi.settings.autostart = checked
             }
@@ -218,12 +220,277 @@ Dialog {
             }
 
             MenuSeparator { Layout.fillWidth: true }
-            Label { text: "Kubernetes contexts"; font.bold: true; font.pixelSize: 14 }
+            Label { text: "Runtime and Kubernetes contexts"; font.bold: true; font.pixelSize: 14 }
+            RowLayout {
+                Label { text: "Runs go to" }
+                RadioButton {
+                    objectName: "runtimeAuto"
+                    text: "Automatic"
+                    checked: TrayUi.settings.engine.defaultRuntime === "auto"
+                    Accessible.name: "Automatic runtime: Kubernetes when its cluster answers, else Docker"
+                    onToggled: if (checked) TrayUi.settings.engine.defaultRuntime = "auto"
+                }
+                RadioButton {
+                    objectName: "runtimeKubernetes"
+                    text: "Kubernetes"
+                    checked: TrayUi.settings.engine.defaultRuntime === "kubernetes"
+                    Accessible.name: "Kubernetes runtime"
+                    onToggled: if (checked) TrayUi.settings.engine.defaultRuntime = "kubernetes"
+                }
+                RadioButton {
+                    objectName: "runtimeDocker"
+                    text: "Docker"
+                    checked: TrayUi.settings.engine.defaultRuntime === "docker"
+                    Accessible.name: "Docker runtime"
+                    onToggled: if (checked) TrayUi.settings.engine.defaultRuntime = "docker"
+                }
+            }
             Label {
-                objectName: "contextList"
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
-                text: TrayUi.settings.contextsText
+                opacity: 0.8
+                text: "Runs deploy only into allowed contexts: kind-reporunner, the one you use, and the ones you allow."
+            }
+            Label {
+                objectName: "contextsEmpty"
+                visible: TrayUi.settings.contexts.count === 0
+                text: "No kubeconfig contexts: runs use Docker."
+                opacity: 0.8
+            }
+            Repeater {
+                model: TrayUi.settings.contexts
+                delegate: RowLayout {
+                    id: contextRow
+                    required property string name
+                    required property bool allowed
+                    required property bool onAllowList
+                    required property bool chosen
+                    required property string reason
+                    required property int tone
+                    Layout.fillWidth: true
+                    Label {
+                        text: contextRow.name
+                        textFormat: Text.PlainText
+                        font.bold: true
+                        elide: Text.ElideMiddle
+                        Layout.preferredWidth: 150
+                    }
+                    StateChip {
+                        objectName: "contextState-" + contextRow.name
+                        value: contextRow.chosen ? "in use" : contextRow.allowed ? "allowed" : "not allowed"
+                        tone: contextRow.tone
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: contextRow.reason
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        opacity: 0.8
+                    }
+                    Button {
+                        objectName: "contextUse-" + contextRow.name
+                        visible: !contextRow.chosen
+                        enabled: !TrayUi.settings.contexts.fixedByEnvironment
+                        text: "Use"
+                        Accessible.name: "Run in the context " + contextRow.name
+                        onClicked: TrayUi.settings.contexts.use(contextRow.name)
+                    }
+                    Button {
+                        objectName: "contextAllow-" + contextRow.name
+                        visible: !contextRow.allowed
+                        text: "Allow"
+                        Accessible.name: "Allow runs in the context " + contextRow.name
+                        onClicked: TrayUi.settings.contexts.allow(contextRow.name)
+                    }
+                    Button {
+                        objectName: "contextForbid-" + contextRow.name
+                        visible: contextRow.onAllowList
+                        text: "Forbid"
+                        Accessible.name: "Forbid runs in the context " + contextRow.name
+                        onClicked: TrayUi.settings.contexts.forbid(contextRow.name)
+                    }
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Button {
+                    objectName: "contextAutomatic"
+                    visible: !TrayUi.settings.contexts.automatic && !TrayUi.settings.contexts.fixedByEnvironment
+                    text: "Choose automatically"
+                    Accessible.name: "Choose the context automatically"
+                    onClicked: TrayUi.settings.contexts.use("")
+                }
+                Label {
+                    objectName: "contextsMessage"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    textFormat: Text.PlainText
+                    text: TrayUi.settings.contexts.fixedByEnvironment
+                          ? "REPORUNNER_KUBE_CONTEXT names the context."
+                          : TrayUi.settings.contexts.restartNeeded
+                            ? "The engine picked its cluster when it started: quit and start RepoRunner to use "
+                              + (TrayUi.settings.contexts.chosen === "" ? "Docker only" : TrayUi.settings.contexts.chosen) + "."
+                            : TrayUi.settings.contexts.message
+                }
+            }
+
+            MenuSeparator { Layout.fillWidth: true }
+            Label { text: "Quota and limits"; font.bold: true; font.pixelSize: 14 }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                opacity: 0.8
+                text: "For runs started from now on. A container gets these when its compose file sets no limits; "
+                      + "a run's services together stay within the run's share."
+            }
+            GridLayout {
+                columns: 4
+                columnSpacing: 12
+                Label { text: "Container memory (MiB)" }
+                SpinBox {
+                    objectName: "containerMemoryBox"
+                    from: 64
+                    to: 65536
+                    stepSize: 64
+                    editable: true
+                    value: TrayUi.settings.limits.containerMemoryMiB
+                    Accessible.name: "Memory per container in MiB"
+                    onValueModified: TrayUi.settings.limits.containerMemoryMiB = value
+                }
+                Label { text: "Run memory (MiB)" }
+                SpinBox {
+                    objectName: "runMemoryBox"
+                    from: 64
+                    to: 262144
+                    stepSize: 256
+                    editable: true
+                    value: TrayUi.settings.limits.runMemoryMiB
+                    Accessible.name: "Memory per run in MiB"
+                    onValueModified: TrayUi.settings.limits.runMemoryMiB = value
+                }
+                Label { text: "Container CPU (millicores)" }
+                SpinBox {
+                    objectName: "containerCpuBox"
+                    from: 50
+                    to: 64000
+                    stepSize: 50
+                    editable: true
+                    value: TrayUi.settings.limits.containerCpuMilli
+                    Accessible.name: "CPU per container in millicores"
+                    onValueModified: TrayUi.settings.limits.containerCpuMilli = value
+                }
+                Label { text: "Run CPU (millicores)" }
+                SpinBox {
+                    objectName: "runCpuBox"
+                    from: 50
+                    to: 256000
+                    stepSize: 250
+                    editable: true
+                    value: TrayUi.settings.limits.runCpuMilli
+                    Accessible.name: "CPU per run in millicores"
+                    onValueModified: TrayUi.settings.limits.runCpuMilli = value
+                }
+                Label { text: "Container processes (Docker)" }
+                SpinBox {
+                    objectName: "containerPidsBox"
+                    from: 16
+                    to: 100000
+                    stepSize: 64
+                    editable: true
+                    value: TrayUi.settings.limits.containerPids
+                    Accessible.name: "Processes per container"
+                    onValueModified: TrayUi.settings.limits.containerPids = value
+                }
+                Label { text: "Pods per run (Kubernetes)" }
+                SpinBox {
+                    objectName: "runPodsBox"
+                    from: 1
+                    to: 1000
+                    editable: true
+                    value: TrayUi.settings.limits.runPods
+                    Accessible.name: "Pods per run"
+                    onValueModified: TrayUi.settings.limits.runPods = value
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Button {
+                    objectName: "limitsResetButton"
+                    text: "Defaults"
+                    Accessible.name: "Reset quota and limits to the defaults"
+                    onClicked: TrayUi.settings.limits.reset()
+                }
+                Label {
+                    objectName: "limitsError"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    visible: TrayUi.settings.limits.error !== ""
+                    text: TrayUi.settings.limits.error
+                    color: "#cf222e"
+                }
+            }
+
+            MenuSeparator { Layout.fillWidth: true }
+            Label { text: "Retention and cleanup"; font.bold: true; font.pixelSize: 14 }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                opacity: 0.8
+                text: "Once a day RepoRunner removes the images it built, build cache and cached clones "
+                      + "beyond these; images of active runs and clones they use stay."
+                      + (TrayUi.settings.retention.nextPass === "" ? "" : " Next pass " + TrayUi.settings.retention.nextPass + ".")
+            }
+            GridLayout {
+                columns: 2
+                columnSpacing: 12
+                Label { text: "Images kept per service" }
+                SpinBox {
+                    objectName: "keepImagesBox"
+                    from: 0
+                    to: 1000
+                    editable: true
+                    value: TrayUi.settings.retention.keepImages
+                    Accessible.name: "Newest images kept per service"
+                    onValueModified: TrayUi.settings.retention.keepImages = value
+                }
+                Label { text: "Keep images and build cache younger than (days)" }
+                SpinBox {
+                    objectName: "imageDaysBox"
+                    from: 0
+                    to: 36500
+                    editable: true
+                    value: TrayUi.settings.retention.imageDays
+                    Accessible.name: "Days images and build cache are always kept"
+                    onValueModified: TrayUi.settings.retention.imageDays = value
+                }
+                Label { text: "Keep cached clones used within (days)" }
+                SpinBox {
+                    objectName: "gitCacheDaysBox"
+                    from: 0
+                    to: 36500
+                    editable: true
+                    value: TrayUi.settings.retention.gitCacheDays
+                    Accessible.name: "Days cached clones are kept after their last use"
+                    onValueModified: TrayUi.settings.retention.gitCacheDays = value
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Button {
+                    objectName: "cleanUpNowButton"
+                    text: "Clean up now"
+                    enabled: !TrayUi.settings.retention.busy
+                    Accessible.name: "Clean up now"
+                    onClicked: TrayUi.settings.retention.cleanUpNow()
+                }
+                Label {
+                    objectName: "cleanupMessage"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    textFormat: Text.PlainText
+                    text: TrayUi.settings.retention.error !== "" ? TrayUi.settings.retention.error
+                                                                 : TrayUi.settings.retention.message
+                }
             }
         }
     }

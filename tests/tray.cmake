@@ -17,5 +17,7 @@ endif()
 add_test(NAME qmllint_tray COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target reporunner_trayapp
   reporunner_trayapp_qmllint)
 set_tests_properties(qmllint_tray PROPERTIES LABELS unit TIMEOUT 300)
+reporunner_add_test(NAME test_tray_settings SOURCES unit/test_tray_settings.cpp LIBS reporunner_trayapp
+  reporunner_kube reporunner_testsupport LABEL unit)
 reporunner_add_test(NAME test_tray_newrun SOURCES unit/test_tray_newrun.cpp LIBS reporunner_trayapp reporunner_testsupport
   LABEL unit)

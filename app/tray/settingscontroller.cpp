@@ -3,35 +3,27 @@
 #include "autostartentry.h"
 #include "traylog.h"
 
-#include "kube/contextpolicy.h"
-#include "kube/kubeconfig.h"
 #include "source/tokenstore.h"
 
 namespace rr::tray {
-
-namespace {
-
-QStringList describeContexts()
-{
-    QStringList out;
-    const auto config = kube::Kubeconfig::load(kube::Kubeconfig::defaultFiles());
-    if (!config)
-        return out;
-    const kube::ContextPolicy policy = kube::ContextPolicy::fromEnvironmentAndSettings();
-    for (const QString &name : config->contextNames())
-        out << QStringLiteral("%1 (%2)").arg(name, policy.reason(name));
-    return out;
-}
-
-} // namespace
 
 SettingsController::SettingsController(source::TokenStore *tokens, runs::Orchestrator *orchestrator,
                                        QObject *parent)
     : QObject(parent)
     , m_tokens(tokens)
-    , m_contexts(describeContexts())
     , m_engine(new EngineSettings(orchestrator, QString(), this))
-{}
+    , m_limits(new LimitSettings(orchestrator, QString(), this))
+    , m_retention(new RetentionSettings(orchestrator, QString(), this))
+{
+    m_retention->watchDailyPass();
+}
+
+ContextListModel *SettingsController::contexts()
+{
+    if (!m_contexts)
+        m_contexts = new ContextListModel(QString(), QStringList(), this);
+    return m_contexts;
+}
 
 BrowserIntegration *SettingsController::browsers()
 {
@@ -104,6 +96,8 @@ void SettingsController::setAutostart(bool enabled)
     AutostartEntry entry = AutostartEntry::forCurrentUser();
     if (const core::Result<void> done = entry.setEnabled(enabled); !done)
         qCWarning(lcTray) << done.error().message;
+    else
+        qCInfo(lcTray) << "start at login:" << enabled << entry.entryPath();
     Q_EMIT autostartChanged();
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "browserintegration.h"
+#include "contextlistmodel.h"
 #include "enginesettings.h"
+#include "limitsettings.h"
+#include "retentionsettings.h"
 
 #include <QObject>
 #include <QStringList>
@@ -17,9 +20,9 @@ class Orchestrator;
 namespace rr::tray {
 
 // The settings screen: the GitHub token in the desktop keychain (QtKeychain through the
-// engine's TokenStore: set, test, remove), start at login, and the Kubernetes contexts the
-// kubeconfig offers with which of them runs may use (kind-reporunner, the one named in
-// REPORUNNER_KUBE_CONTEXT).
+// engine's TokenStore: set, test, remove), start at login, the engine's knobs (runtime, build
+// parallelism, network), quota and limits, retention and cleanup, browser integration, and the
+// Kubernetes contexts the kubeconfig offers with which of them runs may use.
 class SettingsController : public QObject
 {
     Q_OBJECT
@@ -31,9 +34,10 @@ class SettingsController : public QObject
     Q_PROPERTY(QString tokenMessage READ tokenMessage NOTIFY tokenChanged)
     Q_PROPERTY(bool tokenBusy READ tokenBusy NOTIFY tokenChanged)
     Q_PROPERTY(bool autostart READ autostart WRITE setAutostart NOTIFY autostartChanged)
-    Q_PROPERTY(QStringList contexts READ contexts CONSTANT)
-    Q_PROPERTY(QString contextsText READ contextsText CONSTANT)
+    Q_PROPERTY(rr::tray::ContextListModel *contexts READ contexts CONSTANT)
     Q_PROPERTY(rr::tray::EngineSettings *engine READ engine CONSTANT)
+    Q_PROPERTY(rr::tray::LimitSettings *limits READ limits CONSTANT)
+    Q_PROPERTY(rr::tray::RetentionSettings *retention READ retention CONSTANT)
     Q_PROPERTY(rr::tray::BrowserIntegration *browsers READ browsers CONSTANT)
 
 public:
@@ -50,19 +54,15 @@ public:
     Q_INVOKABLE void removeToken();
 
     EngineSettings *engine() const { return m_engine; }
+    LimitSettings *limits() const { return m_limits; }
+    RetentionSettings *retention() const { return m_retention; }
+    // Made on first use (the settings page): it reads the kubeconfig.
+    ContextListModel *contexts();
     // Made on first use (the settings page): it scans the browsers' folders.
     BrowserIntegration *browsers();
 
     bool autostart() const;
     void setAutostart(bool enabled);
-
-    // "kind-reporunner (allowed: RepoRunner's own kind cluster)", "prod (not allowed: ...)".
-    QStringList contexts() const { return m_contexts; }
-    QString contextsText() const
-    {
-        return m_contexts.isEmpty() ? QStringLiteral("No kubeconfig contexts: runs use Docker.")
-                                    : m_contexts.join(QLatin1Char('\n'));
-    }
 
 Q_SIGNALS:
     void tokenChanged();
@@ -75,8 +75,10 @@ private:
     QString m_tokenState = QStringLiteral("unknown");
     QString m_tokenMessage;
     bool m_busy = false;
-    QStringList m_contexts;
     EngineSettings *m_engine;
+    LimitSettings *m_limits;
+    RetentionSettings *m_retention;
+    ContextListModel *m_contexts = nullptr;
     BrowserIntegration *m_browsers = nullptr;
 };
 

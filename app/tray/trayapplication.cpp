@@ -1,6 +1,5 @@
 #include "trayapplication.h"
 
-#include "autostartentry.h"
 #include "consentstore.h"
 #include "instancebus.h"
 #include "logmodel.h"
@@ -114,15 +113,11 @@ void TrayApplication::wire()
     connect(m_tray, &TrayMenu::logsRequested, this, &TrayApplication::showLogs);
     connect(m_tray, &TrayMenu::stopRequested, m_controller, &RunController::stop);
     connect(m_tray, &TrayMenu::quitRequested, this, &TrayApplication::requestQuit);
-    m_tray->setAutostart(AutostartEntry::forCurrentUser().isEnabled());
-    connect(m_tray, &TrayMenu::autostartToggled, this, [this](bool enabled) {
-        AutostartEntry entry = AutostartEntry::forCurrentUser();
-        if (const core::Result<void> done = entry.setEnabled(enabled); !done)
-            qCWarning(lcTray) << done.error().message;
-        else
-            qCInfo(lcTray) << "start at login:" << enabled << entry.entryPath();
-        m_tray->setAutostart(entry.isEnabled());
-    });
+    // One "start at login" for the menu's item and the settings' box.
+    m_tray->setAutostart(m_settings->autostart());
+    connect(m_tray, &TrayMenu::autostartToggled, m_settings, &SettingsController::setAutostart);
+    connect(m_settings, &SettingsController::autostartChanged, m_tray,
+            [this] { m_tray->setAutostart(m_settings->autostart()); });
 
     // Without a tray host the window is the only way in, so it must show.
     if (!m_tray->isAvailable())

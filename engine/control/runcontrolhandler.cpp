@@ -184,6 +184,8 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
         return ready(core::Unexpected(spec.error()));
     PlanRequest request = RunJson::toRequest(params.value(QStringLiteral("options")).toObject());
     request.source = params.value(QStringLiteral("source")).toString();
+    // Planned with the quota a run started now would get.
+    request.quota = m_orchestrator->settings().quota;
     // The plan, then the runtime it would run on now (probing a cluster takes a round trip).
     const QString wanted =
         params.value(QStringLiteral("options")).toObject().value(QStringLiteral("runtime")).toString();

@@ -163,7 +163,7 @@ QJsonObject ContainerSpec::build(const plan::RunPlan &plan, const plan::ServiceP
         service.resources.memoryLimit > 0 ? service.resources.memoryLimit : quota.defaultMemory;
     const int cpuMilli =
         service.resources.cpuLimitMilli > 0 ? service.resources.cpuLimitMilli : quota.defaultCpuMilli;
-    const qint64 pids = service.resources.pidsLimit > 0 ? service.resources.pidsLimit : DefaultPidsLimit;
+    const qint64 pids = service.resources.pidsLimit > 0 ? service.resources.pidsLimit : quota.defaultPids;
 
     QJsonObject host;
     host.insert(QStringLiteral("NetworkMode"), networkName(plan.runId));

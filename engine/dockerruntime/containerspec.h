@@ -30,7 +30,7 @@ public:
     static constexpr const char *ManagedByLabel = "app.kubernetes.io/managed-by";
     static constexpr const char *ComposeNameLabel = "reporunner.dev/compose-service";
     static constexpr const char *ReplicaLabel = "reporunner.dev/replica";
-    static constexpr const qint64 DefaultPidsLimit = 512;
+    static constexpr const qint64 DefaultPidsLimit = plan::QuotaSettings{}.defaultPids;
     // The daemon's own copy of a container's output (json-file): at most LogFiles files of
     // LogFileSize each, so a service printing /dev/zero cannot fill the disk.
     static constexpr const char *LogFileSize = "10m";

@@ -16,10 +16,15 @@ ContextPolicy::ContextPolicy(QString named, QStringList allowList)
 ContextPolicy ContextPolicy::fromEnvironmentAndSettings()
 {
     const QSettings settings(QStringLiteral("reporunner"), QStringLiteral("reporunner"));
+    return fromEnvironmentAndSettings(settings);
+}
+
+ContextPolicy ContextPolicy::fromEnvironmentAndSettings(const QSettings &settings)
+{
     QString named = qEnvironmentVariable(EnvironmentVariable).trimmed();
     if (named.isEmpty())
-        named = settings.value(QStringLiteral("kube/context")).toString().trimmed();
-    return ContextPolicy(named, settings.value(QStringLiteral("kube/allowedContexts")).toStringList());
+        named = settings.value(QLatin1String(ContextKey)).toString().trimmed();
+    return ContextPolicy(named, settings.value(QLatin1String(AllowListKey)).toStringList());
 }
 
 QStringList ContextPolicy::allowedNames() const

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+class QSettings;
+
 namespace rr::kube {
 
 class Kubeconfig;
@@ -26,6 +28,10 @@ public:
     // REPORUNNER_KUBE_CONTEXT, then the user's settings (QSettings "reporunner"/"reporunner",
     // keys kube/context and kube/allowedContexts).
     static ContextPolicy fromEnvironmentAndSettings();
+    // The same from another settings file (the tray's settings page, tests).
+    static ContextPolicy fromEnvironmentAndSettings(const QSettings &settings);
+    static constexpr const char *ContextKey = "kube/context";
+    static constexpr const char *AllowListKey = "kube/allowedContexts";
 
     QString named() const { return m_named; }
     QStringList allowList() const { return m_allowList; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/result.h"
+
 #include <QtGlobal>
 
 namespace rr::plan {
@@ -26,6 +28,14 @@ struct QuotaSettings
     // driver can enforce one.
     qint64 ephemeralStorage = 2048LL * 1024 * 1024;
     qint64 ephemeralStorageRequest = 256LL * 1024 * 1024;
+    // Processes per container on Docker (Kubernetes limits pids per node, not per pod).
+    qint64 defaultPids = 512;
+
+    // Refuses what no run could live with: a container default above the run's limit, requests
+    // above limits, or less than the planner gives its smallest container (64 MiB, 50 millicores).
+    core::Result<void> validate() const;
+
+    friend bool operator==(const QuotaSettings &, const QuotaSettings &) = default;
 };
 
 } // namespace rr::plan

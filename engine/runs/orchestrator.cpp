@@ -236,6 +236,8 @@ core::Result<StartOutcome> Orchestrator::start(const StartOptions &options)
     request.insert(QStringLiteral("ref"), options.ref);
     request.insert(QStringLiteral("path"), options.path);
     request.insert(QStringLiteral("runtime"), wanted);
+    // The quota of the settings at start stays the run's, through restarts of the engine.
+    request.insert(QStringLiteral("quota"), RunJson::fromQuota(m_settings.quota));
     record.request = request;
     record.createdAt = record.updatedAt = QDateTime::currentDateTimeUtc();
     record.phases.append(PhaseRecord{RunState::Queued, record.createdAt, {}, 0});
@@ -302,6 +304,8 @@ core::Result<void> Orchestrator::setSettings(const OrchestratorSettings &setting
                           QStringLiteral("The default runtime must be auto, docker or kubernetes."));
     if (auto retention = settings.retention.validate(); !retention)
         return retention;
+    if (auto quota = settings.quota.validate(); !quota)
+        return quota;
     m_settings = settings;
     m_builds.setLimit(settings.buildParallelism);
     return {};

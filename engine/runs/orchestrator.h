@@ -40,6 +40,7 @@ struct OrchestratorSettings
     int buildParallelism = 2;
     QString defaultRuntime = QStringLiteral("auto"); // "auto" | "docker" | "kubernetes"
     RetentionPolicy retention;                       // what the daily pass keeps
+    plan::QuotaSettings quota; // each run's quota and container defaults, fixed when it starts
 };
 
 // Which runtime a run would go to now, and why: what a plan shows before Start.

@@ -209,6 +209,7 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
     options.offline = request.offline;
     options.fastProbes = request.fastProbes;
     options.variables = request.values;
+    options.quota = request.quota;
     auto planned = plan::Planner::plan(out.project, *facts, options);
     if (!planned)
         return core::fail(planned.error());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plan/quotasettings.h"
 #include "project/detection.h"
 
 #include <QMap>
@@ -26,6 +27,9 @@ struct PlanRequest
     bool fastProbes = false; // plan::PlanOptions::fastProbes
     // A run that fails keeps its containers / namespace for inspection until it is stopped.
     bool keepOnFailure = false;
+    // The sandbox's quota and limits. Not part of the wire request: the orchestrator fills it
+    // from its settings when a run starts and keeps it with the run (RunJson::fromQuota).
+    plan::QuotaSettings quota;
     QString runId; // empty = a fresh one
 };
 

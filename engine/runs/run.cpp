@@ -234,6 +234,7 @@ void Run::plan(const source::Checkout &checkout)
                                         {QStringLiteral("ref"), checkout.ref}});
     PlanRequest request = RunJson::toRequest(m_record.request);
     request.runId = m_record.id;
+    request.quota = RunJson::toQuota(m_record.request.value(QStringLiteral("quota")));
     step(core::promises::onPool(QThreadPool::globalInstance(),
                                 [checkout, request] { return PlanBuilder::build(checkout, request); }),
          [this](const PreparedPlan &prepared) {
@@ -515,6 +516,7 @@ core::Result<PreparedPlan> Run::replan() const
     checkout.spec = m_spec;
     PlanRequest request = RunJson::toRequest(m_record.request);
     request.runId = m_record.id;
+    request.quota = RunJson::toQuota(m_record.request.value(QStringLiteral("quota")));
     auto prepared = PlanBuilder::build(checkout, request);
     if (!prepared)
         return prepared;

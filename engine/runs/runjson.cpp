@@ -1,5 +1,7 @@
 #include "runs/runjson.h"
 
+#include <type_traits>
+
 namespace rr::runs {
 
 namespace {
@@ -33,7 +35,50 @@ QJsonObject withoutValues(QJsonObject request)
     return request;
 }
 
+// The quota's fields by their JSON names; integers of either width go through qint64 (JSON
+// doubles hold them exactly up to 2^53).
+template<typename Visit> void forEachQuotaField(plan::QuotaSettings &q, Visit visit)
+{
+    visit("requestsCpuMilli", q.requestsCpuMilli);
+    visit("limitsCpuMilli", q.limitsCpuMilli);
+    visit("requestsMemory", q.requestsMemory);
+    visit("limitsMemory", q.limitsMemory);
+    visit("pods", q.pods);
+    visit("services", q.services);
+    visit("configMaps", q.configMaps);
+    visit("secrets", q.secrets);
+    visit("defaultCpuMilli", q.defaultCpuMilli);
+    visit("defaultMemory", q.defaultMemory);
+    visit("defaultRequestCpuMilli", q.defaultRequestCpuMilli);
+    visit("defaultRequestMemory", q.defaultRequestMemory);
+    visit("ephemeralStorage", q.ephemeralStorage);
+    visit("ephemeralStorageRequest", q.ephemeralStorageRequest);
+    visit("defaultPids", q.defaultPids);
+}
+
 } // namespace
+
+QJsonObject RunJson::fromQuota(const plan::QuotaSettings &quota)
+{
+    QJsonObject out;
+    plan::QuotaSettings copy = quota;
+    forEachQuotaField(
+        copy, [&out](const char *name, auto &field) { out.insert(QLatin1String(name), double(field)); });
+    return out;
+}
+
+plan::QuotaSettings RunJson::toQuota(const QJsonValue &json)
+{
+    plan::QuotaSettings quota;
+    const QJsonObject o = json.toObject();
+    forEachQuotaField(quota, [&o](const char *name, auto &field) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isDouble() && v.toDouble() > 0)
+            field = static_cast<std::remove_reference_t<decltype(field)>>(v.toInteger());
+    });
+    // A stored quota no engine would accept (edited by hand, say) gives way to the defaults.
+    return quota.validate() ? quota : plan::QuotaSettings{};
+}
 
 QJsonObject RunJson::fromRecord(const RunRecord &run)
 {

@@ -17,6 +17,9 @@ public:
     static QJsonObject fromRequest(const PlanRequest &request);
     // Unknown keys are ignored; a missing mode means "compose when present".
     static PlanRequest toRequest(const QJsonObject &json);
+    // A run's quota as its stored request keeps it; missing or wrong fields take the defaults.
+    static QJsonObject fromQuota(const plan::QuotaSettings &quota);
+    static plan::QuotaSettings toQuota(const QJsonValue &json);
     static QJsonObject fromLogLine(const LogLine &line);
     static QJsonArray fromLogLines(const QList<LogLine> &lines);
     // The preview URL of the primary service (or the first one), empty when none.

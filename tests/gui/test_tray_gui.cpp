@@ -15,18 +15,23 @@
 
 #include "test_dockerfixture.h"
 
+#include "common/localengine.h"
+#include "runs/orchestrator.h"
+
 #include "source/tokenstore.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QMenu>
 #include <QPainter>
 #include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -83,6 +88,28 @@ private:
         }
         return nullptr;
     }
+    // Scrolls the settings page so that `item` is on screen (a click lands where it is drawn).
+    static void reveal(QQuickItem *item)
+    {
+        QVERIFY(item);
+        for (QQuickItem *up = item->parentItem(); up; up = up->parentItem()) {
+            if (!up->inherits("QQuickFlickable"))
+                continue;
+            auto *content = up->property("contentItem").value<QQuickItem *>();
+            const qreal y = item->mapToItem(content, QPointF(0, 0)).y();
+            const qreal most = qMax(0.0, up->property("contentHeight").toReal() - up->height());
+            up->setProperty("contentY", qBound(0.0, y - 60, most));
+            QTest::qWait(50);
+            return;
+        }
+    }
+    // Sets a SpinBox as a user editing it would (valueModified is what the page acts on).
+    static void setSpin(QQuickItem *box, int value)
+    {
+        QVERIFY(box);
+        QVERIFY(box->setProperty("value", value));
+        QVERIFY(QMetaObject::invokeMethod(box, "valueModified"));
+    }
     int containers(const QString &runId)
     {
         const QStringList filter{QStringLiteral("reporunner.dev/run-id=") + runId};
@@ -115,9 +142,19 @@ private Q_SLOTS:
         RR_REQUIRE_DOCKER(*m_docker);
         // Docker's CLI config lookups must not see the throwaway HOME before this point.
         qputenv("HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("home"))));
-        // No cluster: this test is about Docker, and must never reach a real one.
+        // The settings (tray.ini, the kube policy, the autostart entry) in the throwaway home.
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("home/.config"))));
+        qunsetenv("REPORUNNER_KUBE_CONTEXT");
+        // No usable cluster: two contexts the settings list, neither allowed (and their server is
+        // a closed port), so the engine runs on Docker only and never reaches a real cluster.
         QFile kubeconfig(m_dir.filePath(QStringLiteral("kubeconfig")));
         QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
+        kubeconfig.write("clusters: [{name: nowhere, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+                         "contexts:\n"
+                         "- {name: dev-cluster, context: {cluster: nowhere}}\n"
+                         "- {name: prod, context: {cluster: nowhere}}\n"
+                         "current-context: prod\n");
+        kubeconfig.close();
         qputenv("KUBECONFIG", QFile::encodeName(kubeconfig.fileName()));
     }
 
@@ -383,6 +420,107 @@ private Q_SLOTS:
         QTest::qWait(300);
     }
 
+    // The rest of the settings: a context allowed (written where the engine's policy reads it),
+    // the default runtime, container limits that the next run gets (checked in
+    // restartThenRemove), start at login in the private XDG_CONFIG_HOME, and Clean up now.
+    void settingsRuntimeLimitsAutostartAndCleanup()
+    {
+        QQuickWindow *window = m_app->window();
+        click(findItem(window->contentItem(), QStringLiteral("settingsButton")));
+        QObject *page = window->findChild<QObject *>(QStringLiteral("settingsPage"));
+        QVERIFY(page);
+        QTRY_VERIFY(page->property("opened").toBool());
+        const auto item = [window](const QString &name) {
+            QQuickItem *found = window->findChild<QQuickItem *>(name);
+            return found ? found : findItem(window->contentItem(), name);
+        };
+        tray::SettingsController *settings = m_app->settings();
+        const QString config = m_dir.filePath(QStringLiteral("home/.config"));
+
+        // Contexts: both listed, neither allowed; allowing one writes the policy's allow-list.
+        QTRY_VERIFY(item(QStringLiteral("contextState-dev-cluster")));
+        QCOMPARE(settings->contexts()->rowCount(), 2);
+        QCOMPARE(item(QStringLiteral("contextState-dev-cluster"))->property("value").toString(),
+                 QStringLiteral("not allowed"));
+        reveal(item(QStringLiteral("contextAllow-dev-cluster")));
+        click(item(QStringLiteral("contextAllow-dev-cluster")));
+        QTRY_COMPARE(item(QStringLiteral("contextState-dev-cluster"))->property("value").toString(),
+                     QStringLiteral("allowed"));
+        const QSettings policy(config + QStringLiteral("/reporunner/reporunner.conf"), QSettings::IniFormat);
+        QCOMPARE(policy.value(QStringLiteral("kube/allowedContexts")).toStringList(),
+                 QStringList{QStringLiteral("dev-cluster")});
+        QCOMPARE(item(QStringLiteral("contextState-prod"))->property("value").toString(),
+                 QStringLiteral("not allowed"));
+
+        // The default runtime reaches the engine.
+        click(item(QStringLiteral("runtimeDocker")));
+        QTRY_COMPARE(m_app->engine()->orchestrator()->settings().defaultRuntime, QStringLiteral("docker"));
+        QTest::qWait(200);
+        shot(QStringLiteral("settings-runtime"));
+
+        // Limits: 96 MiB per container, for runs that start from now on.
+        QQuickItem *memory = item(QStringLiteral("containerMemoryBox"));
+        reveal(memory);
+        setSpin(memory, 96);
+        QCOMPARE(settings->limits()->containerMemoryMiB(), 96);
+        QCOMPARE(m_app->engine()->orchestrator()->settings().quota.defaultMemory, 96LL * 1024 * 1024);
+        QVERIFY(settings->limits()->error().isEmpty());
+        setSpin(item(QStringLiteral("containerCpuBox")), 250);
+        setSpin(item(QStringLiteral("containerPidsBox")), 200);
+        QCOMPARE(m_app->engine()->orchestrator()->settings().quota.defaultPids, 200);
+        // A container above the run's limit is refused and said.
+        setSpin(item(QStringLiteral("runMemoryBox")), 64);
+        QTRY_VERIFY(item(QStringLiteral("limitsError"))->isVisible());
+        QCOMPARE(settings->limits()->runMemoryMiB(), 2048);
+        QCOMPARE(item(QStringLiteral("runMemoryBox"))->property("value").toInt(), 2048);
+        const QSettings tray(config + QStringLiteral("/reporunner/tray.ini"), QSettings::IniFormat);
+        QCOMPARE(tray.value(QStringLiteral("limits/containerMemoryMiB")).toInt(), 96);
+
+        // Start at login: the entry appears in the private XDG_CONFIG_HOME, then goes.
+        const QString entry = config + QStringLiteral("/autostart/dev.reporunner.RepoRunner.desktop");
+        QVERIFY(!QFileInfo::exists(entry));
+        QQuickItem *autostart = item(QStringLiteral("autostartBox"));
+        reveal(autostart);
+        click(autostart);
+        QTRY_VERIFY(QFileInfo::exists(entry));
+        QVERIFY(autostart->property("checked").toBool());
+        QFile written(entry);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.readAll().contains("--hidden"));
+        // The tray menu's item is the same setting: it shows it, and turning it off there
+        // removes the entry and unticks the page's box.
+        QAction *menuItem = m_app->trayMenu()->findChild<QAction *>(QStringLiteral("autostart"));
+        QVERIFY(menuItem);
+        QVERIFY(menuItem->isChecked());
+        menuItem->trigger();
+        QTRY_VERIFY(!QFileInfo::exists(entry));
+        QTRY_VERIFY(!autostart->property("checked").toBool());
+        click(autostart);
+        QTRY_VERIFY(QFileInfo::exists(entry));
+        QVERIFY(menuItem->isChecked());
+        click(autostart);
+        QTRY_VERIFY(!QFileInfo::exists(entry));
+        QVERIFY(!menuItem->isChecked());
+
+        // Clean up now: one retention pass, and what it removed.
+        QQuickItem *cleanUp = item(QStringLiteral("cleanUpNowButton"));
+        reveal(cleanUp);
+        click(cleanUp);
+        QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("cleanupMessage"))
+                                     ->property("text")
+                                     .toString()
+                                     .startsWith(QLatin1String("Removed ")),
+                                 60000);
+        QVERIFY(cleanUp->isEnabled());
+        QTest::qWait(200);
+        shot(QStringLiteral("settings-limits"));
+
+        click(item(QStringLiteral("runtimeAuto")));
+        QTRY_COMPARE(m_app->engine()->orchestrator()->settings().defaultRuntime, QStringLiteral("auto"));
+        QVERIFY(QMetaObject::invokeMethod(page, "close"));
+        QTest::qWait(300);
+    }
+
     void stopButtonRemovesTheRun()
     {
         QVERIFY(!m_runId.isEmpty());
@@ -409,6 +547,18 @@ private Q_SLOTS:
         QVERIFY(!again.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->stateOf(again), QStringLiteral("READY"), 60000);
         QCOMPARE(m_app->runList()->rowCount(), 2);
+        // Started after the settings set 96 MiB, 250 millicores and 200 processes per container:
+        // Docker enforces exactly those.
+        auto listed = await(m_docker->listContainers({QStringLiteral("reporunner.dev/run-id=") + again}));
+        QVERIFY(listed && listed->size() == 1);
+        auto inspected = await(
+            m_docker->inspectContainer(listed->first().toObject().value(QStringLiteral("Id")).toString()));
+        QVERIFY(inspected.has_value());
+        const QJsonObject host = inspected->value(QStringLiteral("HostConfig")).toObject();
+        QCOMPARE(host.value(QStringLiteral("Memory")).toInteger(), 96LL * 1024 * 1024);
+        QCOMPARE(host.value(QStringLiteral("MemorySwap")).toInteger(), 96LL * 1024 * 1024);
+        QCOMPARE(host.value(QStringLiteral("NanoCpus")).toInteger(), 250LL * 1000 * 1000);
+        QCOMPARE(host.value(QStringLiteral("PidsLimit")).toInteger(), 200);
         click(findItem(window->contentItem(), QStringLiteral("removeButton")));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->runList()->indexOf(again), -1, 30000);
         QCOMPARE(m_app->runList()->rowCount(), 1);

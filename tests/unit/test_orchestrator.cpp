@@ -70,6 +70,7 @@ public:
     QFuture<core::Result<runtime::Deployment>> deploy(const plan::RunPlan &plan) override
     {
         deployed << plan.runId;
+        lastPlan = plan;
         Q_EMIT logLine(plan.runId, QStringLiteral("web"), QStringLiteral("stdout"),
                        QStringLiteral("listening on :80"));
         if (deployError)
@@ -124,6 +125,7 @@ public:
     bool holdDeploy = false;
     std::optional<core::Error> deployError;
     QStringList live, deployed, attached, cancelled, tornDown;
+    plan::RunPlan lastPlan;
     QSet<QString> vanished;
     QMap<QString, std::shared_ptr<QPromise<core::Result<runtime::Deployment>>>> pending;
 };
@@ -767,6 +769,70 @@ private Q_SLOTS:
         OrchestratorSettings bad = m_orch->settings();
         bad.retention.imageDays = -1;
         QVERIFY(!m_orch->setSettings(bad).has_value());
+    }
+
+    // The settings' quota is the one a run starting now is planned with: its container default
+    // becomes the service's memory limit, and it stays the run's when the settings change later.
+    void quotaSettingsReachTheRunsPlan()
+    {
+        OrchestratorSettings s = m_orch->settings();
+        s.quota.defaultMemory = 96LL * 1024 * 1024;
+        s.quota.defaultRequestMemory = 64LL * 1024 * 1024;
+        s.quota.defaultCpuMilli = 250;
+        QVERIFY(m_orch->setSettings(s).has_value());
+        const QString id = m_orch->start(options())->run.id;
+        QTRY_COMPARE(state(id), RunState::Ready);
+        QCOMPARE(m_docker->lastPlan.sandbox.quota, s.quota);
+        QCOMPARE(m_docker->lastPlan.services.size(), 1);
+        QCOMPARE(m_docker->lastPlan.services.first().resources.memoryLimit, 96LL * 1024 * 1024);
+        QCOMPARE(m_docker->lastPlan.services.first().resources.cpuLimitMilli, 250);
+        // Kept with the run: a restarted engine plans it again with the same quota.
+        QCOMPARE(RunJson::toQuota(stored(id).request.value(QStringLiteral("quota"))), s.quota);
+
+        OrchestratorSettings later = m_orch->settings();
+        later.quota.defaultMemory = 128LL * 1024 * 1024;
+        QVERIFY(m_orch->setSettings(later).has_value());
+        QCOMPARE(RunJson::toQuota(stored(id).request.value(QStringLiteral("quota"))).defaultMemory,
+                 96LL * 1024 * 1024);
+
+        // The control API's plan (what the new-run flow shows) uses the same quota.
+        later.quota.limitsMemory = 1536LL * 1024 * 1024;
+        QVERIFY(m_orch->setSettings(later).has_value());
+        control::RunControlHandler handler(m_orch.get(), m_fetcher.get());
+        auto planned = handler.handle(ipc::method::Plan, {{QStringLiteral("source"), m_project}});
+        QTRY_VERIFY(planned.isFinished());
+        QVERIFY(planned.result().has_value());
+        QString quotaMemory;
+        for (const QJsonValue &m : planned.result()->toObject().value(QStringLiteral("manifests")).toArray())
+            if (m.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("ResourceQuota"))
+                quotaMemory = m.toObject()
+                                  .value(QStringLiteral("spec"))
+                                  .toObject()
+                                  .value(QStringLiteral("hard"))
+                                  .toObject()
+                                  .value(QStringLiteral("limits.memory"))
+                                  .toString();
+        QCOMPARE(quotaMemory, QStringLiteral("1536Mi"));
+    }
+
+    void quotaSettingsAreValidated()
+    {
+        const OrchestratorSettings before = m_orch->settings();
+        OrchestratorSettings bad = before;
+        bad.quota.defaultMemory = bad.quota.limitsMemory + 1; // one container above the run's limit
+        QCOMPARE(m_orch->setSettings(bad).error().code, QStringLiteral("settings.bad_quota"));
+        bad = before;
+        bad.quota.defaultMemory = 1024 * 1024; // below the smallest container the planner makes
+        QVERIFY(!m_orch->setSettings(bad).has_value());
+        bad = before;
+        bad.quota.requestsCpuMilli = bad.quota.limitsCpuMilli + 1;
+        QVERIFY(!m_orch->setSettings(bad).has_value());
+        QCOMPARE(m_orch->settings().quota, before.quota);
+        // A stored quota that no engine would accept plans with the defaults.
+        QJsonObject stored = RunJson::fromQuota(before.quota);
+        stored.insert(QStringLiteral("defaultMemory"), 1.0);
+        QCOMPARE(RunJson::toQuota(stored), plan::QuotaSettings{});
+        QCOMPARE(RunJson::toQuota(QJsonValue()), plan::QuotaSettings{});
     }
 };
 
