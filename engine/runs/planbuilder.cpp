@@ -179,7 +179,8 @@ core::Unexpected contentPending(const QStringList &paths)
 QStringList detectionReads(const project::Detection &d)
 {
     QStringList out;
-    if (d.hasCompose())
+    // Detection names services only from a compose file of at most 1 MiB.
+    if (d.hasCompose() && QFileInfo(QDir(d.root).filePath(d.composeFiles.first())).size() <= 1024 * 1024)
         out << QDir(d.root).filePath(d.composeFiles.first());
     for (const project::DockerfileCandidate &c : d.dockerfiles)
         if (c.dockerfile.contains(QLatin1Char('/')))
