@@ -7,6 +7,7 @@
 #include "source/snapshotfolder.h"
 
 #include <QDir>
+#include <QThreadPool>
 
 namespace rr::control {
 
@@ -83,39 +84,41 @@ QFuture<Answer> RemotePlanner::plan(const source::SourceSpec &spec, const runs::
     return job->promise->future();
 }
 
-core::Result<std::shared_ptr<RemotePlanner::Snapshot>>
-RemotePlanner::snapshotFor(const RemoteListing &listing)
-{
-    const QString key =
-        listing.spec.owner + QLatin1Char('/') + listing.spec.repo + QLatin1Char('@') + listing.commit;
-    if (auto hit = m_snapshots.value(key))
-        return hit;
-    auto folder = source::SnapshotFolder::create(*listing.tree, m_snapshotParent);
-    if (!folder)
-        return core::fail(folder.error());
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->folder = std::move(*folder);
-    if (m_snapshotOrder.size() >= MaxCachedSnapshots)
-        m_snapshots.remove(m_snapshotOrder.takeFirst()); // jobs still using it hold their own reference
-    m_snapshots.insert(key, snapshot);
-    m_snapshotOrder.append(key);
-    return snapshot;
-}
-
 void RemotePlanner::listed(const std::shared_ptr<Job> &job, const RemoteListing &listing)
 {
     job->listing = std::make_shared<RemoteListing>(listing);
-    auto snapshot = snapshotFor(listing);
-    if (!snapshot)
-        return core::promises::settle(job->promise, Answer(core::fail(snapshot.error())));
-    job->snapshot = *snapshot;
-    const int links = int(job->snapshot->folder->pendingSymlinks().size());
-    if (links > MaxSymlinks)
-        return fallBack(job, QStringLiteral("the repository has %1 symlinks, more than the %2 RepoRunner "
-                                            "reads through GitHub's API")
-                                 .arg(links)
-                                 .arg(MaxSymlinks));
-    linkSymlinks(job);
+    const QString key =
+        listing.spec.owner + QLatin1Char('/') + listing.spec.repo + QLatin1Char('@') + listing.commit;
+    if (auto hit = m_snapshots.value(key)) {
+        job->snapshot = hit;
+        return linkSymlinks(job);
+    }
+    // Up to 100 000 placeholders: made on a worker thread, not the engine's.
+    using Made = core::Result<std::shared_ptr<Snapshot>>;
+    const std::shared_ptr<const source::RepoTree> tree = listing.tree;
+    const QString parent = m_snapshotParent;
+    core::promises::whenFinished(
+        this,
+        core::promises::onPool(QThreadPool::globalInstance(),
+                               [tree, parent]() -> Made {
+                                   auto folder = source::SnapshotFolder::create(*tree, parent);
+                                   if (!folder)
+                                       return core::fail(folder.error());
+                                   auto snapshot = std::make_shared<Snapshot>();
+                                   snapshot->folder = std::move(*folder);
+                                   return snapshot;
+                               }),
+        [this, job, key](const Made &made) {
+            if (!made)
+                return core::promises::settle(job->promise, Answer(core::fail(made.error())));
+            if (m_snapshotOrder.size() >= MaxCachedSnapshots)
+                m_snapshots.remove(m_snapshotOrder.takeFirst()); // jobs using it hold their own reference
+            m_snapshots.insert(key, *made);
+            m_snapshotOrder.removeAll(key);
+            m_snapshotOrder.append(key);
+            job->snapshot = *made;
+            linkSymlinks(job);
+        });
 }
 
 // A checkout has its symlinks; so does the planning folder, or paths through them would be
@@ -125,6 +128,11 @@ void RemotePlanner::linkSymlinks(const std::shared_ptr<Job> &job)
     const QStringList links = job->snapshot->folder->pendingSymlinks();
     if (links.isEmpty())
         return planRound(job);
+    if (links.size() > MaxSymlinks)
+        return fallBack(job, QStringLiteral("the repository has %1 symlinks, more than the %2 RepoRunner "
+                                            "reads through GitHub's API")
+                                 .arg(links.size())
+                                 .arg(MaxSymlinks));
     const QString link = links.first();
     core::promises::whenFinished(
         this, m_detector->readFile(*job->listing, link),
@@ -133,9 +141,12 @@ void RemotePlanner::linkSymlinks(const std::shared_ptr<Job> &job)
                 return endsThePlan(target.error())
                            ? core::promises::settle(job->promise, Answer(core::fail(target.error())))
                            : fallBack(job, target.error().message);
+            // A target never ends in a newline in practice; one added by the transport goes.
             QByteArray text = *target;
             if (text.endsWith('\n'))
                 text.chop(1);
+            if (!job->snapshot->folder->pendingSymlinks().contains(link)) // another plan made it
+                return linkSymlinks(job);
             if (auto made = job->snapshot->folder->link(link, text); !made)
                 return core::promises::settle(job->promise, Answer(core::fail(made.error())));
             linkSymlinks(job);

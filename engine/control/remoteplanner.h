@@ -67,7 +67,6 @@ private:
     void planRound(const std::shared_ptr<Job> &job);
     void fetchFiles(const std::shared_ptr<Job> &job, const QStringList &relative);
     void fallBack(const std::shared_ptr<Job> &job, const QString &why);
-    core::Result<std::shared_ptr<Snapshot>> snapshotFor(const RemoteListing &listing);
 
     RemoteDetector *m_detector;
     source::Fetcher *m_fetcher;
