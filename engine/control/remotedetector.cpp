@@ -28,7 +28,10 @@ struct RemoteDetector::Job
     QStringList paths;            // files below `folder`, relative to it
     QHash<QString, qint64> sizes; // of those files
     project::Detection detection;
+    QString ref; // the branch or tag the commit was found for
     std::shared_ptr<QPromise<Answer>> promise;
+    // Set when the job only lists the tree (listing()): no detection, no fallback.
+    std::shared_ptr<QPromise<core::Result<RemoteListing>>> listingPromise;
 
     QString repoPath() const
     {
@@ -36,6 +39,7 @@ struct RemoteDetector::Job
             .arg(QString::fromLatin1(QUrl::toPercentEncoding(spec.owner)),
                  QString::fromLatin1(QUrl::toPercentEncoding(spec.repo)));
     }
+    QString treeKey() const { return spec.owner + QLatin1Char('/') + spec.repo + QLatin1Char('@') + commit; }
     QString cacheKey() const
     {
         return spec.owner + QLatin1Char('/') + spec.repo + QLatin1Char('@') + commit + QLatin1Char(':') +
@@ -112,6 +116,36 @@ QFuture<Answer> RemoteDetector::detect(const source::SourceSpec &spec)
     return job->promise->future();
 }
 
+QFuture<core::Result<RemoteListing>> RemoteDetector::listing(const source::SourceSpec &spec)
+{
+    auto job = std::make_shared<Job>();
+    job->spec = spec;
+    job->promise = core::promises::started<Answer>(); // unused: listing jobs settle listingPromise
+    job->listingPromise = core::promises::started<core::Result<RemoteListing>>();
+    if (!m_apiBase)
+        core::promises::settle(job->listingPromise,
+                               core::Result<RemoteListing>(core::Unexpected(m_apiBase.error())));
+    else if (!apiApplies(spec))
+        core::promises::settle(job->listingPromise,
+                               core::Result<RemoteListing>(core::fail(
+                                   ErrorCategory::Source, QStringLiteral("github.not_applicable"),
+                                   QStringLiteral("%1 is not a GitHub repository RepoRunner can list "
+                                                  "through GitHub's API.")
+                                       .arg(spec.input.left(300)))));
+    else
+        withToken(job);
+    return job->listingPromise->future();
+}
+
+QFuture<core::Result<QByteArray>> RemoteDetector::readFile(const RemoteListing &listing, const QString &path)
+{
+    const QString repoPath = QStringLiteral("repos/%1/%2/")
+                                 .arg(QString::fromLatin1(QUrl::toPercentEncoding(listing.spec.owner)),
+                                      QString::fromLatin1(QUrl::toPercentEncoding(listing.spec.repo)));
+    return m_api->get(repoPath + QStringLiteral("contents/%1?ref=%2").arg(encodedRef(path), listing.commit),
+                      listing.token, "application/vnd.github.raw");
+}
+
 void RemoteDetector::withToken(const std::shared_ptr<Job> &job)
 {
     if (!m_tokens)
@@ -126,8 +160,10 @@ void RemoteDetector::withToken(const std::shared_ptr<Job> &job)
 void RemoteDetector::resolveCommit(const std::shared_ptr<Job> &job)
 {
     const QString ref = job->spec.ref;
+    job->ref = ref;
     if (isFullSha(ref.toLower())) {
         job->commit = ref.toLower();
+        job->ref.clear();
         return listTree(job);
     }
     if (!ref.isEmpty())
@@ -143,6 +179,7 @@ void RemoteDetector::resolveCommit(const std::shared_ptr<Job> &job)
                 return apiFailed(job,
                                  core::makeError(ErrorCategory::Source, QStringLiteral("github.bad_answer"),
                                                  QStringLiteral("GitHub named no default branch.")));
+            job->ref = branch;
             commitFor(job, branch);
         });
 }
@@ -167,41 +204,50 @@ void RemoteDetector::commitFor(const std::shared_ptr<Job> &job, const QString &r
 
 void RemoteDetector::listTree(const std::shared_ptr<Job> &job)
 {
-    if (const auto hit = m_cache.constFind(job->cacheKey()); hit != m_cache.constEnd())
-        return core::promises::settle(job->promise, Answer(*hit));
+    if (!job->listingPromise)
+        if (const auto hit = m_cache.constFind(job->cacheKey()); hit != m_cache.constEnd())
+            return core::promises::settle(job->promise, Answer(*hit));
+    if (const auto tree = m_trees.value(job->treeKey()))
+        return useTree(job, tree);
     core::promises::whenFinished(
         this,
         m_api->get(job->repoPath() + QStringLiteral("git/trees/%1?recursive=1").arg(job->commit), job->token),
         [this, job](const core::Result<QByteArray> &body) {
             if (!body)
                 return apiFailed(job, body.error());
-            const QJsonObject tree = QJsonDocument::fromJson(*body).object();
-            if (!tree.value(QStringLiteral("tree")).isArray() ||
-                tree.value(QStringLiteral("truncated")).toBool())
-                return apiFailed(
-                    job, core::makeError(ErrorCategory::Source, QStringLiteral("github.tree_incomplete"),
-                                         QStringLiteral("GitHub's file list is truncated or unreadable.")));
-            const QString prefix = job->folder.isEmpty() ? QString() : job->folder + QLatin1Char('/');
-            for (const QJsonValue &v : tree.value(QStringLiteral("tree")).toArray()) {
-                const QJsonObject entry = v.toObject();
-                const QString path = entry.value(QStringLiteral("path")).toString();
-                // Files only: symlinks (120000) could point anywhere, submodules are commits.
-                if (entry.value(QStringLiteral("type")).toString() != QLatin1String("blob") ||
-                    entry.value(QStringLiteral("mode")).toString() == QLatin1String("120000") ||
-                    !path.startsWith(prefix))
-                    continue;
-                job->paths << path.mid(prefix.size());
-                job->sizes.insert(path.mid(prefix.size()),
-                                  qint64(entry.value(QStringLiteral("size")).toDouble()));
-            }
-            job->detection = project::Detector::detectFileList(job->paths);
-            if (!job->detection.hasCompose() && !job->detection.hasDockerfile())
-                return core::promises::settle(job->promise, Answer(nothingToRun(job->spec)));
-            if (job->detection.hasCompose() &&
-                job->sizes.value(job->detection.composeFiles.first()) <= MaxComposeBytes)
-                return readCompose(job);
-            finish(job);
+            auto tree = source::RepoTree::fromGitHub(*body);
+            if (!tree)
+                return apiFailed(job, tree.error());
+            if (m_trees.size() >= MaxCachedTrees)
+                m_trees.clear();
+            auto shared = std::make_shared<const source::RepoTree>(std::move(*tree));
+            m_trees.insert(job->treeKey(), shared);
+            useTree(job, shared);
         });
+}
+
+void RemoteDetector::useTree(const std::shared_ptr<Job> &job,
+                             const std::shared_ptr<const source::RepoTree> &tree)
+{
+    if (job->listingPromise)
+        return core::promises::settle(
+            job->listingPromise,
+            core::Result<RemoteListing>(RemoteListing{job->spec, job->commit, job->ref, job->token, tree}));
+    const QString prefix = job->folder.isEmpty() ? QString() : job->folder + QLatin1Char('/');
+    for (const source::RepoTree::Entry &entry : tree->entries()) {
+        // Files only: symlinks could point anywhere, submodules are commits.
+        if (entry.kind != source::RepoTree::Entry::Kind::File || !entry.path.startsWith(prefix))
+            continue;
+        job->paths << entry.path.mid(prefix.size());
+        job->sizes.insert(entry.path.mid(prefix.size()), entry.size);
+    }
+    job->detection = project::Detector::detectFileList(job->paths);
+    if (!job->detection.hasCompose() && !job->detection.hasDockerfile())
+        return core::promises::settle(job->promise, Answer(nothingToRun(job->spec)));
+    if (job->detection.hasCompose() &&
+        job->sizes.value(job->detection.composeFiles.first()) <= MaxComposeBytes)
+        return readCompose(job);
+    finish(job);
 }
 
 void RemoteDetector::readCompose(const std::shared_ptr<Job> &job)
@@ -230,7 +276,11 @@ void RemoteDetector::finish(const std::shared_ptr<Job> &job)
 
 void RemoteDetector::apiFailed(const std::shared_ptr<Job> &job, const core::Error &error)
 {
-    if (error.code == QLatin1String("github.rate_limited"))
+    if (job->listingPromise)
+        return core::promises::settle(job->listingPromise, core::Result<RemoteListing>(core::fail(error)));
+    // A hostile file list is refused outright: a fetch would bring the same tree.
+    if (error.code == QLatin1String("github.rate_limited") ||
+        error.code.startsWith(QLatin1String("source.tree_")))
         return core::promises::settle(job->promise, Answer(core::fail(error)));
     qCInfo(lcSource) << "GitHub API detection failed, falling back to a bounded fetch:" << error.code;
     fallBack(job);

@@ -3,6 +3,7 @@
 #include "core/result.h"
 #include "project/detection.h"
 #include "source/fetchoptions.h"
+#include "source/repotree.h"
 #include "source/sourcespec.h"
 
 #include <QFuture>
@@ -10,6 +11,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace rr::source {
 class Fetcher;
@@ -24,6 +26,16 @@ struct RemoteDetection
     project::Detection detection;
     QString commit;
     QString via;
+};
+
+// A GitHub repository's file list at one commit, read through the API (for planning).
+struct RemoteListing
+{
+    source::SourceSpec spec;
+    QString commit;
+    QString ref;   // the branch or tag asked for (or the default branch); empty for a commit
+    QString token; // for the contents requests that follow
+    std::shared_ptr<const source::RepoTree> tree;
 };
 
 // Detection before any click (issue 11): a GitHub repository is looked at through the REST API
@@ -54,12 +66,22 @@ public:
 
     QFuture<core::Result<RemoteDetection>> detect(const source::SourceSpec &spec);
 
+    // The commit and its checked file list through the API, cached per commit; never a fetch.
+    // Errors as the API's (github.*), source.tree_unsafe / source.tree_too_large for a hostile
+    // list, and github.not_applicable for a source the API does not cover.
+    QFuture<core::Result<RemoteListing>> listing(const source::SourceSpec &spec);
+    // One file's contents at the listing's commit.
+    QFuture<core::Result<QByteArray>> readFile(const RemoteListing &listing, const QString &path);
+    // The bounded fetch (no submodules) used when the API cannot answer.
+    const source::FetchOptions &fallbackOptions() const { return m_fallback; }
+
 private:
     struct Job;
     void withToken(const std::shared_ptr<Job> &job);
     void resolveCommit(const std::shared_ptr<Job> &job);
     void commitFor(const std::shared_ptr<Job> &job, const QString &ref);
     void listTree(const std::shared_ptr<Job> &job);
+    void useTree(const std::shared_ptr<Job> &job, const std::shared_ptr<const source::RepoTree> &tree);
     void readCompose(const std::shared_ptr<Job> &job);
     void finish(const std::shared_ptr<Job> &job);
     // The API could not answer: rate limits end the detection, anything else falls back.
@@ -74,6 +96,8 @@ private:
     TokenLookup m_tokens;
     source::FetchOptions m_fallback;
     QHash<QString, RemoteDetection> m_cache; // "<owner>/<repo>@<commit>:<folder>"
+    static constexpr int MaxCachedTrees = 8;
+    QHash<QString, std::shared_ptr<const source::RepoTree>> m_trees; // "<owner>/<repo>@<commit>"
 };
 
 } // namespace rr::control

@@ -1,6 +1,7 @@
 #include "control/runcontrolhandler.h"
 
 #include "control/remotedetector.h"
+#include "control/remoteplanner.h"
 #include "control/tokencontrol.h"
 #include "core/promises.h"
 #include "ipc/controlserver.h"
@@ -95,6 +96,7 @@ RunControlHandler::RunControlHandler(Orchestrator *orchestrator, source::Fetcher
     , m_orchestrator(orchestrator)
     , m_fetcher(fetcher)
     , m_remote(new RemoteDetector(fetcher, this))
+    , m_planner(new RemotePlanner(m_remote, fetcher, this))
 {
     connect(m_orchestrator, &Orchestrator::runUpdated, this, [this](const RunRecord &run) {
         if (m_server)
@@ -190,40 +192,51 @@ QFuture<ipc::HandlerResult> RunControlHandler::plan(const QJsonObject &params)
     const QString wanted =
         params.value(QStringLiteral("options")).toObject().value(QStringLiteral("runtime")).toString();
     auto promise = core::promises::started<HandlerResult>();
-    const auto finish = [promise](const HandlerResult &result) {
-        promise->addResult(result);
-        promise->finish();
+    const auto withRuntime = [this, promise, wanted](const QJsonObject &planned) {
+        core::promises::whenFinished(this, m_orchestrator->chooseRuntime(wanted),
+                                     [planned, promise](const runs::RuntimeChoice &choice) {
+                                         QJsonObject out = planned;
+                                         out.insert(QStringLiteral("runtime"),
+                                                    QJsonObject{{QStringLiteral("name"), choice.runtime},
+                                                                {QStringLiteral("target"), choice.target},
+                                                                {QStringLiteral("reason"), choice.reason}});
+                                         core::promises::settle(promise, HandlerResult(out));
+                                     });
     };
-    core::promises::whenFinished(
-        this, m_fetcher->fetch(*spec),
-        [this, request, wanted, finish](const core::Result<source::Checkout> &checkout) {
-            const HandlerResult planned = planJson(checkout, request);
-            if (!planned) {
-                finish(planned);
-                return;
-            }
-            core::promises::whenFinished(this, m_orchestrator->chooseRuntime(wanted),
-                                         [planned, finish](const runs::RuntimeChoice &choice) {
-                                             QJsonObject out = planned->toObject();
-                                             out.insert(
-                                                 QStringLiteral("runtime"),
-                                                 QJsonObject{{QStringLiteral("name"), choice.runtime},
-                                                             {QStringLiteral("target"), choice.target},
-                                                             {QStringLiteral("reason"), choice.reason}});
-                                             finish(out);
-                                         });
-        });
+    if (spec->isLocal()) {
+        core::promises::whenFinished(
+            this, m_fetcher->fetch(*spec),
+            [request, promise, withRuntime](const core::Result<source::Checkout> &checkout) {
+                auto prepared = checkout ? PlanBuilder::build(*checkout, request)
+                                         : core::Result<runs::PreparedPlan>(core::fail(checkout.error()));
+                if (!prepared)
+                    return core::promises::settle(promise, HandlerResult(core::fail(prepared.error())));
+                QJsonObject out = planJson(*prepared, request);
+                out.insert(QStringLiteral("via"), QStringLiteral("local"));
+                withRuntime(out);
+            });
+        return promise->future();
+    }
+    // Before Start: GitHub's file list and the few files the planner reads, never a clone
+    // unless the API cannot answer (then `via` is "fetch" and `fallback` says why).
+    core::promises::whenFinished(this, m_planner->plan(*spec, request),
+                                 [request, promise, withRuntime](const core::Result<RemotePlan> &planned) {
+                                     if (!planned)
+                                         return core::promises::settle(
+                                             promise, HandlerResult(core::fail(planned.error())));
+                                     QJsonObject out = planJson(planned->prepared, request);
+                                     out.insert(QStringLiteral("via"), planned->via);
+                                     if (!planned->fallback.isEmpty())
+                                         out.insert(QStringLiteral("fallback"), planned->fallback);
+                                     withRuntime(out);
+                                 });
     return promise->future();
 }
 
-HandlerResult RunControlHandler::planJson(const core::Result<source::Checkout> &checkout,
-                                          const PlanRequest &request)
+QJsonObject RunControlHandler::planJson(const runs::PreparedPlan &plan, const PlanRequest &request)
 {
-    if (!checkout)
-        return core::Unexpected(checkout.error());
-    auto prepared = PlanBuilder::build(*checkout, request);
-    if (!prepared)
-        return core::Unexpected(prepared.error());
+    const runs::PreparedPlan *prepared = &plan;
+    const source::Checkout *checkout = &plan.checkout;
     QJsonArray manifests;
     for (const QJsonObject &m : kuberender::KubeRenderer::render(prepared->plan))
         manifests.append(m);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ipc/controlhandler.h"
+#include "runs/planbuilder.h"
 #include "runs/planrequest.h"
 #include "source/checkout.h"
 
@@ -22,6 +23,7 @@ struct StartOptions;
 namespace rr::control {
 
 class RemoteDetector;
+class RemotePlanner;
 class TokenControl;
 
 // The engine behind the control API (PRODUCT.md §9): maps each method onto the orchestrator,
@@ -43,13 +45,14 @@ public:
 
     // How `detect` looks at remote repositories without cloning them (token, fallback cache).
     RemoteDetector *remoteDetector() const { return m_remote; }
+    // How `plan` plans remote repositories before Start without cloning them.
+    RemotePlanner *remotePlanner() const { return m_planner; }
 
 private:
     QFuture<ipc::HandlerResult> detect(const QJsonObject &params);
     QFuture<ipc::HandlerResult> plan(const QJsonObject &params);
-    // The plan of a checkout as the control API shows it, runtime aside.
-    static ipc::HandlerResult planJson(const core::Result<source::Checkout> &checkout,
-                                       const runs::PlanRequest &request);
+    // A plan as the control API shows it, runtime aside.
+    static QJsonObject planJson(const runs::PreparedPlan &prepared, const runs::PlanRequest &request);
     QFuture<ipc::HandlerResult> start(const QJsonObject &params);
     ipc::HandlerResult startNow(const runs::StartOptions &options);
     QFuture<ipc::HandlerResult> stop(const QJsonObject &params);
@@ -62,6 +65,7 @@ private:
     runs::Orchestrator *m_orchestrator;
     source::Fetcher *m_fetcher;
     RemoteDetector *m_remote;
+    RemotePlanner *m_planner;
     ipc::ControlServer *m_server = nullptr;
     TokenControl *m_tokens = nullptr;
 };

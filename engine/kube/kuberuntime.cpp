@@ -173,13 +173,18 @@ QFuture<PolicyEnforcement> KubeRuntime::policyEnforcement()
     if (m_probeWaiters.size() > 1)
         return waiter->future(); // a probe is already under way
     const auto probeWith = [this](const QString &image) {
-        auto *probe = new NetworkPolicyProbe(m_client, image, this);
-        core::promises::whenFinished(this, probe->run(), [this, probe](const PolicyEnforcement &answer) {
-            m_enforcement = answer;
-            probe->deleteLater();
-            for (const auto &w : std::exchange(m_probeWaiters, {}))
-                core::promises::settle(w, answer);
-        });
+        // First the namespaces of this engine's probes that never finished (a crash mid-probe).
+        core::promises::whenFinished(
+            this, NetworkPolicyProbe::sweepLeftovers(m_client, owner()), [this, image](int) {
+                auto *probe = new NetworkPolicyProbe(m_client, image, owner(), this);
+                core::promises::whenFinished(this, probe->run(),
+                                             [this, probe](const PolicyEnforcement &answer) {
+                                                 m_enforcement = answer;
+                                                 probe->deleteLater();
+                                                 for (const auto &w : std::exchange(m_probeWaiters, {}))
+                                                     core::promises::settle(w, answer);
+                                             });
+            });
     };
     const QString image = m_options.networkProbeImage;
     if (!m_options.imageLoader) {

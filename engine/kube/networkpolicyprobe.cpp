@@ -4,9 +4,11 @@
 #include "core/promises.h"
 #include "kube/kubeclient.h"
 #include "kube/kubewatch.h"
+#include "runtime/runtime.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QUrl>
 
 namespace rr::kube {
 
@@ -46,10 +48,11 @@ bool neverStarts(const QString &reason)
 
 } // namespace
 
-NetworkPolicyProbe::NetworkPolicyProbe(KubeClient *client, QString image, QObject *parent)
+NetworkPolicyProbe::NetworkPolicyProbe(KubeClient *client, QString image, QString owner, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_image(std::move(image))
+    , m_owner(std::move(owner))
     , m_namespace(QStringLiteral("rr-netprobe-%1")
                       .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')))
 {
@@ -67,6 +70,48 @@ NetworkPolicyProbe::~NetworkPolicyProbe()
         core::promises::settle(m_promise,
                                PolicyEnforcement{PolicyEnforcement::State::Unknown,
                                                  QStringLiteral("the NetworkPolicy probe was stopped")});
+}
+
+QFuture<int> NetworkPolicyProbe::sweepLeftovers(KubeClient *client, const QString &owner)
+{
+    if (owner.isEmpty())
+        return core::promises::ready(0);
+    const QString selector = QLatin1String(ProbeLabel) + QStringLiteral("=networkpolicy,") +
+                             QLatin1String(runtime::Runtime::EngineLabel) + QLatin1Char('=') + owner;
+    auto promise = core::promises::started<int>();
+    core::promises::whenFinished(
+        client,
+        client->get(QStringLiteral("/api/v1/namespaces?labelSelector=") +
+                    QString::fromLatin1(QUrl::toPercentEncoding(selector))),
+        [client, promise](const core::Result<QJsonObject> &list) {
+            if (!list) {
+                qCWarning(lcKube) << "could not list leftover NetworkPolicy probes:" << list.error().message;
+                return core::promises::settle(promise, 0);
+            }
+            QStringList names;
+            for (const QJsonValue &v : list->value(QStringLiteral("items")).toArray()) {
+                const QJsonObject ns = v.toObject();
+                if (ns.value(QStringLiteral("status")).toObject().value(QStringLiteral("phase")).toString() !=
+                    QLatin1String("Terminating"))
+                    names << ns.value(QStringLiteral("metadata"))
+                                 .toObject()
+                                 .value(QStringLiteral("name"))
+                                 .toString();
+            }
+            if (names.isEmpty())
+                return core::promises::settle(promise, 0);
+            auto waiting = std::make_shared<int>(int(names.size()));
+            for (const QString &name : names) {
+                qCInfo(lcKube) << "deleting the namespace of an unfinished NetworkPolicy probe:" << name;
+                core::promises::whenFinished(
+                    client, client->remove(QStringLiteral("/api/v1/namespaces/%1").arg(name)),
+                    [promise, waiting, count = int(names.size())](const core::Result<QJsonObject> &) {
+                        if (--*waiting == 0)
+                            core::promises::settle(promise, count);
+                    });
+            }
+        });
+    return promise->future();
 }
 
 QJsonObject NetworkPolicyProbe::pod(const QString &role, const QJsonArray &command) const
@@ -108,15 +153,14 @@ QFuture<PolicyEnforcement> NetworkPolicyProbe::run()
 {
     m_promise = core::promises::started<PolicyEnforcement>();
     m_deadline.start();
-    const QJsonObject ns{
-        {QStringLiteral("apiVersion"), QStringLiteral("v1")},
-        {QStringLiteral("kind"), QStringLiteral("Namespace")},
-        {QStringLiteral("metadata"),
-         QJsonObject{{QStringLiteral("name"), m_namespace},
-                     {QStringLiteral("labels"),
-                      QJsonObject{{QStringLiteral("reporunner.dev/probe"), QStringLiteral("networkpolicy")},
-                                  {QStringLiteral("pod-security.kubernetes.io/enforce"),
-                                   QStringLiteral("restricted")}}}}}};
+    QJsonObject labels{{QLatin1String(ProbeLabel), QStringLiteral("networkpolicy")},
+                       {QStringLiteral("pod-security.kubernetes.io/enforce"), QStringLiteral("restricted")}};
+    if (!m_owner.isEmpty())
+        labels.insert(QLatin1String(runtime::Runtime::EngineLabel), m_owner);
+    const QJsonObject ns{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                         {QStringLiteral("kind"), QStringLiteral("Namespace")},
+                         {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), m_namespace},
+                                                                  {QStringLiteral("labels"), labels}}}};
     core::promises::whenFinished(this, m_client->apply(ns), [this](const core::Result<QJsonObject> &created) {
         if (!created)
             return conclude(PolicyEnforcement::State::Unknown,

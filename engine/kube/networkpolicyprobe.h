@@ -30,10 +30,19 @@ public:
     static constexpr int ServerPort = 8080;
     static constexpr int PolicySettleSeconds = 8;
 
-    NetworkPolicyProbe(KubeClient *client, QString image, QObject *parent = nullptr);
+    // `owner` (the engine id, may be empty) labels the scratch namespace reporunner.dev/engine,
+    // so the engine can find the namespaces of its own probes that never finished.
+    NetworkPolicyProbe(KubeClient *client, QString image, QString owner = {}, QObject *parent = nullptr);
     ~NetworkPolicyProbe() override;
 
+    static constexpr const char *ProbeLabel = "reporunner.dev/probe";
+
     QString namespaceName() const { return m_namespace; }
+
+    // Deletes the scratch namespaces `owner`'s earlier probes left behind (an engine that
+    // crashed mid-probe never deleted its own) and resolves with how many it deleted. Another
+    // engine's probes, and any probe without an owner, are left alone.
+    static QFuture<int> sweepLeftovers(KubeClient *client, const QString &owner);
     QFuture<PolicyEnforcement> run();
 
 private:
@@ -45,6 +54,7 @@ private:
 
     KubeClient *m_client;
     QString m_image;
+    QString m_owner;
     QString m_namespace;
     KubeWatch *m_watch = nullptr;
     QTimer m_deadline;

@@ -10,6 +10,7 @@
 #include "plan/volumemapper.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QRegularExpression>
 
@@ -73,7 +74,12 @@ void ServiceMapper::mapImage(const project::Service &svc, PlanContext &ctx, Serv
             return;
         }
     }
-    pb.contextHash = Naming::contextHash(pb);
+    // The context by its place in the project, not on this disk: the same commit gives the same
+    // tag whether planned from a checkout, another checkout of it or its file list.
+    PlanBuild hashed = pb;
+    hashed.contextDir =
+        QDir(QFileInfo(ctx.project.projectDir).canonicalFilePath()).relativeFilePath(dir.absolute);
+    pb.contextHash = Naming::contextHash(hashed);
     sp.image = Naming::imageRepository(ctx.options.owner.isEmpty() ? ctx.project.name : ctx.options.owner,
                                        ctx.options.repo, svc.name) +
                QLatin1Char(':') + Naming::imageTag(ctx.options.commit, pb.contextHash);

@@ -4,6 +4,7 @@
 #include "project/composeproject.h"
 
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -18,6 +19,10 @@ struct ComposeLoadOptions
     QStringList profiles;          // empty = only services without profiles; "*" = all
     QMap<QString, QString> values; // per-run values (--set); they win over .env
     qint64 maxFileBytes = 4 * 1024 * 1024;
+    // Absolute paths of files that exist but whose contents are not here yet (a plan made from
+    // a repository's file list): reading one fails with source.content_pending, its path in
+    // the error's details, so the caller can fetch it and load again.
+    QSet<QString> contentPending;
 };
 
 // Loads a Compose project the way `docker compose config` would: reads the files, the

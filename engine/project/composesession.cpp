@@ -134,6 +134,15 @@ core::Result<QByteArray> ComposeSession::readFile(const QString &absolutePath, c
                               .arg(info.size())
                               .arg(m_options.maxFileBytes),
                           where);
+    if (!m_options.contentPending.isEmpty() &&
+        (m_options.contentPending.contains(absolutePath) ||
+         m_options.contentPending.contains(info.canonicalFilePath()))) {
+        core::Error pending = core::makeError(
+            ErrorCategory::Source, QStringLiteral("source.content_pending"),
+            QStringLiteral("'%1' has not been read from the repository yet").arg(label(absolutePath)), where);
+        pending.details = info.canonicalFilePath();
+        return core::fail(pending);
+    }
     QFile f(absolutePath);
     if (!f.open(QIODevice::ReadOnly))
         return core::fail(ErrorCategory::Io, QStringLiteral("compose.file.read"),

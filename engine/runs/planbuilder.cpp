@@ -2,11 +2,14 @@
 
 #include "core/names.h"
 #include "plan/planner.h"
+#include "plan/repopaths.h"
+#include "plan/volumemapper.h"
 #include "project/composeloader.h"
 #include "project/detector.h"
 #include "project/dockerfileparser.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 
 namespace rr::runs {
@@ -146,6 +149,91 @@ core::Result<PlanRequest> withChosenFiles(const source::Checkout &checkout, Plan
     return request;
 }
 
+// Which of `paths` (absolute) the checkout has no contents for yet; both the written and the
+// canonical form count, since a symlink may lead to a placeholder.
+QStringList stillPending(const source::Checkout &checkout, const QStringList &paths)
+{
+    QStringList out;
+    for (const QString &path : paths) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        const QString hit = checkout.contentPending.contains(canonical)               ? canonical
+                            : checkout.contentPending.contains(QDir::cleanPath(path)) ? QDir::cleanPath(path)
+                                                                                      : QString();
+        if (!hit.isEmpty() && !out.contains(hit))
+            out << hit;
+    }
+    return out;
+}
+
+core::Unexpected contentPending(const QStringList &paths)
+{
+    core::Error error = core::makeError(
+        ErrorCategory::Source, QStringLiteral("source.content_pending"),
+        QStringLiteral("%1 file(s) of the repository have not been read yet").arg(paths.size()));
+    error.details = paths.join(QLatin1Char('\n'));
+    return core::fail(error);
+}
+
+// Files detection reads: the compose file it names services from, the Dockerfiles in
+// subfolders whose build context it guesses.
+QStringList detectionReads(const project::Detection &d)
+{
+    QStringList out;
+    // Detection names services only from a compose file of at most 1 MiB.
+    if (d.hasCompose() && QFileInfo(QDir(d.root).filePath(d.composeFiles.first())).size() <= 1024 * 1024)
+        out << QDir(d.root).filePath(d.composeFiles.first());
+    for (const project::DockerfileCandidate &c : d.dockerfiles)
+        if (c.dockerfile.contains(QLatin1Char('/')))
+            out << QDir(d.root).filePath(c.dockerfile);
+    return out;
+}
+
+// A repository path the planner copies into a ConfigMap: its files, when they fit (a larger
+// one is baked into the image at start, from the checkout, and its bytes are not read now).
+QStringList copiedFiles(const QString &projectDir, const QString &written)
+{
+    const plan::RepoPaths::Resolved r = plan::RepoPaths::resolve(projectDir, written);
+    if (!r.inside || !r.exists)
+        return {};
+    if (!r.isDir)
+        return QFileInfo(r.absolute).size() <= plan::VolumeMapper::MaxConfigMapBytes ? QStringList{r.absolute}
+                                                                                     : QStringList{};
+    QStringList files;
+    qint64 total = 0;
+    QDirIterator it(r.absolute, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        total += QFileInfo(file).size();
+        if (total > plan::VolumeMapper::MaxConfigMapBytes)
+            return {};
+        files << file;
+    }
+    return files;
+}
+
+// Files the planner reads once the project is loaded: each build's Dockerfile, the bind
+// mounts and the configs/secrets it copies from the repository.
+QStringList projectReads(const project::ComposeProject &p)
+{
+    QStringList out;
+    for (const project::Service &s : p.services) {
+        if (s.build && s.build->dockerfileInline.isEmpty() &&
+            !s.build->context.contains(QLatin1String("://")))
+            out << QDir(QDir(p.projectDir).filePath(s.build->context))
+                       .filePath(s.build->dockerfile.isEmpty() ? QStringLiteral("Dockerfile")
+                                                               : s.build->dockerfile);
+        for (const project::VolumeMount &m : s.volumes)
+            if (m.type == project::VolumeMount::Type::Bind)
+                out << copiedFiles(p.projectDir, m.source);
+    }
+    for (const auto *sources : {&p.configs, &p.secrets})
+        for (const project::FileSource &fs : *sources)
+            if (!fs.file.isEmpty())
+                out << copiedFiles(p.projectDir, fs.file);
+    return out;
+}
+
 } // namespace
 
 core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, const PlanRequest &asked)
@@ -157,6 +245,10 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
     auto detection = project::Detector::detectFolder(checkout.projectDir);
     if (!detection && request.composeFiles.isEmpty())
         return core::fail(detection.error());
+    if (detection && !checkout.contentPending.isEmpty())
+        if (const QStringList pending = stillPending(checkout, detectionReads(*detection));
+            !pending.isEmpty())
+            return contentPending(pending);
     if (!request.composeFiles.isEmpty()) {
         // Named files replace detection's (which may have found none under their names).
         if (!detection)
@@ -178,6 +270,7 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
         options.files = detection->composeFiles;
         options.profiles = request.profiles;
         options.values = request.values;
+        options.contentPending = checkout.contentPending;
         auto loaded = project::ComposeLoader::load(options);
         if (!loaded)
             return core::fail(loaded.error());
@@ -186,6 +279,8 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
         // inactive services do not load (say, a variable only they need) still plans.
         options.profiles = {QStringLiteral("*")};
         auto everything = project::ComposeLoader::load(options);
+        if (!everything && everything.error().code == QLatin1String("source.content_pending"))
+            return core::fail(everything.error());
         out.catalog = everything ? everything->services : out.project.services;
     } else {
         auto synthesised = dockerfileProject(*detection, checkout, request.dockerfile);
@@ -193,6 +288,10 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
             return core::fail(synthesised.error());
         out.project = *synthesised;
     }
+
+    if (!checkout.contentPending.isEmpty())
+        if (const QStringList pending = stillPending(checkout, projectReads(out.project)); !pending.isEmpty())
+            return contentPending(pending);
 
     auto facts = readFacts(out.project);
     if (!facts)

@@ -3,6 +3,7 @@
 #include "source/sourcespec.h"
 
 #include <QMetaType>
+#include <QSet>
 #include <QString>
 
 namespace rr::source {
@@ -22,6 +23,11 @@ struct Checkout
     qint64 receivedBytes = 0;
     int receivedObjects = 0;
     bool reusedWorktree = false; // the per-commit checkout already existed in the cache
+
+    // A plan made from a repository's file list (control::RemotePlanner): absolute paths of
+    // files that exist with their real size but whose contents are not here yet. The planner
+    // fails with source.content_pending (paths in its details) rather than read one.
+    QSet<QString> contentPending;
 };
 
 } // namespace rr::source

@@ -15,3 +15,6 @@ endif()
 # detect before a click: GitHub's REST API (a stand-in on 127.0.0.1) instead of a clone.
 reporunner_add_test(NAME test_detect_remote SOURCES test_detect_remote.cpp
   LIBS reporunner_control reporunner_runs reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120)
+# plan before Start: the file list and the few files the planner reads, through the API; no clone.
+reporunner_add_test(NAME test_plan_remote SOURCES test_plan_remote.cpp
+  LIBS reporunner_control reporunner_runs reporunner_source reporunner_testsupport LABEL integration TIMEOUT 120)

@@ -12,6 +12,7 @@
 #include "test_clusterimages.h"
 #include "test_kube_support.h"
 
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
@@ -117,6 +118,41 @@ private Q_SLOTS:
         auto second = runtime.policyEnforcement(); // while the first probe runs
         QCOMPARE(test::awaitFuture(first, 60000).state, PolicyEnforcement::State::NotEnforced);
         QCOMPARE(test::awaitFuture(second, 60000).state, PolicyEnforcement::State::NotEnforced);
+    }
+
+    // An engine that crashed mid-probe left its scratch namespace; the next probe of that engine
+    // deletes it, and leaves another engine's probe alone.
+    void leftoverProbeNamespacesOfThisEngineAreSwept()
+    {
+        if (!m_env.isSimulated())
+            QSKIP("one real probe is enough");
+        const auto leftover = [this](const QString &name, const QString &engine) {
+            const QJsonObject ns{
+                {"apiVersion", "v1"},
+                {"kind", "Namespace"},
+                {"metadata", QJsonObject{{"name", name},
+                                         {"labels", QJsonObject{{"reporunner.dev/probe", "networkpolicy"},
+                                                                {"reporunner.dev/engine", engine}}}}}};
+            return m_env.request("POST", "/api/v1/namespaces", QJsonDocument(ns).toJson()).code;
+        };
+        QCOMPARE(leftover("rr-netprobe-crashed1", "engine-a"), 201);
+        QCOMPARE(leftover("rr-netprobe-other01", "engine-b"), 201);
+        const auto live = [this](const QString &name) {
+            const auto reply = m_env.request("GET", "/api/v1/namespaces/" + name);
+            return reply.code == 200 &&
+                   reply.json().value("status").toObject().value("phase").toString() != "Terminating";
+        };
+        QVERIFY(live("rr-netprobe-crashed1"));
+
+        kube::KubeRuntime runtime(&m_nam, options());
+        runtime.setOwner("engine-a");
+        const PolicyEnforcement answer = test::awaitFuture(runtime.policyEnforcement(), 60000);
+        QCOMPARE(answer.state, PolicyEnforcement::State::NotEnforced);
+        QTRY_VERIFY_WITH_TIMEOUT(!live("rr-netprobe-crashed1"), 20000);
+        QVERIFY(live("rr-netprobe-other01")); // another engine's
+        // Without an owner nothing is swept.
+        QCOMPARE(test::awaitFuture(kube::NetworkPolicyProbe::sweepLeftovers(nullptr, QString()), 1000), 0);
+        QVERIFY(m_env.request("DELETE", "/api/v1/namespaces/rr-netprobe-other01").code < 300);
     }
 
     void theAnswerIsCachedPerCluster()
