@@ -309,6 +309,8 @@ QJsonObject KubeDriver::details() const
                   {QStringLiteral("context"), m_client->context().name}};
     if (!m_images.isEmpty())
         d.insert(QStringLiteral("images"), m_images.toJson());
+    if (!m_plan.sandbox.storageClass.isEmpty())
+        d.insert(QStringLiteral("storageClass"), m_plan.sandbox.storageClass);
     return d;
 }
 
