@@ -3,6 +3,7 @@
 // mount one PersistentVolumeClaim (on the real cluster one writes a file, the other serves it,
 // fetched through the preview forward), and namespace deletion takes the claim and its volume
 // away; without one each pod gets its own emptyDir and the run says the volume is not shared.
+// A pod whose claim is missing is held by the scheduler, with the same words on both servers.
 // The real cluster is taken as it is: each case runs where the cluster has (or lacks) a default
 // StorageClass and says so when it skips.
 #include "kube/kuberuntime.h"
@@ -254,6 +255,61 @@ private Q_SLOTS:
             if (hostPath.startsWith(QLatin1String("/tmp/hostpath_pv/")))
                 QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(hostPath), 30000);
         }
+    }
+
+    // The scheduler holds a pod whose claim does not exist; the simulator says what the real one says.
+    void podWithoutItsClaimIsUnschedulable()
+    {
+        const QString ns =
+            QStringLiteral("rr-test-noclaim-") + QUuid::createUuid().toString(QUuid::Id128).left(6);
+        m_namespaces << ns;
+        const QJsonObject nsObject{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                                   {QStringLiteral("kind"), QStringLiteral("Namespace")},
+                                   {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), ns}}}};
+        QCOMPARE(m_env.request("POST", QStringLiteral("/api/v1/namespaces"), QJsonDocument(nsObject).toJson())
+                     .code,
+                 201);
+        const QJsonObject pod{
+            {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+            {QStringLiteral("kind"), QStringLiteral("Pod")},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("orphan")}}},
+            {QStringLiteral("spec"),
+             QJsonObject{
+                 {QStringLiteral("containers"),
+                  QJsonArray{QJsonObject{
+                      {QStringLiteral("name"), QStringLiteral("c")},
+                      {QStringLiteral("image"), QStringLiteral("busybox:1.36")},
+                      {QStringLiteral("volumeMounts"),
+                       QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("v")},
+                                              {QStringLiteral("mountPath"), QStringLiteral("/v")}}}}}}},
+                 {QStringLiteral("volumes"),
+                  QJsonArray{QJsonObject{
+                      {QStringLiteral("name"), QStringLiteral("v")},
+                      {QStringLiteral("persistentVolumeClaim"),
+                       QJsonObject{{QStringLiteral("claimName"), QStringLiteral("missing")}}}}}}}}};
+        QCOMPARE(m_env
+                     .request("POST", QStringLiteral("/api/v1/namespaces/%1/pods").arg(ns),
+                              QJsonDocument(pod).toJson(QJsonDocument::Compact))
+                     .code,
+                 201);
+        const auto scheduled = [this, ns] {
+            const QJsonObject status =
+                m_env.request("GET", QStringLiteral("/api/v1/namespaces/%1/pods/orphan").arg(ns))
+                    .json()[QStringLiteral("status")]
+                    .toObject();
+            for (const QJsonValue &c : status[QStringLiteral("conditions")].toArray())
+                if (c[QStringLiteral("type")].toString() == QLatin1String("PodScheduled"))
+                    return c.toObject();
+            return QJsonObject();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!scheduled().isEmpty(), 30000);
+        const QJsonObject condition = scheduled();
+        QCOMPARE(condition[QStringLiteral("status")].toString(), QStringLiteral("False"));
+        QCOMPARE(condition[QStringLiteral("reason")].toString(), QStringLiteral("Unschedulable"));
+        QVERIFY2(condition[QStringLiteral("message")].toString().contains(
+                     QStringLiteral("persistentvolumeclaim \"missing\" not found")),
+                 qPrintable(condition[QStringLiteral("message")].toString()));
+        m_env.request("DELETE", QStringLiteral("/api/v1/namespaces/") + ns);
     }
 
     void withoutDefaultClassEachPodHasItsOwn()
