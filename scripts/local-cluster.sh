@@ -57,6 +57,7 @@ cmd_up() {
     start_apiserver
     bootstrap_cluster_objects
     start_controller_manager
+    bootstrap_storage_class
     start_scheduler
     if [ "$mode" = real ]; then
         start_real_node

@@ -60,8 +60,21 @@ start_apiserver() {
 # Objects the components need before they start: kube-router's RBAC, the registry hint.
 bootstrap_cluster_objects() {
     kubectl_local apply --server-side --field-manager local-cluster -f "$root/infra/local-cluster/rbac.yaml" >/dev/null
-    kubectl_local apply --server-side --field-manager local-cluster \
-        -f "$root/infra/local-cluster/storageclass.yaml" >/dev/null
+}
+
+# The default StorageClass, once the controller-manager that provisions it runs. A repeated `up`
+# keeps a controller-manager started by an older script, without the provisioner: a default class
+# then would leave every claim Pending, so there is none until the cluster is restarted.
+bootstrap_storage_class() {
+    local pid
+    pid=$(cat "$state/pids/kube-controller-manager.pid")
+    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- '--enable-hostpath-provisioner'; then
+        kubectl_local apply --server-side --field-manager local-cluster \
+            -f "$root/infra/local-cluster/storageclass.yaml" >/dev/null
+    else
+        log "the running controller-manager has no host-path provisioner: no default StorageClass" \
+            "(run down, then up, to get one)"
+    fi
 }
 
 # The controller-manager's host-path provisioner (testing only) makes each claimed volume a folder
