@@ -7,6 +7,7 @@
 #   local-cluster.sh env                   print KUBECONFIG=... and REPORUNNER_KUBE_CONTEXT=...
 #   local-cluster.sh status                what runs, and the node as the API server sees it
 #   local-cluster.sh down                  remove every process, mount, namespace, rule and file
+#                                          (host-path volumes in /tmp/hostpath_pv included)
 #
 # --node real (the default where the machine allows it) runs a kubelet on Debian's containerd,
 # runc and CNI plugins, with kube-proxy, CoreDNS and kube-router for NetworkPolicy. --node kwok
@@ -25,7 +26,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/cluster/node.sh"
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -56,6 +57,7 @@ cmd_up() {
     start_apiserver
     bootstrap_cluster_objects
     start_controller_manager
+    bootstrap_storage_class
     start_scheduler
     if [ "$mode" = real ]; then
         start_real_node
@@ -94,8 +96,10 @@ cmd_status() {
 }
 
 cmd_down() {
-    local mode
+    local mode volumes volumes_left
     mode=$(cat "$state/mode" 2>/dev/null || echo "")
+    # Asked while the API server still answers; removed once no pod mounts them.
+    volumes=$(hostpath_volumes)
     if [ "$mode" = real ] || [ -d "$state/containerd" ]; then
         stop_real_node
     fi
@@ -106,8 +110,10 @@ cmd_down() {
     stop_process etcd
     # The bridge and its rules belong to a real node; a kwok cluster never made them.
     if [ "$mode" = real ]; then node_address_down; fi
+    volumes_left=$(printf '%s\n' "$volumes" | remove_hostpath_volumes)
     rm -rf "$state" "$rundir"
     leftovers=$(what_is_left)
+    [ -z "$volumes_left" ] || leftovers="$leftovers host-path volumes: $(echo "$volumes_left" | tr '\n' ' ')"
     [ -z "$leftovers" ] || die "down: these are still there: $leftovers"
     log "cluster down: nothing of it is left"
 }

@@ -95,8 +95,8 @@ QString ContainerSpec::containerName(const QString &runId, const plan::ServicePl
 QString ContainerSpec::volumeName(const QString &runId, const plan::ServicePlan &service,
                                   const plan::PlanVolume &volume)
 {
-    if (volume.kind == PlanVolume::Kind::EmptyDir && volume.name.startsWith(QLatin1String("vol-")))
-        return QStringLiteral("rr-%1-%2").arg(runLabel(runId), volume.name);
+    if (!volume.named.isEmpty()) // one volume for the run, whichever service mounts it
+        return QStringLiteral("rr-%1-%2").arg(runLabel(runId), volume.objectName);
     return QStringLiteral("rr-%1-%2-%3").arg(runLabel(runId), service.dnsName, volume.name);
 }
 

@@ -13,6 +13,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
 
 namespace rr::kube {
 
@@ -294,9 +295,11 @@ QFuture<core::Result<void>> KubeDriver::restart(const plan::ServicePlan &service
 {
     auto done = std::make_shared<QPromise<core::Result<void>>>();
     done->start();
+    // Not one arg() over the encoded selector: its "%2F" and "%3D" are placeholders to QString::arg.
     const QString path =
-        QStringLiteral("/api/v1/namespaces/%1/pods?labelSelector=reporunner.dev%2Fservice%3D%3")
-            .arg(m_plan.namespaceName, service.dnsName);
+        QStringLiteral("/api/v1/namespaces/%1/pods?labelSelector=").arg(m_plan.namespaceName) +
+        QString::fromLatin1(
+            QUrl::toPercentEncoding(QStringLiteral("reporunner.dev/service=") + service.dnsName));
     m_client->send("DELETE", path, {}, {}, this, [this, done](const core::Result<KubeReply> &r) {
         finish(done, r ? core::Result<void>() : core::Result<void>(core::fail(r.error())));
     });
@@ -309,6 +312,8 @@ QJsonObject KubeDriver::details() const
                   {QStringLiteral("context"), m_client->context().name}};
     if (!m_images.isEmpty())
         d.insert(QStringLiteral("images"), m_images.toJson());
+    if (!m_plan.sandbox.storageClass.isEmpty())
+        d.insert(QStringLiteral("storageClass"), m_plan.sandbox.storageClass);
     return d;
 }
 

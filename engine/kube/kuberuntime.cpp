@@ -8,6 +8,7 @@
 #include "kube/kubedriver.h"
 #include "kube/kubewatch.h"
 #include "kube/networkpolicyprobe.h"
+#include "kuberender/kubestorage.h"
 #include "runtime/loopbackaddresses.h"
 #include "runtime/rollout.h"
 
@@ -139,25 +140,74 @@ QFuture<core::Result<void>> KubeRuntime::loadImages(const plan::RunPlan &plan)
 QFuture<core::Result<runtime::Deployment>> KubeRuntime::deploy(const plan::RunPlan &plan)
 {
     using R = core::Result<runtime::Deployment>;
-    if (!m_client || !m_options.probeNetworkPolicy)
+    if (!m_client || (!m_options.probeNetworkPolicy && plan.namedVolumes.isEmpty()))
         return start(owned(plan), false);
-    // Nothing of the run exists until the cluster's NetworkPolicy answer is known.
+    // Nothing of the run exists until the cluster's NetworkPolicy answer and its default
+    // StorageClass are known.
     const plan::RunPlan p = owned(plan);
-    m_awaitingProbe.insert(p.runId);
+    const QString runId = p.runId;
+    m_awaitingProbe.insert(runId);
     auto promise = core::promises::started<R>();
-    core::promises::whenFinished(
-        this, policyEnforcement(), [this, p, promise](const PolicyEnforcement &answer) {
-            if (!m_awaitingProbe.remove(p.runId))
-                return core::promises::settle(
-                    promise, R(core::fail(ErrorCategory::Cancelled, QStringLiteral("kube.deploy.cancelled"),
-                                          QStringLiteral("The run was stopped."))));
-            if (!answer.enforced())
-                Q_EMIT logLine(p.runId, QString(), QStringLiteral("event"),
-                               QStringLiteral("Warning: ") + answer.detail);
-            core::promises::whenFinished(this, start(p, false), [promise](const R &result) {
-                core::promises::settle(promise, result);
+    const auto cancelled = [promise] {
+        core::promises::settle(promise,
+                               R(core::fail(ErrorCategory::Cancelled, QStringLiteral("kube.deploy.cancelled"),
+                                            QStringLiteral("The run was stopped."))));
+    };
+    const auto deployWithStorage = [this, p, runId, promise, cancelled] {
+        core::promises::whenFinished(
+            this, withStorage(p), [this, runId, promise, cancelled](const plan::RunPlan &settled) {
+                if (!m_awaitingProbe.remove(runId))
+                    return cancelled();
+                core::promises::whenFinished(this, start(settled, false), [promise](const R &result) {
+                    core::promises::settle(promise, result);
+                });
             });
+    };
+    if (!m_options.probeNetworkPolicy) {
+        deployWithStorage();
+        return promise->future();
+    }
+    core::promises::whenFinished(
+        this, policyEnforcement(),
+        [this, runId, cancelled, deployWithStorage](const PolicyEnforcement &answer) {
+            if (!m_awaitingProbe.contains(runId))
+                return cancelled();
+            if (!answer.enforced())
+                Q_EMIT logLine(runId, QString(), QStringLiteral("event"),
+                               QStringLiteral("Warning: ") + answer.detail);
+            deployWithStorage();
         });
+    return promise->future();
+}
+
+QFuture<plan::RunPlan> KubeRuntime::withStorage(const plan::RunPlan &plan)
+{
+    if (plan.namedVolumes.isEmpty())
+        return core::promises::ready(plan);
+    auto promise = core::promises::started<plan::RunPlan>();
+    m_client->send("GET", QStringLiteral("/apis/storage.k8s.io/v1/storageclasses"), {}, {}, this,
+                   [this, plan, promise](const core::Result<KubeReply> &r) {
+                       plan::RunPlan settled = plan;
+                       const qsizetype before = settled.report.entries.size();
+                       if (r)
+                           kuberender::KubeStorage::settle(settled,
+                                                           kuberender::KubeStorage::defaultClass(r->json()),
+                                                           QStringLiteral("no default StorageClass"));
+                       else
+                           kuberender::KubeStorage::settle(
+                               settled, QString(),
+                               QStringLiteral("its StorageClasses could not be read: ") + r.error().message);
+                       // The run's log says what backs its named volumes; the report carries it too.
+                       for (qsizetype i = before; i < settled.report.entries.size(); ++i) {
+                           const plan::ReportEntry &e = settled.report.entries.at(i);
+                           Q_EMIT logLine(settled.runId, QString(), QStringLiteral("event"),
+                                          (e.status == plan::ReportEntry::Status::Adapted
+                                               ? QStringLiteral("Adapted: ")
+                                               : QStringLiteral("Volumes: ")) +
+                                              e.reason);
+                       }
+                       core::promises::settle(promise, settled);
+                   });
     return promise->future();
 }
 
@@ -222,6 +272,8 @@ QFuture<core::Result<runtime::Deployment>> KubeRuntime::attach(const plan::RunPl
         p.namespaceName = ns;
     m_images.insert(plan.runId,
                     ImageMap::fromJson(previous.details.value(QStringLiteral("images")).toObject()));
+    // Render the named volumes as the deployment did (claims or emptyDirs).
+    p.sandbox.storageClass = previous.details.value(QStringLiteral("storageClass")).toString();
     return start(p, true);
 }
 

@@ -65,6 +65,9 @@ private:
     };
 
     QFuture<core::Result<runtime::Deployment>> start(const plan::RunPlan &plan, bool attach);
+    // `plan` with what backs its named volumes on this cluster settled (kuberender::KubeStorage):
+    // claims of the default StorageClass, else per-pod emptyDirs; the run's log says which.
+    QFuture<plan::RunPlan> withStorage(const plan::RunPlan &plan);
     void dismiss(const QString &runId);
     void deleteNamespaces(const QString &runId, const QStringList &namespaces,
                           std::function<void(const core::Result<void> &)> done);

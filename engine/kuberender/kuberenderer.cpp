@@ -3,6 +3,7 @@
 #include "kuberender/kubejson.h"
 #include "kuberender/kubenetworkpolicy.h"
 #include "kuberender/kubesandbox.h"
+#include "kuberender/kubestorage.h"
 #include "kuberender/kubeworkloads.h"
 
 #include <QStringDecoder>
@@ -56,6 +57,7 @@ QList<QJsonObject> KubeRenderer::render(const RunPlan &plan)
     QList<QJsonObject> out{KubeSandbox::namespaceObject(plan), KubeSandbox::serviceAccount(plan),
                            KubeSandbox::resourceQuota(plan), KubeSandbox::limitRange(plan),
                            KubeNetworkPolicy::render(plan)};
+    out.append(KubeStorage::claims(plan));
     for (const DataObject &d : plan.dataObjects)
         if (d.kind == DataObject::Kind::ConfigMap)
             out.append(dataObject(plan, d));

@@ -8,7 +8,8 @@
 namespace rr::kuberender {
 
 // Renders a RunPlan as Kubernetes objects, in apply order: Namespace, ServiceAccount,
-// ResourceQuota, LimitRange, NetworkPolicy, ConfigMaps, Secrets, Services, Deployments, Jobs.
+// ResourceQuota, LimitRange, NetworkPolicy, PersistentVolumeClaims (KubeStorage), ConfigMaps, Secrets,
+// Services, Deployments, Jobs.
 class KubeRenderer final
 {
 public:

@@ -1,6 +1,7 @@
 #include "kuberender/kubesandbox.h"
 
 #include "kuberender/kubejson.h"
+#include "kuberender/kubestorage.h"
 
 namespace rr::kuberender {
 
@@ -52,7 +53,13 @@ QJsonObject KubeSandbox::resourceQuota(const RunPlan &plan)
         {QStringLiteral("services.nodeports"), QStringLiteral("0")},
         {QStringLiteral("services.loadbalancers"), QStringLiteral("0")},
     };
-    o.insert(QStringLiteral("spec"), QJsonObject{{QStringLiteral("hard"), hard}});
+    QJsonObject withClaims = hard;
+    // Exactly the run's claims: a service cannot add storage the plan did not ask for.
+    const qsizetype claims = KubeStorage::claims(plan).size();
+    withClaims.insert(QStringLiteral("persistentvolumeclaims"), QString::number(claims));
+    withClaims.insert(QStringLiteral("requests.storage"),
+                      claims == 0 ? QStringLiteral("0") : KubeJson::memory(claims * q.volumeClaimSize));
+    o.insert(QStringLiteral("spec"), QJsonObject{{QStringLiteral("hard"), withClaims}});
     return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/names.h"
 #include "kuberender/kubejson.h"
+#include "kuberender/kubestorage.h"
 
 namespace rr::kuberender {
 
@@ -181,7 +182,7 @@ QJsonObject KubeWorkloads::podTemplate(const RunPlan &plan, const ServicePlan &s
     if (s.hostIpc)
         spec.insert(QStringLiteral("hostIPC"), true);
 
-    QJsonArray volumes = KubeWorkloads::volumes(s);
+    QJsonArray volumes = KubeWorkloads::volumes(plan, s);
     if (needsHostsFile(plan)) {
         volumes.append(QJsonObject{
             {QStringLiteral("name"), QStringLiteral("rr-hosts")},
@@ -297,7 +298,7 @@ QJsonObject KubeWorkloads::container(const RunPlan &plan, const ServicePlan &s)
     return c;
 }
 
-QJsonArray KubeWorkloads::volumes(const ServicePlan &s)
+QJsonArray KubeWorkloads::volumes(const RunPlan &plan, const ServicePlan &s)
 {
     QJsonArray out;
     for (const PlanVolume &v : s.volumes) {
@@ -308,6 +309,12 @@ QJsonArray KubeWorkloads::volumes(const ServicePlan &s)
             if (k.mode >= 0)
                 item.insert(QStringLiteral("mode"), k.mode);
             items.append(item);
+        }
+        if (KubeStorage::isClaim(plan, v)) {
+            o.insert(QStringLiteral("persistentVolumeClaim"),
+                     QJsonObject{{QStringLiteral("claimName"), v.objectName}});
+            out.append(o);
+            continue;
         }
         switch (v.kind) {
         case PlanVolume::Kind::EmptyDir: {

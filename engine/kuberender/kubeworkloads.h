@@ -20,7 +20,7 @@ public:
 private:
     static QJsonObject podTemplate(const plan::RunPlan &plan, const plan::ServicePlan &service);
     static QJsonObject container(const plan::RunPlan &plan, const plan::ServicePlan &service);
-    static QJsonArray volumes(const plan::ServicePlan &service);
+    static QJsonArray volumes(const plan::RunPlan &plan, const plan::ServicePlan &service);
 };
 
 } // namespace rr::kuberender

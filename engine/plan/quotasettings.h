@@ -18,6 +18,9 @@ struct QuotaSettings
     int services = 10;
     int configMaps = 20;
     int secrets = 20;
+    // Kubernetes: what each named volume's PersistentVolumeClaim requests. The quota allows
+    // exactly the run's claims (count and requests.storage), and none when it has none.
+    qint64 volumeClaimSize = 1024LL * 1024 * 1024;
     // LimitRange: what a container gets when the compose file says nothing.
     int defaultCpuMilli = 500;
     qint64 defaultMemory = 512LL * 1024 * 1024;

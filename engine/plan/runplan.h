@@ -58,7 +58,11 @@ struct PlanVolume
     };
     QString name; // DNS-1123 label, unique in the pod
     Kind kind = Kind::EmptyDir;
-    QString objectName;     // ConfigMap/Secret name for those kinds
+    QString objectName; // ConfigMap/Secret name for those kinds; the run-wide name of a named volume
+    // The compose name of a named volume: one volume for the whole run, shared by every service
+    // that mounts it (Docker: a labelled volume; Kubernetes: a PersistentVolumeClaim when the
+    // cluster has a default StorageClass, else this pod's own emptyDir). Empty: the pod's own.
+    QString named;
     QList<KeyToPath> items; // empty = all keys
     bool memory = false;    // tmpfs
     qint64 sizeLimit = 0;   // bytes; 0 = none
@@ -181,6 +185,10 @@ struct SandboxSettings
     bool allowUnsafe = false;
     QString serviceAccount = QStringLiteral("rr-sandbox");
     int terminationGracePeriodSeconds = 5;
+    // Kubernetes: the cluster's default StorageClass, found by the runtime before it renders
+    // (kuberender::KubeStorage::settle). Set: every named volume is one PersistentVolumeClaim of
+    // it. Empty: named volumes are per-pod emptyDirs, not shared between services.
+    QString storageClass;
 };
 
 // A name that must resolve to a Service but cannot be a Service name itself (e.g. `my_app`).
@@ -204,6 +212,8 @@ struct RunPlan
 
     QList<ServicePlan> services; // selected services, compose file order
     QList<DataObject> dataObjects;
+    // Compose named volume -> its run-wide name (a DNS-1123 label, unique in the run).
+    QMap<QString, QString> namedVolumes;
     SandboxSettings sandbox;
     // Kubernetes: extra Services that give a service another (valid DNS-1035) name.
     QList<AddressAlias> aliasServices;

@@ -6,6 +6,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace rr::plan {
 
 using core::names::toDnsLabel;
@@ -48,16 +50,49 @@ DataObject *findData(RunPlan &plan, DataObject::Kind kind, const QString &name)
     return nullptr;
 }
 
-bool usedByOtherService(const project::ComposeProject &project, const QString &self, const QString &volume)
+QStringList servicesMounting(const project::ComposeProject &project, const QString &volume)
 {
-    for (const project::Service &s : project.services) {
-        if (s.name == self)
-            continue;
+    QStringList out;
+    for (const project::Service &s : project.services)
         for (const project::VolumeMount &m : s.volumes)
-            if (m.type == project::VolumeMount::Type::Volume && m.source == volume)
-                return true;
+            if (m.type == project::VolumeMount::Type::Volume && !m.anonymous && m.source == volume &&
+                !out.contains(s.name))
+                out << s.name;
+    return out;
+}
+
+// The run-wide name of compose volume `source`: a DNS-1123 label no other named volume has.
+QString runVolumeName(RunPlan &plan, const QString &source)
+{
+    if (plan.namedVolumes.contains(source))
+        return plan.namedVolumes.value(source);
+    const QString base = toDnsLabel(QStringLiteral("vol-") + source, 50);
+    QString name = base;
+    for (int n = 2;
+         std::find(plan.namedVolumes.cbegin(), plan.namedVolumes.cend(), name) != plan.namedVolumes.cend();
+         ++n)
+        name = base + QLatin1Char('-') + QString::number(n);
+    plan.namedVolumes.insert(source, name);
+    return name;
+}
+
+// Mounts named volume `source` at `target`; a service mounting it twice gets one pod volume.
+void addNamed(RunPlan &plan, ServicePlan &sp, const QString &source, const QString &target, bool readOnly)
+{
+    const QString runName = runVolumeName(plan, source);
+    for (const PlanVolume &v : sp.volumes) {
+        if (v.named == source) {
+            sp.mounts.append(PlanMount{v.name, target, QString(), readOnly});
+            return;
+        }
     }
-    return false;
+    PlanVolume v;
+    v.name = uniqueVolumeName(sp, QStringLiteral("vol-") + source);
+    v.kind = PlanVolume::Kind::EmptyDir;
+    v.objectName = runName;
+    v.named = source;
+    sp.volumes.append(v);
+    sp.mounts.append(PlanMount{v.name, target, QString(), readOnly});
 }
 
 } // namespace
@@ -83,14 +118,22 @@ void VolumeMapper::map(const project::Service &svc, PlanContext &ctx, ServicePla
                 ctx.note(svc, kVolumes, Status::Mapped,
                          QStringLiteral("%1: anonymous volume -> emptyDir").arg(where), m.where);
             } else {
-                addEmptyDir(sp, QStringLiteral("vol-") + m.source, m.target, m.readOnly);
-                QString why = QStringLiteral("%1: named volume '%2' -> emptyDir (the sandbox is ephemeral)")
-                                  .arg(where, m.source);
-                if (ctx.project.volumes.value(m.source).external)
-                    why += QStringLiteral("; external volumes are not reachable from the sandbox");
-                if (usedByOtherService(ctx.project, svc.name, m.source))
-                    why += QStringLiteral("; not shared with the other services that mount it");
-                ctx.note(svc, kVolumes, Status::Adapted, why, m.where);
+                addNamed(ctx.plan, sp, m.source, m.target, m.readOnly);
+                QStringList others = servicesMounting(ctx.project, m.source);
+                others.removeAll(svc.name);
+                QString why =
+                    QStringLiteral("%1: named volume '%2' -> one volume for the run").arg(where, m.source);
+                if (!others.isEmpty())
+                    why += QStringLiteral(", shared with ") + others.join(QStringLiteral(", "));
+                why += QStringLiteral(" (Docker: a labelled volume; Kubernetes: a PersistentVolumeClaim when "
+                                      "the cluster has a default StorageClass, else an emptyDir per pod)");
+                Status status = Status::Mapped;
+                if (ctx.project.volumes.value(m.source).external) {
+                    status = Status::Adapted;
+                    why += QStringLiteral("; external volumes are not reachable from the sandbox, so it "
+                                          "starts empty");
+                }
+                ctx.note(svc, kVolumes, status, why, m.where);
             }
             break;
         case project::VolumeMount::Type::Tmpfs:

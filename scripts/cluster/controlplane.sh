@@ -62,6 +62,54 @@ bootstrap_cluster_objects() {
     kubectl_local apply --server-side --field-manager local-cluster -f "$root/infra/local-cluster/rbac.yaml" >/dev/null
 }
 
+# The default StorageClass, once the controller-manager that provisions it runs. A repeated `up`
+# keeps a controller-manager started by an older script, without the provisioner: a default class
+# then would leave every claim Pending, so there is none until the cluster is restarted.
+bootstrap_storage_class() {
+    local pid
+    pid=$(cat "$state/pids/kube-controller-manager.pid")
+    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- '--enable-hostpath-provisioner'; then
+        kubectl_local apply --server-side --field-manager local-cluster \
+            -f "$root/infra/local-cluster/storageclass.yaml" >/dev/null
+    else
+        log "the running controller-manager has no host-path provisioner: no default StorageClass" \
+            "(run down, then up, to get one)"
+    fi
+}
+
+# The controller-manager's host-path provisioner (testing only) makes each claimed volume a folder
+# here; Kubernetes' code fixes the path (pkg/volume/hostpath), and its deleter removes a folder
+# only when it is under /tmp.
+hostpath_dir=/tmp/hostpath_pv
+
+# This cluster's host-path volume folders, one a line: those its PersistentVolumes name (while
+# the API server answers), and any made since it came up.
+hostpath_volumes() {
+    if cluster_answers; then
+        kubectl_local get persistentvolumes \
+            -o jsonpath='{range .items[*]}{.spec.hostPath.path}{"\n"}{end}' 2>/dev/null || true
+    fi
+    if [ -f "$state/mode" ]; then
+        find "$hostpath_dir" -mindepth 1 -maxdepth 1 -newer "$state/mode" 2>/dev/null || true
+    fi
+}
+
+# Removes the folders named on stdin (only ever direct children of $hostpath_dir), then the
+# parent when nothing else is in it; prints those still there.
+remove_hostpath_volumes() {
+    local path
+    while read -r path; do
+        case "$path" in
+            "$hostpath_dir"/*/* | *..*) ;;
+            "$hostpath_dir"/?*)
+                rm -rf -- "$path"
+                [ ! -e "$path" ] || echo "$path"
+                ;;
+        esac
+    done
+    rmdir "$hostpath_dir" 2>/dev/null || true
+}
+
 start_controller_manager() {
     local pki=$state/pki
     start_process kube-controller-manager "$k8s_bin/kube-controller-manager" \
@@ -73,7 +121,8 @@ start_controller_manager() {
         --use-service-account-credentials --leader-elect=false \
         --allocate-node-cidrs --cluster-cidr "$cluster_cidr" --node-cidr-mask-size 24 \
         --service-cluster-ip-range "$service_cidr" --cluster-name "$context_name" \
-        --controllers '*,-bootstrapsigner,-tokencleaner,-csrsigning,-csrapproving'
+        --controllers '*,-bootstrapsigner,-tokencleaner,-csrsigning,-csrapproving' \
+        --enable-hostpath-provisioner
     wait_for kube-controller-manager 60 kubectl_local get serviceaccount default -n default
 }
 

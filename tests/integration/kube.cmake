@@ -46,3 +46,10 @@ reporunner_add_test(NAME test_network_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/te
   ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
   LIBS reporunner_kind reporunner_kube reporunner_kubetestenv reporunner_testsupport Qt6::Network
   LABEL integration LOCK docker TIMEOUT 600 REAL_CLUSTER)
+# Named volumes shared by services: one PersistentVolumeClaim with a default StorageClass, else
+# per-pod emptyDirs reported as not shared (the real cluster gets its class from local-cluster.sh).
+reporunner_add_test(NAME test_kube_volumes SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kube_volumes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_kube_support.h ${CMAKE_CURRENT_LIST_DIR}/test_planfor.h
+  ${CMAKE_CURRENT_LIST_DIR}/test_clusterimages.h
+  LIBS reporunner_kind reporunner_kube reporunner_runs reporunner_kubetestenv reporunner_testsupport Qt6::Network
+  LABEL integration LOCK docker TIMEOUT 900 REAL_CLUSTER)

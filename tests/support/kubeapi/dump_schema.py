@@ -20,6 +20,7 @@ KINDS = {
     "ResourceQuota": "V1ResourceQuota", "LimitRange": "V1LimitRange", "Pod": "V1Pod",
     "Event": "CoreV1Event", "Deployment": "V1Deployment", "ReplicaSet": "V1ReplicaSet",
     "Job": "V1Job", "NetworkPolicy": "V1NetworkPolicy", "DeleteOptions": "V1DeleteOptions",
+    "PersistentVolumeClaim": "V1PersistentVolumeClaim", "StorageClass": "V1StorageClass",
 }
 
 

@@ -437,6 +437,27 @@ void Registry::applyDefaults(const ResourceType &type, QJsonObject *o) const
         spec.insert(QStringLiteral("ports"), ports);
         if (!o->contains(QStringLiteral("status")))
             o->insert(QStringLiteral("status"), QJsonObject{{QStringLiteral("loadBalancer"), QJsonObject()}});
+    } else if (type.kind == QLatin1String("PersistentVolumeClaim")) {
+        if (!spec.contains(QStringLiteral("volumeMode")))
+            spec.insert(QStringLiteral("volumeMode"), QStringLiteral("Filesystem"));
+        // The DefaultStorageClass admission plugin: a claim without a class gets the default one.
+        if (!spec.contains(QStringLiteral("storageClassName"))) {
+            for (const QJsonObject &c : m_store->list(Registry::type("storageclasses"), QString()))
+                if (meta(c)
+                        .value(QStringLiteral("annotations"))
+                        .toObject()
+                        .value(QStringLiteral("storageclass.kubernetes.io/is-default-class"))
+                        .toString() == QLatin1String("true"))
+                    spec.insert(QStringLiteral("storageClassName"), meta(c).value(QStringLiteral("name")));
+        }
+        if (!o->contains(QStringLiteral("status")))
+            o->insert(QStringLiteral("status"),
+                      QJsonObject{{QStringLiteral("phase"), QStringLiteral("Pending")}});
+    } else if (type.kind == QLatin1String("StorageClass")) {
+        if (!o->contains(QStringLiteral("reclaimPolicy")))
+            o->insert(QStringLiteral("reclaimPolicy"), QStringLiteral("Delete"));
+        if (!o->contains(QStringLiteral("volumeBindingMode")))
+            o->insert(QStringLiteral("volumeBindingMode"), QStringLiteral("Immediate"));
     } else if (type.kind == QLatin1String("NetworkPolicy")) {
         if (!spec.contains(QStringLiteral("policyTypes")))
             spec.insert(QStringLiteral("policyTypes"), QJsonArray{QStringLiteral("Ingress")});

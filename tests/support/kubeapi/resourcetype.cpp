@@ -28,7 +28,9 @@ const QList<ResourceType> &ResourceType::all()
                   {QStringLiteral("quota")})
           << core("limitranges", "limitrange", "LimitRange", true, "V1LimitRange", {QStringLiteral("limits")})
           << core("pods", "pod", "Pod", true, "V1Pod", {QStringLiteral("po")})
-          << core("events", "event", "Event", true, "CoreV1Event", {QStringLiteral("ev")});
+          << core("events", "event", "Event", true, "CoreV1Event", {QStringLiteral("ev")})
+          << core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true,
+                  "V1PersistentVolumeClaim", {QStringLiteral("pvc")});
         t << ResourceType{QStringLiteral("apps"),
                           QStringLiteral("v1"),
                           QStringLiteral("deployments"),
@@ -64,7 +66,16 @@ const QList<ResourceType> &ResourceType::all()
                           true,
                           QStringLiteral("V1NetworkPolicy"),
                           {QStringLiteral("netpol")},
-                          true};
+                          true}
+          << ResourceType{QStringLiteral("storage.k8s.io"),
+                          QStringLiteral("v1"),
+                          QStringLiteral("storageclasses"),
+                          QStringLiteral("storageclass"),
+                          QStringLiteral("StorageClass"),
+                          false,
+                          QStringLiteral("V1StorageClass"),
+                          {QStringLiteral("sc")},
+                          false};
         return t;
     }();
     return types;

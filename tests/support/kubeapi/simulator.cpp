@@ -146,6 +146,73 @@ void Simulator::reconcile()
         reconcileReplicaSet(rs);
     for (const QJsonObject &job : m_registry->store()->list(Registry::type("jobs"), QString()))
         reconcileJob(job);
+    for (const QJsonObject &claim :
+         m_registry->store()->list(Registry::type("persistentvolumeclaims"), QString()))
+        reconcileClaim(claim);
+}
+
+// A provisioner for every StorageClass: a Pending claim of an existing class is bound at once
+// (as with volumeBindingMode Immediate); a claim of a class that does not exist stays Pending.
+void Simulator::reconcileClaim(QJsonObject claim)
+{
+    QJsonObject status = claim.value(QStringLiteral("status")).toObject();
+    if (status.value(QStringLiteral("phase")).toString() == QLatin1String("Bound") || isDeleting(claim))
+        return;
+    QJsonObject spec = claim.value(QStringLiteral("spec")).toObject();
+    const QString className = spec.value(QStringLiteral("storageClassName")).toString();
+    if (className.isEmpty() ||
+        !m_registry->store()->get(Registry::type("storageclasses"), QString(), className)) {
+        if (!m_unprovisioned.contains(metaString(claim, "uid"))) {
+            // Shown once: the claim waits (the real controller repeats this event).
+            m_unprovisioned.insert(metaString(claim, "uid"));
+            m_registry->recordEvent(
+                Registry::type("persistentvolumeclaims"), claim, QStringLiteral("Warning"),
+                QStringLiteral("ProvisioningFailed"),
+                className.isEmpty()
+                    ? QStringLiteral("no persistent volumes available for this claim and "
+                                     "no storage class is set")
+                    : QStringLiteral("storageclass.storage.k8s.io \"%1\" not found").arg(className));
+        }
+        return;
+    }
+    spec.insert(QStringLiteral("volumeName"), QString(QStringLiteral("pvc-") + metaString(claim, "uid")));
+    claim.insert(QStringLiteral("spec"), spec);
+    const QJsonObject requests =
+        spec.value(QStringLiteral("resources")).toObject().value(QStringLiteral("requests")).toObject();
+    claim.insert(
+        QStringLiteral("status"),
+        QJsonObject{{QStringLiteral("phase"), QStringLiteral("Bound")},
+                    {QStringLiteral("accessModes"), spec.value(QStringLiteral("accessModes"))},
+                    {QStringLiteral("capacity"),
+                     QJsonObject{{QStringLiteral("storage"), requests.value(QStringLiteral("storage"))}}}});
+    m_registry->write(Registry::type("persistentvolumeclaims"), claim);
+}
+
+// The scheduler's verdict on the pod's claims: empty when every one exists and is bound.
+QString Simulator::unschedulable(const QString &ns, const QJsonObject &podSpec) const
+{
+    for (const QJsonValue &v : podSpec.value(QStringLiteral("volumes")).toArray()) {
+        const QString claimName = v.toObject()
+                                      .value(QStringLiteral("persistentVolumeClaim"))
+                                      .toObject()
+                                      .value(QStringLiteral("claimName"))
+                                      .toString();
+        if (claimName.isEmpty())
+            continue;
+        const auto claim = m_registry->store()->get(Registry::type("persistentvolumeclaims"), ns, claimName);
+        if (!claim)
+            return QStringLiteral("0/1 nodes are available: persistentvolumeclaim \"%1\" not found. "
+                                  "preemption: 0/1 nodes are available: 1 Preemption is not helpful for "
+                                  "scheduling.")
+                .arg(claimName);
+        if (claim->value(QStringLiteral("status")).toObject().value(QStringLiteral("phase")).toString() !=
+            QLatin1String("Bound"))
+            return QStringLiteral(
+                "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
+                "preemption: 0/1 nodes are available: 1 Preemption is not helpful for "
+                "scheduling.");
+    }
+    return QString();
 }
 
 bool Simulator::createPod(const ResourceType &ownerType, const QJsonObject &owner,
@@ -499,6 +566,22 @@ void Simulator::tickPod(PodRun &run, QJsonObject pod)
     const QJsonObject annotations = meta(pod).value(QStringLiteral("annotations")).toObject();
     QStringList scriptLines =
         annotations.value(kAnnoLog).toString().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (run.step == 0) {
+        const QString verdict = unschedulable(run.ns, spec);
+        if (!verdict.isEmpty()) {
+            const QJsonArray conds{
+                condition(QStringLiteral("PodScheduled"), false, QStringLiteral("Unschedulable"), verdict)};
+            const QJsonObject shown = status.value(QStringLiteral("conditions")).toArray().at(0).toObject();
+            if (shown.value(QStringLiteral("message")).toString() != verdict) {
+                status.insert(QStringLiteral("conditions"), conds);
+                pod.insert(QStringLiteral("status"), status);
+                m_registry->write(podType, pod);
+                m_registry->recordEvent(podType, pod, QStringLiteral("Warning"),
+                                        QStringLiteral("FailedScheduling"), verdict);
+            }
+            return;
+        }
+    }
     if (run.step++ == 0) {
         spec.insert(QStringLiteral("nodeName"), kNode);
         pod.insert(QStringLiteral("spec"), spec);

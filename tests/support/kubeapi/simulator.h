@@ -60,6 +60,8 @@ private:
     void reconcileDeployment(QJsonObject deployment);
     void reconcileReplicaSet(QJsonObject rs);
     void reconcileJob(QJsonObject job);
+    void reconcileClaim(QJsonObject claim);
+    QString unschedulable(const QString &ns, const QJsonObject &podSpec) const;
     void tickPods();
     void tickPod(PodRun &run, QJsonObject pod);
     QList<QJsonObject> ownedBy(const ResourceType &type, const QString &ns, const QString &uid) const;
@@ -80,6 +82,7 @@ private:
     QHash<QString, PodRun> m_runs;          // pod uid -> run
     QHash<QString, QDateTime> m_retryAfter; // owner uid -> next pod creation attempt after failure
     QList<Follower> m_followers;
+    QSet<QString> m_unprovisioned; // claims whose ProvisioningFailed event was recorded
 };
 
 } // namespace rr::test::kubeapi
