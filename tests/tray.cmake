@@ -7,7 +7,11 @@ if(TARGET reporunner)
     LIBS reporunner_trayapp reporunner_docker reporunner_testsupport LABEL gui LOCK docker TIMEOUT 150
     WRAPPER ${CMAKE_CURRENT_SOURCE_DIR}/gui/run-under-xvfb.sh
     ENV "REPORUNNER_CLI=$<TARGET_FILE:reporunner>" "REPORUNNER_TRAY=$<TARGET_FILE:reporunner-tray>"
-        "QT_QUICK_BACKEND=software" "REPORUNNER_ARTIFACTS=${PROJECT_BINARY_DIR}/artifacts/gui")
+        "QT_QUICK_BACKEND=software" "REPORUNNER_ARTIFACTS=${PROJECT_BINARY_DIR}/artifacts/gui"
+        # The embedded preview's Chromium refuses to run as root with its sandbox (CI and this
+        # machine run tests as root); the software Qt Quick backend above already keeps it off
+        # the GPU. The test's own setting: the app never turns the sandbox off.
+        "QTWEBENGINE_DISABLE_SANDBOX=1")
   target_include_directories(test_tray_gui PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration)
   add_dependencies(test_tray_gui reporunner reporunner-tray)
 endif()
