@@ -16,7 +16,7 @@ ApplicationWindow {
     visible: true
     title: "Preview: " + TrayUi.preview.title
     // The last navigation (or new window) the view refused.
-    property url blockedUrl: ""
+    property string blockedUrl: ""
 
     onClosing: TrayUi.preview.close()
 
@@ -45,7 +45,7 @@ ApplicationWindow {
             Label {
                 objectName: "previewAddress"
                 Layout.fillWidth: true
-                text: web.url.toString()
+                text: "" + web.url
                 textFormat: Text.PlainText
                 elide: Text.ElideMiddle
             }
@@ -70,7 +70,7 @@ ApplicationWindow {
         Pane {
             objectName: "previewBlocked"
             Layout.fillWidth: true
-            visible: previewWindow.blockedUrl.toString() !== ""
+            visible: previewWindow.blockedUrl !== ""
             RowLayout {
                 anchors.fill: parent
                 Label {
@@ -108,10 +108,10 @@ ApplicationWindow {
                 if (!request.isMainFrame || TrayUi.preview.allows(request.url))
                     return
                 request.reject()
-                previewWindow.blockedUrl = request.url
+                previewWindow.blockedUrl = "" + request.url
             }
             // No second view: a page's window.open or target=_blank opens nothing here.
-            onNewWindowRequested: request => previewWindow.blockedUrl = request.requestedUrl
+            onNewWindowRequested: request => previewWindow.blockedUrl = "" + request.requestedUrl
             onFeaturePermissionRequested: (securityOrigin, feature) => web.grantFeaturePermission(securityOrigin,
                                                                                               feature, false)
         }

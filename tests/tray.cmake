@@ -1,5 +1,7 @@
 # The tray app: model tests (no QML) and the real app under Xvfb with a tray host and dunst.
 reporunner_add_test(NAME test_tray_models SOURCES unit/test_tray_models.cpp LIBS reporunner_trayapp LABEL unit)
+# The preview's origin rule and its browser path (the build without Qt WebEngine), stub browser.
+reporunner_add_test(NAME test_tray_preview SOURCES unit/test_tray_preview.cpp LIBS reporunner_trayapp LABEL unit)
 reporunner_add_test(NAME test_tray_autostart SOURCES unit/test_tray_autostart.cpp LIBS reporunner_trayapp reporunner_testsupport
   LABEL unit)
 if(TARGET reporunner)
@@ -19,7 +21,7 @@ endif()
 # The views type-check against the C++ models: qmllint over the RepoRunner.Tray module, through
 # the target qt_add_qml_module made (qmllint exits non-zero on any warning).
 add_test(NAME qmllint_tray COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target reporunner_trayapp
-  reporunner_trayapp_qmllint)
+  reporunner_trayapp_qmllint $<TARGET_NAME_IF_EXISTS:reporunner_preview_qmllint>)
 set_tests_properties(qmllint_tray PROPERTIES LABELS unit TIMEOUT 300)
 reporunner_add_test(NAME test_tray_newrun SOURCES unit/test_tray_newrun.cpp LIBS reporunner_trayapp reporunner_testsupport
   LABEL unit)
