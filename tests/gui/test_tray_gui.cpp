@@ -97,6 +97,18 @@ private:
         }
         return nullptr;
     }
+    // This process's resident memory (the app runs in-process), for the log.
+    static QString residentMemory()
+    {
+        QFile status(QStringLiteral("/proc/self/status"));
+        if (!status.open(QIODevice::ReadOnly))
+            return QString();
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                return QString::fromLatin1(line.mid(6).simplified());
+        }
+        return QString();
+    }
     static QQuickWindow *previewWindow()
     {
         for (QWindow *w : QGuiApplication::topLevelWindows()) {
@@ -302,6 +314,7 @@ private Q_SLOTS:
                            .toString());
         QVERIFY2(url.host().startsWith(QLatin1String("127.77.")), qPrintable(url.toString()));
         QQuickWindow *window = m_app->window();
+        const QString before = residentMemory();
         click(findItem(window->contentItem(), QStringLiteral("previewButton")));
         if (!tray::TrayApplication::embeddedPreview()) {
             QTRY_COMPARE(m_browser.opened, QList<QUrl>{url});
@@ -317,6 +330,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(view->property("title").toString(), title, 60000);
         QTRY_VERIFY(!view->property("loading").toBool());
         QCOMPARE(view->property("url").toUrl(), url);
+        qInfo("resident memory: %s before the preview opened, %s with its page shown", qPrintable(before),
+              qPrintable(residentMemory()));
         QObject *profile = view->property("profile").value<QObject *>();
         QVERIFY(profile);
         QVERIFY(profile->property("offTheRecord").toBool());
