@@ -316,8 +316,15 @@ private Q_SLOTS:
         QQuickWindow *window = m_app->window();
         const QString before = residentMemory();
         click(findItem(window->contentItem(), QStringLiteral("previewButton")));
+        // The tray menu's Open preview takes the same way.
+        QMenu *runMenu = m_app->trayMenu()->menu()->findChild<QMenu *>(QStringLiteral("run-") + m_runId);
+        QVERIFY(runMenu);
+        QAction *fromTray = runMenu->actions().constFirst();
+        QCOMPARE(fromTray->text(), QStringLiteral("Open preview"));
         if (!tray::TrayApplication::embeddedPreview()) {
             QTRY_COMPARE(m_browser.opened, QList<QUrl>{url});
+            fromTray->trigger();
+            QTRY_COMPARE(m_browser.opened, (QList<QUrl>{url, url}));
             QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
             return;
         }
@@ -361,11 +368,21 @@ private Q_SLOTS:
         click(findItem(preview->contentItem(), QStringLiteral("previewOpenInBrowserButton")));
         QTRY_COMPARE(m_browser.opened.size(), 2);
         QCOMPARE(m_browser.opened.constLast(), url);
-        QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
 
         preview->close();
         QTRY_VERIFY(m_app->preview()->runId().isEmpty());
         QTRY_VERIFY(!previewWindow());
+
+        fromTray->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT((preview = previewWindow()) && preview->isExposed(), 20000);
+        QCOMPARE(m_app->preview()->runId(), m_runId);
+        view = findItem(preview->contentItem(), QStringLiteral("previewView"));
+        QVERIFY(view);
+        QTRY_COMPARE_WITH_TIMEOUT(view->property("title").toString(), title, 60000);
+        QCOMPARE(m_browser.opened.size(), 2); // the tray's way did not reach the browser
+        preview->close();
+        QTRY_VERIFY(!previewWindow());
+        QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
     }
 
     // The tray menu lists the active run with its actions; shown as a screenshot.
