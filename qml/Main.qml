@@ -76,6 +76,14 @@ ApplicationWindow {
         anchors.centerIn: parent
     }
 
+    // The embedded preview's window, made when a preview opens and destroyed (with its
+    // private profile) when it closes. Builds without Qt WebEngine never load it.
+    Loader {
+        objectName: "previewLoader"
+        active: TrayUi.preview.embedded && TrayUi.preview.runId !== ""
+        source: "PreviewWindow.qml"
+    }
+
     footer: Label {
         id: status
         objectName: "statusLine"
@@ -85,6 +93,10 @@ ApplicationWindow {
                                  : "No system tray found: closing this window leaves the engine running in the background."
         Connections {
             target: TrayUi.controller
+            function onMessage(text: string) { status.text = text }
+        }
+        Connections {
+            target: TrayUi.preview
             function onMessage(text: string) { status.text = text }
         }
     }

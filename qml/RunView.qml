@@ -53,7 +53,8 @@ Pane {
                 objectName: "previewButton"
                 text: "Open preview"
                 enabled: view.run.previewUrl !== "" && view.run.state === "READY"
-                onClicked: TrayUi.controller.openPreview(view.run.id)
+                Accessible.name: TrayUi.preview.embedded ? "Open the preview in RepoRunner" : "Open the preview in the browser"
+                onClicked: TrayUi.preview.open(view.run.id)
             }
             Button {
                 objectName: "restartButton"

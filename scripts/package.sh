@@ -7,7 +7,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/release"
 
 cd "$root"
-if [ ! -f "$build/build.ninja" ]; then
+# The package always has the embedded preview (the preset turns REPORUNNER_WEBENGINE on; an
+# older tree configured without it is configured again).
+if [ ! -f "$build/build.ninja" ] || ! grep -qx 'REPORUNNER_WEBENGINE:BOOL=ON' "$build/CMakeCache.txt"; then
     cmake --preset release >/dev/null
 fi
 # Only what the package installs (the release tree's benchmarks are scripts/bench.sh's business).

@@ -12,7 +12,6 @@
 #include "runs/runstore.h"
 
 #include <QClipboard>
-#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -163,17 +162,6 @@ void RunController::remove(const QString &runId)
         Q_EMIT runRemoved(runId);
         Q_EMIT message(QStringLiteral("Run %1 removed.").arg(runId));
     });
-}
-
-void RunController::openPreview(const QString &runId)
-{
-    const auto run = m_orchestrator->run(runId);
-    const QString url = run ? runs::RunJson::primaryUrl(*run) : QString();
-    if (url.isEmpty()) {
-        Q_EMIT message(QStringLiteral("This run has no preview URL yet."));
-        return;
-    }
-    QDesktopServices::openUrl(QUrl(url));
 }
 
 void RunController::setLogFilter(const QString &pattern)

@@ -21,9 +21,9 @@ namespace rr::tray {
 class LogModel;
 class RunEvents;
 
-// What the window does with runs: starts them from a URL or folder, stops them, opens
-// previews, and shows one selected run (phases, services, logs). The log view is filled from
-// the store once, then follows the orchestrator's live lines.
+// What the window does with runs: starts them from a URL or folder, stops them, and shows one
+// selected run (phases, services, logs). The log view is filled from the store once, then
+// follows the orchestrator's live lines. Previews are PreviewController's.
 // Not final: QML registration derives from it.
 class RunController : public QObject
 {
@@ -78,7 +78,6 @@ public:
     Q_INVOKABLE QString restart(const QString &runId);
     // Stops the run if needed and deletes it with its history.
     Q_INVOKABLE void remove(const QString &runId);
-    Q_INVOKABLE void openPreview(const QString &runId);
 
     static constexpr int LiveBatchMs = 100;
 

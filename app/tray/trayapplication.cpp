@@ -5,6 +5,7 @@
 #include "logmodel.h"
 #include "newruncontroller.h"
 #include "notifier.h"
+#include "previewcontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -22,6 +23,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QQmlApplicationEngine>
@@ -42,6 +44,11 @@ TrayApplication::TrayApplication(QObject *parent)
     , m_logs(new LogModel(LogModel::DefaultCapacity, this))
     , m_notifier(new Notifier(this))
 {}
+
+bool TrayApplication::embeddedPreview()
+{
+    return REPORUNNER_EMBEDDED_PREVIEW;
+}
 
 TrayApplication::~TrayApplication()
 {
@@ -90,6 +97,7 @@ void TrayApplication::wire()
 
     m_controller = new RunController(orchestrator, m_logs, this);
     m_settings = new SettingsController(m_engine->tokens(), orchestrator, this);
+    m_preview = new PreviewController(m_runList, embeddedPreview(), this);
     connect(m_controller, &RunController::runRemoved, m_runList, &RunListModel::remove);
     auto *instance = new InstanceBus(this);
     if (instance->registerInstance()) {
@@ -104,12 +112,12 @@ void TrayApplication::wire()
     }
     connect(m_notifier, &Notifier::actionInvoked, this, [this](const QString &runId, const QString &action) {
         if (action == QLatin1String("preview"))
-            m_controller->openPreview(runId);
+            openPreview(runId);
         else
             showLogs(runId);
     });
     connect(m_tray, &TrayMenu::openWindowRequested, this, &TrayApplication::showWindow);
-    connect(m_tray, &TrayMenu::openPreviewRequested, m_controller, &RunController::openPreview);
+    connect(m_tray, &TrayMenu::openPreviewRequested, this, &TrayApplication::openPreview);
     connect(m_tray, &TrayMenu::logsRequested, this, &TrayApplication::showLogs);
     connect(m_tray, &TrayMenu::stopRequested, m_controller, &RunController::stop);
     connect(m_tray, &TrayMenu::quitRequested, this, &TrayApplication::requestQuit);
@@ -143,8 +151,8 @@ QQuickWindow *TrayApplication::ensureWindow()
     m_newRun->setOffline(m_settings->engine()->offline());
     connect(m_settings->engine(), &EngineSettings::changed, m_newRun,
             [this] { m_newRun->setOffline(m_settings->engine()->offline()); });
-    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_newRun, m_consent, m_tray->isAvailable(),
-                      this);
+    m_ui = new TrayUi(m_runList, m_logs, m_controller, m_settings, m_newRun, m_consent, m_preview,
+                      m_tray->isAvailable(), this);
     m_qml = new QQmlApplicationEngine;
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/RepoRunner/Tray/Main.qml")));
@@ -175,6 +183,14 @@ void TrayApplication::showLogs(const QString &runId)
 {
     m_controller->select(runId);
     showWindow();
+}
+
+void TrayApplication::openPreview(const QString &runId)
+{
+    // The embedded view lives in the QML engine: it comes up first (this is a user's click).
+    if (m_preview->embedded())
+        showWindow();
+    m_preview->open(runId);
 }
 
 void TrayApplication::requestQuit()

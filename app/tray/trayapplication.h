@@ -19,6 +19,7 @@ class LogModel;
 class Notifier;
 class ConsentStore;
 class NewRunController;
+class PreviewController;
 class RunController;
 class RunListModel;
 class TrayMenu;
@@ -36,11 +37,16 @@ public:
     explicit TrayApplication(QObject *parent = nullptr);
     ~TrayApplication() override;
 
+    // Whether this build shows previews in an embedded Qt WebEngine view (REPORUNNER_WEBENGINE).
+    static bool embeddedPreview();
+
     // Refuses when another engine answers on `socketPath` (one engine per user).
     QFuture<core::Result<void>> start(const QString &socketPath, bool showWindow);
 
     void showWindow();
     void showLogs(const QString &runId);
+    // The embedded view (the window comes up with it), or the browser.
+    void openPreview(const QString &runId);
     // Asks whether to stop active runs or leave them running, then quits.
     void requestQuit();
 
@@ -52,6 +58,7 @@ public:
     // Null until the window was first shown, like the QML engine.
     NewRunController *newRun() const { return m_newRun; }
     ConsentStore *consent() const { return m_consent; }
+    PreviewController *preview() const { return m_preview; }
     Notifier *notifier() const { return m_notifier; }
     // Null until the window was first shown: the QML engine is created on demand.
     QQuickWindow *window() const;
@@ -77,6 +84,7 @@ private:
     TrayUi *m_ui = nullptr;
     SettingsController *m_settings = nullptr;
     ConsentStore *m_consent = nullptr;
+    PreviewController *m_preview = nullptr;
     NewRunController *m_newRun = nullptr;
     QQmlApplicationEngine *m_qml = nullptr;
     QMessageBox *m_quitDialog = nullptr;

@@ -12,7 +12,8 @@ QPointer<TrayUi> s_instance;
 } // namespace
 
 TrayUi::TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
-               NewRunController *newRun, ConsentStore *consent, bool trayAvailable, QObject *parent)
+               NewRunController *newRun, ConsentStore *consent, PreviewController *preview,
+               bool trayAvailable, QObject *parent)
     : QObject(parent)
     , m_runs(runs)
     , m_logs(logs)
@@ -20,6 +21,7 @@ TrayUi::TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, Se
     , m_settings(settings)
     , m_newRun(newRun)
     , m_consent(consent)
+    , m_preview(preview)
     , m_trayAvailable(trayAvailable)
 {
     s_instance = this;

@@ -3,6 +3,7 @@
 #include "consentstore.h"
 #include "logmodel.h"
 #include "newruncontroller.h"
+#include "previewcontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -33,6 +34,7 @@ class TrayUi : public QObject
     Q_PROPERTY(rr::tray::SettingsController *settings READ settings CONSTANT)
     Q_PROPERTY(rr::tray::NewRunController *newRun READ newRun CONSTANT)
     Q_PROPERTY(rr::tray::ConsentStore *consent READ consent CONSTANT)
+    Q_PROPERTY(rr::tray::PreviewController *preview READ preview CONSTANT)
     Q_PROPERTY(bool trayAvailable READ trayAvailable CONSTANT)
     // Ages are relative to this; the window ticks it while visible.
     Q_PROPERTY(QDateTime now READ now WRITE setNow NOTIFY nowChanged)
@@ -41,7 +43,8 @@ class TrayUi : public QObject
 
 public:
     TrayUi(RunListModel *runs, LogModel *logs, RunController *controller, SettingsController *settings,
-           NewRunController *newRun, ConsentStore *consent, bool trayAvailable, QObject *parent = nullptr);
+           NewRunController *newRun, ConsentStore *consent, PreviewController *preview, bool trayAvailable,
+           QObject *parent = nullptr);
     ~TrayUi() override;
 
     // The QML engine's factory: the one instance the app made (owned by the app).
@@ -53,6 +56,7 @@ public:
     SettingsController *settings() const { return m_settings; }
     NewRunController *newRun() const { return m_newRun; }
     ConsentStore *consent() const { return m_consent; }
+    PreviewController *preview() const { return m_preview; }
     bool trayAvailable() const { return m_trayAvailable; }
     QDateTime now() const { return m_now; }
     void setNow(const QDateTime &now);
@@ -73,6 +77,7 @@ private:
     SettingsController *m_settings;
     NewRunController *m_newRun;
     ConsentStore *m_consent;
+    PreviewController *m_preview;
     bool m_trayAvailable;
     QDateTime m_now = QDateTime::currentDateTime();
     bool m_showTimestamps = false;

@@ -3,10 +3,12 @@
 // through the control socket until READY, sends the READY notification, and stops the run
 // through the window's Stop button, leaving no container behind; then plans a compose project
 // in the new-run flow (a profile picked, a refused service shown with the consent's
-// consequences, that service unpicked) and starts it to READY. Screenshots go to
-// $REPORUNNER_ARTIFACTS.
+// consequences, that service unpicked) and starts it to READY. The READY run's preview opens in
+// the app's own Qt WebEngine window when the build has it (or goes to a stub browser when not).
+// Screenshots go to $REPORUNNER_ARTIFACTS.
 #include "logmodel.h"
 #include "newruncontroller.h"
+#include "previewcontroller.h"
 #include "runcontroller.h"
 #include "runlistmodel.h"
 #include "settingscontroller.h"
@@ -22,6 +24,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
@@ -39,6 +42,16 @@
 using namespace rr;
 using rr::test::await;
 
+// Stands in for the user's browser: QDesktopServices hands it every http(s) address.
+class StubBrowser : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened.append(url); }
+};
+
 class TestTrayGui : public QObject
 {
     Q_OBJECT
@@ -51,6 +64,7 @@ private:
     std::unique_ptr<tray::TrayApplication> m_app;
     QString m_runId;
     QByteArray m_nonce;
+    StubBrowser m_browser;
 
     void click(QQuickItem *item)
     {
@@ -109,6 +123,26 @@ private:
         QVERIFY(box);
         QVERIFY(box->setProperty("value", value));
         QVERIFY(QMetaObject::invokeMethod(box, "valueModified"));
+    }
+    // This process's resident memory (the app runs in-process), for the log.
+    static QString residentMemory()
+    {
+        QFile status(QStringLiteral("/proc/self/status"));
+        if (!status.open(QIODevice::ReadOnly))
+            return QString();
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                return QString::fromLatin1(line.mid(6).simplified());
+        }
+        return QString();
+    }
+    static QQuickWindow *previewWindow()
+    {
+        for (QWindow *w : QGuiApplication::topLevelWindows()) {
+            if (w->objectName() == QLatin1String("previewWindow"))
+                return qobject_cast<QQuickWindow *>(w);
+        }
+        return nullptr;
     }
     int containers(const QString &runId)
     {
@@ -196,7 +230,10 @@ private Q_SLOTS:
         m_nonce = nonce;
         rr::test::writeTree(
             project,
-            {{QStringLiteral("index.html"), "hello from the tray test " + nonce + "\n"},
+            {{QStringLiteral("index.html"),
+              "<!doctype html><html><head><title>tray test " + nonce +
+                  "</title></head><body><p>hello from the tray test " + nonce +
+                  "</p><a id=\"away\" href=\"http://127.0.0.1:9/elsewhere\">elsewhere</a></body></html>\n"},
              {QStringLiteral("Dockerfile"),
               "FROM busybox:1.36\nRUN echo build-" + nonce +
                   "\nCOPY index.html /site/\n"
@@ -297,6 +334,92 @@ private Q_SLOTS:
         QVERIFY(QMetaObject::invokeMethod(filter, "editingFinished"));
         QCOMPARE(m_app->controller()->logFilter(), QString());
         search->setProperty("text", QString());
+    }
+
+    // The READY run's preview. With Qt WebEngine in the build: the app's own window shows the
+    // page (its title read back from the view) in an off-the-record profile, a link to another
+    // origin is refused there and offered to the browser, and "Open in browser" hands the
+    // preview to it. Without: the button hands the URL straight to the (stub) browser.
+    void previewShowsTheRunsPage()
+    {
+        QVERIFY(!m_runId.isEmpty());
+        QDesktopServices::setUrlHandler(QStringLiteral("http"), &m_browser, "open");
+        m_browser.opened.clear();
+        const QUrl url(m_app->runList()
+                           ->index(m_app->runList()->indexOf(m_runId))
+                           .data(tray::RunListModel::PreviewUrlRole)
+                           .toString());
+        QVERIFY2(url.host().startsWith(QLatin1String("127.77.")), qPrintable(url.toString()));
+        QQuickWindow *window = m_app->window();
+        const QString before = residentMemory();
+        click(findItem(window->contentItem(), QStringLiteral("previewButton")));
+        // The tray menu's Open preview takes the same way.
+        QMenu *runMenu = m_app->trayMenu()->menu()->findChild<QMenu *>(QStringLiteral("run-") + m_runId);
+        QVERIFY(runMenu);
+        QAction *fromTray = runMenu->actions().constFirst();
+        QCOMPARE(fromTray->text(), QStringLiteral("Open preview"));
+        if (!tray::TrayApplication::embeddedPreview()) {
+            QTRY_COMPARE(m_browser.opened, QList<QUrl>{url});
+            fromTray->trigger();
+            QTRY_COMPARE(m_browser.opened, (QList<QUrl>{url, url}));
+            QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
+            return;
+        }
+        QCOMPARE(m_app->preview()->runId(), m_runId);
+        QQuickWindow *preview = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((preview = previewWindow()) && preview->isExposed(), 20000);
+        QQuickItem *view = findItem(preview->contentItem(), QStringLiteral("previewView"));
+        QVERIFY(view);
+        const QString title = QStringLiteral("tray test ") + QString::fromLatin1(m_nonce);
+        QTRY_COMPARE_WITH_TIMEOUT(view->property("title").toString(), title, 60000);
+        QTRY_VERIFY(!view->property("loading").toBool());
+        QCOMPARE(view->property("url").toUrl(), url);
+        qInfo("resident memory: %s before the preview opened, %s with its page shown", qPrintable(before),
+              qPrintable(residentMemory()));
+        QObject *profile = view->property("profile").value<QObject *>();
+        QVERIFY(profile);
+        QVERIFY(profile->property("offTheRecord").toBool());
+        QVERIFY(profile->property("storageName").toString().isEmpty());
+        QVERIFY(m_browser.opened.isEmpty()); // nothing went to the browser by itself
+        QTest::qWait(500);
+        QDir().mkpath(m_artifacts);
+        QVERIFY(preview->grabWindow().save(m_artifacts + QStringLiteral("/preview-window.png")));
+
+        // The page's link to another origin: refused in the view, offered to the browser.
+        QVERIFY(QMetaObject::invokeMethod(
+            view, "runJavaScript",
+            Q_ARG(QString, QStringLiteral("document.getElementById('away').click()"))));
+        QQuickItem *blocked = findItem(preview->contentItem(), QStringLiteral("previewBlocked"));
+        QVERIFY(blocked);
+        QTRY_VERIFY_WITH_TIMEOUT(blocked->isVisible(), 10000);
+        QCOMPARE(preview->property("blockedUrl").toUrl(),
+                 QUrl(QStringLiteral("http://127.0.0.1:9/elsewhere")));
+        QCOMPARE(view->property("url").toUrl(), url);
+        QCOMPARE(view->property("title").toString(), title);
+        QVERIFY(m_browser.opened.isEmpty());
+        QTest::qWait(300);
+        QVERIFY(preview->grabWindow().save(m_artifacts + QStringLiteral("/preview-blocked-window.png")));
+        click(findItem(preview->contentItem(), QStringLiteral("previewOpenBlockedButton")));
+        QTRY_COMPARE(m_browser.opened, QList<QUrl>{QUrl(QStringLiteral("http://127.0.0.1:9/elsewhere"))});
+        // The fallback: the preview itself in the browser.
+        click(findItem(preview->contentItem(), QStringLiteral("previewOpenInBrowserButton")));
+        QTRY_COMPARE(m_browser.opened.size(), 2);
+        QCOMPARE(m_browser.opened.constLast(), url);
+
+        preview->close();
+        QTRY_VERIFY(m_app->preview()->runId().isEmpty());
+        QTRY_VERIFY(!previewWindow());
+
+        fromTray->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT((preview = previewWindow()) && preview->isExposed(), 20000);
+        QCOMPARE(m_app->preview()->runId(), m_runId);
+        view = findItem(preview->contentItem(), QStringLiteral("previewView"));
+        QVERIFY(view);
+        QTRY_COMPARE_WITH_TIMEOUT(view->property("title").toString(), title, 60000);
+        QCOMPARE(m_browser.opened.size(), 2); // the tray's way did not reach the browser
+        preview->close();
+        QTRY_VERIFY(!previewWindow());
+        QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
     }
 
     // The tray menu lists the active run with its actions; shown as a screenshot.

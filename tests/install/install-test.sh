@@ -71,6 +71,20 @@ out=$(in_root "$helper" --version 2>&1) || fail "reporunner-firewall --version e
 grep -qx "ExecStart=$helper --group docker" "$R/lib/systemd/system/reporunner-firewall.service" ||
     fail "reporunner-firewall.service does not start $helper"
 
+# The embedded preview: the package names Qt WebEngine's QML module (loaded by the tray app's
+# preview window, so no linked library brings it); it, its libraries and Chromium's helper
+# process must be there and resolve.
+if dpkg-deb -f "$deb" Depends | grep -q 'qml6-module-qtwebengine'; then
+    step "embedded preview: QtWebEngine QML module and QtWebEngineProcess"
+    plugin=/usr/lib/x86_64-linux-gnu/qt6/qml/QtWebEngine/libqtwebenginequickplugin.so
+    [ -f "$R$plugin" ] || fail "no QtWebEngine QML module at $plugin"
+    [ -x "$R/usr/lib/qt6/libexec/QtWebEngineProcess" ] || fail "no QtWebEngineProcess"
+    missing=$(in_root ldd "$plugin" /usr/lib/qt6/libexec/QtWebEngineProcess | grep 'not found' || true)
+    [ -z "$missing" ] || fail "the preview's libraries do not resolve: $missing"
+else
+    fail "the package does not depend on qml6-module-qtwebengine: built without REPORUNNER_WEBENGINE?"
+fi
+
 # The browser manifests: one per browser folder, each naming an executable that exists, for the
 # extension id that the installed extension's key yields.
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
