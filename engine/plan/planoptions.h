@@ -13,6 +13,7 @@ struct PlanOptions
 {
     QString runId;               // short id, e.g. core::names::newRunId()
     QString owner, repo, commit; // commit may be empty for local folders
+    QString subdir;              // the project's folder inside the repository ("" = its root)
     QStringList services;        // selection; empty = all active services (+ depends_on closure)
     QString primaryService;      // empty = first with a published port, else any port, else first
     bool allowUnsafe = false;    // per-repo allowance for dangerous options (never host mounts)

@@ -74,11 +74,15 @@ void ServiceMapper::mapImage(const project::Service &svc, PlanContext &ctx, Serv
             return;
         }
     }
-    // The context by its place in the project, not on this disk: the same commit gives the same
-    // tag whether planned from a checkout, another checkout of it or its file list.
+    // At a commit, the context by its place in the repository, not on this disk: the same commit
+    // gives the same tag whether planned from a checkout, another checkout of it or its file
+    // list, and two projects in one repository never share one. A folder without a commit keeps
+    // its path: its files can change under the same name.
     PlanBuild hashed = pb;
-    hashed.contextDir =
-        QDir(QFileInfo(ctx.project.projectDir).canonicalFilePath()).relativeFilePath(dir.absolute);
+    if (!ctx.options.commit.isEmpty())
+        hashed.contextDir =
+            ctx.options.subdir + QLatin1Char(':') +
+            QDir(QFileInfo(ctx.project.projectDir).canonicalFilePath()).relativeFilePath(dir.absolute);
     pb.contextHash = Naming::contextHash(hashed);
     sp.image = Naming::imageRepository(ctx.options.owner.isEmpty() ? ctx.project.name : ctx.options.owner,
                                        ctx.options.repo, svc.name) +

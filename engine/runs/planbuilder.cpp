@@ -302,6 +302,7 @@ core::Result<PreparedPlan> PlanBuilder::build(const source::Checkout &checkout, 
     options.owner = checkout.spec.owner;
     options.repo = checkout.spec.repo;
     options.commit = checkout.commit;
+    options.subdir = checkout.spec.subdir;
     options.services = request.services;
     options.primaryService = request.primaryService;
     options.allowUnsafe = request.allowUnsafe;
