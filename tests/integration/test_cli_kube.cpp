@@ -18,8 +18,6 @@
 #include <QTimer>
 #include <QUuid>
 
-#include <csignal>
-
 using rr::test::kubeapi::KubeTestEnv;
 
 class TestCliKube : public QObject
@@ -85,11 +83,7 @@ private Q_SLOTS:
     // `run` started `reporunner serve` in the background; it must not outlive the test.
     void cleanupTestCase()
     {
-        QFile f(m_dir.filePath(QStringLiteral("rt/reporunner/serve.pid")));
-        const qint64 pid = f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
-        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid > 1 && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("serve"))
-            ::kill(pid_t(pid), SIGTERM);
+        rr::test::stopBackgroundServe(m_dir.filePath(QStringLiteral("rt/reporunner/serve.pid")));
     }
 
     void composeAsWrittenRunsOnTheCluster()

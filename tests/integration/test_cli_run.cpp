@@ -106,11 +106,7 @@ private Q_SLOTS:
     // must not outlive the test either way.
     void cleanupTestCase()
     {
-        QFile f(m_dir.filePath(QStringLiteral("rt/reporunner/serve.pid")));
-        const qint64 pid = f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
-        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid > 1 && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("serve"))
-            ::kill(pid_t(pid), SIGTERM);
+        rr::test::stopBackgroundServe(m_dir.filePath(QStringLiteral("rt/reporunner/serve.pid")));
     }
 
     void crashRecovery_data()

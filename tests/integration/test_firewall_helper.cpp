@@ -18,7 +18,6 @@
 #include <QTest>
 #include <QUrl>
 
-#include <csignal>
 #include <grp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -206,9 +205,7 @@ private Q_SLOTS:
         const auto stopAll = qScopeGuard([&] {
             rr::test::run(QStringLiteral("setpriv"),
                           asUser + QStringList{QStringLiteral("stop"), QStringLiteral("--all")});
-            QFile pid(home + QStringLiteral("/rt/reporunner/serve.pid"));
-            if (pid.open(QIODevice::ReadOnly))
-                ::kill(pid_t(pid.readAll().trimmed().toLongLong()), SIGTERM);
+            rr::test::stopBackgroundServe(home + QStringLiteral("/rt/reporunner/serve.pid"));
         });
         const auto run =
             rr::test::run(QStringLiteral("setpriv"),

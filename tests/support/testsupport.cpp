@@ -6,6 +6,8 @@
 #include <QProcess>
 #include <QTcpServer>
 
+#include <csignal>
+
 namespace rr::test {
 
 void writeTree(const QString &root, const QMap<QString, QByteArray> &files)
@@ -75,6 +77,15 @@ QString binaryPath(const QString &relative)
 {
     return qEnvironmentVariable("REPORUNNER_BINARY_DIR", QStringLiteral(REPORUNNER_BUILT_INTO)) +
            QLatin1Char('/') + relative;
+}
+
+void stopBackgroundServe(const QString &pidFile)
+{
+    QFile f(pidFile);
+    const qint64 pid = f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (pid > 1 && cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("serve"))
+        ::kill(pid_t(pid), SIGTERM);
 }
 
 } // namespace rr::test

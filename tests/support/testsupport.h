@@ -34,4 +34,8 @@ QString sourcePath(const QString &relative);
 // Absolute path of a file in the build tree (REPORUNNER_BINARY_DIR).
 QString binaryPath(const QString &relative);
 
+// Ends the `reporunner serve` that a CLI command started in the background, named by the pid
+// file it wrote; a pid that is not a serve (gone, or reused) is left alone.
+void stopBackgroundServe(const QString &pidFile);
+
 } // namespace rr::test
